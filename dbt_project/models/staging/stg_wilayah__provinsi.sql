@@ -1,0 +1,4 @@
+select
+    code as kode_provinsi,
+    name as nama_provinsi
+from {{ ref('wilayah_provinsi') }}

