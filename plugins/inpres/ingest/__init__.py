@@ -1,0 +1,1 @@
+"""Intake: from the inbox to the raw schema, one transaction per submission."""
