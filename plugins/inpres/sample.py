@@ -50,7 +50,7 @@ SUBMISSIONS = {
     ],
     ("72.06", "Dinas Tenaga Kerja dan Transmigrasi Kabupaten Morowali"): [
         ("72.06", "pekerja_rentan", 41_000, 28_000, 28_000 * 16_800, "csr"),
-        ("72.06", "non_asn", 3_900, None, None, None),
+        ("72.06", "non_asn", 3_900, 3_900, 3_900 * 16_800, "apbd"),
     ],
     ("72", "Dinas Tenaga Kerja dan Transmigrasi Provinsi Sulawesi Tengah"): _sulawesi_tengah_on_behalf(),
 }

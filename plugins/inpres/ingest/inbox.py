@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 import psycopg
 from airflow.sdk import ObjectStoragePath
 
+from inpres.alerts import REJECTED
 from inpres.ingest.workbook import KEPESERTAAN_COLUMNS, SubmissionRejected, read_submission
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ def load_submissions(conn: psycopg.Connection, paths: list[ObjectStoragePath]) -
             submission = read_submission(path.name, content)
         except SubmissionRejected as rejected:
             summary.rejected[path.name] = rejected.reasons
-            log.warning("%s", rejected)
+            log.warning("%s %s", REJECTED, rejected)
             continue
         with conn.transaction():
             submission_id = conn.execute(

@@ -1,0 +1,43 @@
+# Two commands on a fresh machine: `make run` and `make test`. Both build .venv from uv.lock first.
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+VENV := .venv
+SYNCED := $(VENV)/.synced-$(UV_VERSION)
+export UV_PYTHON_DOWNLOADS := never
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+.PHONY: run test lock manifest sample-inbox clean
+
+run: $(SYNCED)
+	$(VENV)/bin/python -m inpres.run
+
+test: $(SYNCED) docker-compose
+	$(VENV)/bin/python -m pytest
+
+# The environment is exactly the lock file; it is rebuilt when pyproject.toml or uv.lock change.
+$(SYNCED): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked --python $(PYTHON)
+	rm -f $(VENV)/.synced-* && touch $@
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet uv==$(UV_VERSION)
+
+lock: | $(UV)
+	$(UV) lock
+
+# dbt's manifest, which Cosmos renders the DAG from (`make run` and the tests compile it themselves).
+manifest: $(SYNCED)
+	$(VENV)/bin/python -c "from inpres.transform import compile_manifest; compile_manifest()"
+
+sample-inbox: $(SYNCED)
+	$(VENV)/bin/python -m inpres.sample sample_inbox
+
+# The compose file is validated offline by a test with Debian's docker-compose (no Docker engine here).
+.PHONY: docker-compose
+docker-compose:
+	@command -v docker-compose >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null; }
+
+clean:
+	rm -rf .local output dbt_project/target dbt_project/logs

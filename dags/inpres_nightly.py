@@ -1,0 +1,52 @@
+"""The nightly job: inbox → raw → quality gate → dbt → quality gate → national report."""
+
+from __future__ import annotations
+
+import pendulum
+from airflow.sdk import Asset, dag, get_current_context, task
+from airflow.timetables.trigger import CronTriggerTimetable
+
+from inpres import alerts, nightly
+from inpres.transform import dbt_build_group
+
+RAW = Asset("inpres_raw_kepesertaan")
+MARTS = Asset("inpres_marts_cakupan")
+REPORT = Asset("inpres_laporan_nasional")
+
+
+@dag(
+    dag_id="inpres_nightly",
+    schedule=CronTriggerTimetable("0 1 * * *", timezone="Asia/Jakarta"),
+    start_date=pendulum.datetime(2026, 1, 1, tz="Asia/Jakarta"),
+    catchup=False,
+    max_active_runs=1,
+    default_args={"retries": 0, "on_failure_callback": alerts.task_failed},
+    tags=["inpres", "kemenko-pmk"],
+    doc_md=__doc__,
+)
+def inpres_nightly():
+    @task
+    def pull_submissions() -> list[str]:
+        return nightly.pull()
+
+    @task(outlets=[RAW])
+    def load_raw(files: list[str]) -> dict:
+        return nightly.load(files)
+
+    @task
+    def quality_gate_raw() -> None:
+        nightly.gate(nightly.RAW_SUITE)
+
+    @task(outlets=[MARTS])
+    def quality_gate_marts() -> None:
+        nightly.gate(nightly.MARTS_SUITE)
+
+    @task(outlets=[REPORT])
+    def report() -> str:
+        return nightly.report(get_current_context()["run_id"])
+
+    loaded = load_raw(pull_submissions())
+    loaded >> quality_gate_raw() >> dbt_build_group() >> quality_gate_marts() >> report()
+
+
+inpres_nightly()

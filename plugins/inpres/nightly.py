@@ -1,0 +1,77 @@
+"""The steps of the nightly job, as plain functions; the DAG file only wires them together."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict
+
+from inpres import settings
+from inpres.alerts import REPORT
+from inpres.ingest.inbox import list_submissions, load_submissions
+from inpres.quality.gate import run_gate
+from inpres.reports.national import CoverageRow, write_national_report
+from inpres.warehouse import connect, ensure_schemas, warehouse_url
+
+log = logging.getLogger(__name__)
+
+RAW_SUITE = "raw_kepesertaan"
+MARTS_SUITE = "marts_cakupan_wilayah"
+
+
+def pull() -> list[str]:
+    """The submission files waiting in the inbox, as URLs the load step reads."""
+    files = [str(p) for p in list_submissions(settings.inbox())]
+    log.info("%d submission file(s) in the inbox", len(files))
+    return files
+
+
+def load(files: list[str]) -> dict:
+    from airflow.sdk import ObjectStoragePath
+
+    ensure_schemas()
+    with connect() as conn:
+        summary = load_submissions(conn, [ObjectStoragePath(f) for f in files])
+    log.info("loaded %d, unchanged %d, rejected %d", len(summary.loaded), len(summary.unchanged),
+             len(summary.rejected))
+    return asdict(summary)
+
+
+def gate(suite: str) -> None:
+    run_gate(suite, warehouse_url())
+
+
+def report(run_id: str) -> str:
+    """Write the national report for the chosen month; returns where it is."""
+    with connect() as conn:
+        periode = settings.periode() or _latest_periode(conn)
+        rows = _coverage(conn, periode)
+    if not rows:
+        raise RuntimeError(f"no coverage figures for periode {periode}: nothing to report")
+    folder = settings.output() / periode / _safe(run_id)
+    written = write_national_report(rows, periode, folder, run_id=run_id)
+    pdf = next(str(p) for p in written if str(p).endswith(".pdf"))
+    log.info("%s %s", REPORT, pdf)
+    return pdf
+
+
+def _latest_periode(conn) -> str:
+    row = conn.execute("select max(periode) from marts.fct_cakupan_wilayah").fetchone()
+    if not row or row[0] is None:
+        raise RuntimeError("the coverage mart is empty: no submission has been loaded yet")
+    return row[0]
+
+
+def _coverage(conn, periode: str) -> list[CoverageRow]:
+    cursor = conn.execute(
+        """select kode_wilayah, nama_wilayah, tingkat, kode_provinsi, periode, segmen,
+                  sasaran, terlindungi, persen_terlindungi
+           from marts.fct_cakupan_wilayah where periode = %s
+           order by kode_wilayah, segmen""",
+        (periode,),
+    )
+    return [CoverageRow(*row) for row in cursor.fetchall()]
+
+
+def _safe(run_id: str) -> str:
+    """Run ids carry ':' and '+', which some object stores and Windows shares refuse."""
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in run_id)

@@ -1,0 +1,35 @@
+"""What the nightly job reads from its environment; defaults serve a fresh clone."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from airflow.sdk import ObjectStoragePath
+
+from inpres.paths import DEFAULT_OUTPUT, SAMPLE_INBOX
+
+
+def _location(variable: str, default: Path) -> ObjectStoragePath:
+    """A URL ObjectStoragePath understands (s3://…, file://…) or a plain local path."""
+    value = os.environ.get(variable) or str(default)
+    if re.match(r"^[a-z][a-z0-9+.-]*://", value):
+        return ObjectStoragePath(value)
+    return ObjectStoragePath(Path(value).absolute().as_uri())
+
+
+def inbox() -> ObjectStoragePath:
+    return _location("INPRES_INBOX", SAMPLE_INBOX)
+
+
+def output() -> ObjectStoragePath:
+    return _location("INPRES_OUTPUT", DEFAULT_OUTPUT)
+
+
+def periode() -> str | None:
+    """The month to report (`INPRES_PERIODE`, `YYYY-MM`); None means the latest with submissions."""
+    value = os.environ.get("INPRES_PERIODE", "").strip()
+    if value and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
+        raise ValueError(f"INPRES_PERIODE={value!r} is not a month written YYYY-MM")
+    return value or None

@@ -1,0 +1,95 @@
+"""Real components for every test: an embedded PostgreSQL 18, a project-local Airflow, dbt's manifest."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+LOCAL = ROOT / ".local" / "test"
+
+# Airflow reads its configuration once, at import: point it at a test home before anything imports it.
+os.environ.update({
+    "AIRFLOW_HOME": str(LOCAL / "airflow"),
+    "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
+    "AIRFLOW__CORE__PLUGINS_FOLDER": str(ROOT / "plugins"),
+    "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+    "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{LOCAL / 'airflow' / 'airflow.db'}",
+    "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+})
+(LOCAL / "run").mkdir(parents=True, exist_ok=True, mode=0o700)
+os.environ.setdefault("XDG_RUNTIME_DIR", str(LOCAL / "run"))
+
+
+@pytest.fixture(scope="session")
+def manifest() -> Path:
+    from inpres.paths import DBT_MANIFEST
+    from inpres.transform import compile_manifest
+
+    compile_manifest()
+    return DBT_MANIFEST
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory) -> str:
+    """One PostgreSQL for the session; each test gets a database of its own."""
+    from inpres.warehouse import embedded_postgres, free_port
+
+    with embedded_postgres(tmp_path_factory.mktemp("pgdata"), free_port(55432)) as url:
+        yield url.rsplit("/", 1)[0]
+
+
+@pytest.fixture
+def warehouse(pg_server) -> str:
+    """URL of a fresh, empty warehouse database with the raw and audit schemas."""
+    from inpres.warehouse import create_database, ensure_schemas
+
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    create_database(pg_server, name)
+    url = f"{pg_server}/{name}"
+    ensure_schemas(url)
+    return url
+
+
+@dataclass
+class NightlyRun:
+    returncode: int
+    stdout: str
+    stderr: str
+    log: str
+    output: Path
+
+    @property
+    def report(self) -> Path:
+        """The PDF this run printed as its report."""
+        [line] = [line for line in self.stdout.splitlines() if line.startswith("Report: ")]
+        return Path(line.removeprefix("Report: "))
+
+
+@pytest.fixture
+def run_nightly(warehouse, manifest, tmp_path):
+    """`make run`'s own entry point, through `airflow dags test`, on a given inbox and this test's warehouse."""
+
+    def run(inbox: Path, **env: str) -> NightlyRun:
+        output = tmp_path / "output"
+        environment = {
+            **os.environ,
+            "AIRFLOW_CONN_WAREHOUSE": warehouse,
+            "INPRES_INBOX": str(inbox),
+            "INPRES_OUTPUT": str(output),
+            **env,
+        }
+        done = subprocess.run([sys.executable, "-m", "inpres.run"], env=environment, capture_output=True,
+                              text=True, timeout=600)
+        log_line = next(line for line in (done.stdout + done.stderr).splitlines() if line.startswith("Full log: "))
+        log_path = Path(log_line.removeprefix("Full log: ").split(" (")[0])
+        return NightlyRun(done.returncode, done.stdout, done.stderr, log_path.read_text(encoding="utf-8"), output)
+
+    return run
+

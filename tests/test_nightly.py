@@ -1,0 +1,98 @@
+"""The nightly job end to end, through Airflow, against a real PostgreSQL, dbt and GX."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import psycopg
+from pypdf import PdfReader
+
+from inpres.ingest.template import write_workbook
+from inpres.paths import SAMPLE_INBOX
+
+
+def _csv(run, name: str) -> dict[tuple[str, str], dict]:
+    with open(run.report.parent / "data" / name, newline="", encoding="utf-8") as f:
+        return {(row["kode_wilayah"], row["segmen"]): row for row in csv.DictReader(f)}
+
+
+def test_sample_inbox_becomes_the_national_report(run_nightly, warehouse):
+    run = run_nightly(SAMPLE_INBOX)
+    assert run.returncode == 0, run.stderr + run.log[-3000:]
+
+    pdf = run.report
+    assert pdf.name == "laporan_nasional_2022-10.pdf" and pdf.is_relative_to(run.output / "2022-10")
+    text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "Oktober 2022" in text and "978.084" in text and "48,55 %" in text
+
+    coverage = _csv(run, "cakupan_wilayah.csv")
+    ambon = coverage[("81.71", "pekerja_rentan")]
+    assert (ambon["periode"], ambon["sasaran"], ambon["terlindungi"]) == ("2022-10", "70000", "40000")
+    # Province-wide Sulawesi Tengah: the province's own rows plus every kab/kota, each counted once,
+    # Palu's own report (7.000) winning over the province's figure for Palu (6.500).
+    assert coverage[("72", "pekerja_rentan")]["sasaran"] == "978084"
+    assert coverage[("72", "pekerja_rentan")]["terlindungi"] == "474860"
+    assert coverage[("72.71", "pekerja_rentan")]["terlindungi"] == "7000"
+    assert coverage[("72.06", "pekerja_rentan")]["terlindungi"] == "28000"
+    # Every kab/kota in the data, every province with data, and the nation, per segment.
+    provinces = {k for k, _ in coverage if "." not in k and k != "00"}
+    assert provinces == {"72", "81"}
+    national = coverage[("00", "pekerja_rentan")]
+    regions = [r for (k, s), r in coverage.items() if s == "pekerja_rentan" and k in provinces]
+    assert int(national["terlindungi"]) == sum(int(r["terlindungi"]) for r in regions)
+
+    # dbt's own tests ran as tasks of the build, and passed.
+    assert "dbt_build.fct_cakupan_wilayah.test" in run.log
+    with psycopg.connect(warehouse) as conn:
+        loaded = conn.execute("select count(*) from raw.submission").fetchone()[0]
+    assert loaded == len(list(SAMPLE_INBOX.glob("*.xlsx")))
+
+
+def test_a_second_night_on_the_same_inbox_changes_nothing(run_nightly, warehouse):
+    first = run_nightly(SAMPLE_INBOX)
+    with psycopg.connect(warehouse) as conn:
+        before = conn.execute("select count(*), sum(terlindungi) from raw.kepesertaan").fetchone()
+    second = run_nightly(SAMPLE_INBOX)
+    assert first.returncode == second.returncode == 0, second.stderr
+    with psycopg.connect(warehouse) as conn:
+        after = conn.execute("select count(*), sum(terlindungi) from raw.kepesertaan").fetchone()
+    assert before == after
+    assert _csv(first, "cakupan_wilayah.csv") == _csv(second, "cakupan_wilayah.csv")
+
+
+def test_a_gate_failure_stops_the_run_before_the_report(run_nightly, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_workbook(inbox / "81.71_2022-10.xlsx", pelapor="81.71", periode="2022-10",
+                   nama_instansi="Dinas Tenaga Kerja Kota Ambon",
+                   kepesertaan=[("81.71", "pekerja_rentan", 40_000, 70_000, None, None)])
+
+    run = run_nightly(inbox)
+
+    assert run.returncode == 1
+    assert not list(run.output.rglob("*.pdf")) and not list(run.output.rglob("*.csv"))
+    [failure] = [line for line in run.stderr.splitlines() if line.startswith("FAILED ")]
+    assert failure.startswith("FAILED quality_gate_raw: gate raw_kepesertaan failed")
+    assert "expect_column_pair_values_a_to_be_greater_than_b [terlindungi ≤ sasaran]" in failure
+    assert "baris=2, sasaran=40000, terlindungi=70000" in failure
+    # The task log itself names the failed expectation, as the on-call engineer sees it in Airflow.
+    assert "gate raw_kepesertaan: expect_column_pair_values_a_to_be_greater_than_b" in run.log
+    assert "dbt_build" not in failure
+
+
+def test_a_rejected_file_does_not_stop_the_others(run_nightly, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_workbook(inbox / "81.71_2022-10.xlsx", pelapor="81.71", periode="2022-10", nama_instansi="Kota Ambon",
+                   kepesertaan=[("81.71", "pekerja_rentan", 70_000, 40_000, None, None)])
+    write_workbook(inbox / "72.71_2022-10.xlsx", pelapor="72.71", periode="2022-10", nama_instansi="Kota Palu",
+                   kepesertaan=[("72.71", "pekerja_rentan", "26.000", "48,55", None, None)])
+
+    run = run_nightly(inbox)
+
+    assert run.returncode == 0, run.stderr
+    assert ("Rejected: 72.71_2022-10.xlsx ditolak: lembar kepesertaan, baris 2, kolom terlindungi: "
+            "'48,55' bukan bilangan bulat") in run.stdout
+    coverage = _csv(run, "cakupan_wilayah.csv")
+    assert ("81.71", "pekerja_rentan") in coverage and ("72.71", "pekerja_rentan") not in coverage
