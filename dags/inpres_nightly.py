@@ -7,6 +7,7 @@ from airflow.sdk import Asset, dag, get_current_context, task
 from airflow.timetables.trigger import CronTriggerTimetable
 
 from inpres import alerts, nightly
+from inpres.ingest.inbox import BPJS, LAPORAN
 from inpres.transform import dbt_build_group
 
 RAW = Asset("inpres_raw_kepesertaan")
@@ -26,12 +27,16 @@ REPORT = Asset("inpres_laporan_nasional")
 )
 def inpres_nightly():
     @task
-    def pull_submissions() -> list[str]:
-        return nightly.pull()
+    def pull_submissions() -> list[dict]:
+        return nightly.pull(LAPORAN)
+
+    @task
+    def pull_bpjs_extracts() -> list[dict]:
+        return nightly.pull(BPJS)
 
     @task(outlets=[RAW])
-    def load_raw(files: list[str]) -> dict:
-        return nightly.load(files)
+    def load_raw(submissions: list[dict], extracts: list[dict]) -> dict:
+        return nightly.load(submissions + extracts)
 
     @task
     def quality_gate_raw() -> None:
@@ -45,7 +50,7 @@ def inpres_nightly():
     def report() -> str:
         return nightly.report(get_current_context()["run_id"])
 
-    loaded = load_raw(pull_submissions())
+    loaded = load_raw(pull_submissions(), pull_bpjs_extracts())
     loaded >> quality_gate_raw() >> dbt_build_group() >> quality_gate_marts() >> report()
 
 

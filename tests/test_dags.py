@@ -33,12 +33,12 @@ def test_stages_run_in_order(dagbag):
     assert {"dbt_build.fct_cakupan_wilayah.run", "dbt_build.fct_cakupan_wilayah.test"} <= dbt_tasks, sorted(dbt_tasks)
     assert "dbt_build.wilayah_provinsi_seed" in dbt_tasks or any("seed" in t for t in dbt_tasks), sorted(dbt_tasks)
 
-    assert tasks["load_raw"].upstream_task_ids == {"pull_submissions"}
+    assert tasks["load_raw"].upstream_task_ids == {"pull_submissions", "pull_bpjs_extracts"}
     assert tasks["quality_gate_raw"].upstream_task_ids == {"load_raw"}
     # Everything dbt does waits for the raw gate, and the marts gate waits for everything dbt does.
     for task_id in dbt_tasks:
         assert "quality_gate_raw" in tasks[task_id].get_flat_relative_ids(upstream=True), task_id
         assert "quality_gate_marts" in tasks[task_id].get_flat_relative_ids(upstream=False), task_id
     assert tasks["report"].upstream_task_ids == {"quality_gate_marts"}
-    assert {t.task_id for t in dag.roots} == {"pull_submissions"}
+    assert {t.task_id for t in dag.roots} == {"pull_submissions", "pull_bpjs_extracts"}
     assert {t.task_id for t in dag.leaves} == {"report"}

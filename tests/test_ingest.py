@@ -1,16 +1,65 @@
-"""Reading submissions: values as officers write them, and rejections that say what to fix."""
+"""Intake against a real PostgreSQL: every reason a file is rejected, and nothing of it loaded."""
 
 from __future__ import annotations
 
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import psycopg
 import pytest
+from airflow.sdk import ObjectStoragePath
 
-from inpres.ingest import values
+from inpres.ingest import reader, values
+from inpres.ingest.inbox import BPJS, LAPORAN, find_deliveries, load_deliveries
 from inpres.ingest.template import write_workbook
-from inpres.ingest.workbook import SubmissionRejected, read_submission
 
+TODAY = date(2026, 11, 24)
+GOOD = [("81.71", "pekerja_rentan", 70_000, 40_000, 672_000_000, "bapak_asuh"),
+        ("81.71", "non_asn", 2_850, 2_850, None, "apbd")]
+KEPATUHAN = ("SK Wali Kota Ambon No. 533 Tahun 2021", "2021-06-01", "Rp 1.200.000.000", "Ya", "Sebagian")
+KLAIM = [("JKM", "perangkat_desa", 2, "84 juta")]
+
+
+def xlsx(folder: Path, name: str, *, pelapor="81.71", periode="2022-10", kepesertaan=GOOD,
+         kepatuhan=KEPATUHAN, klaim=KLAIM) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    write_workbook(folder / name, pelapor=pelapor, periode=periode, nama_instansi="Dinas Tenaga Kerja",
+                   kepesertaan=kepesertaan, kepatuhan=kepatuhan, klaim=klaim)
+    return folder / name
+
+
+def csv_set(folder: Path, stem: str, *, encoding="utf-8", delimiter=",", pelapor="81.71", periode="Oktober 2022",
+            kepesertaan=GOOD, sheets=("identitas", "kepesertaan", "kepatuhan", "klaim")) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    content = {
+        "identitas": [("kunci", "nilai"), ("kode_pelapor", pelapor), ("periode", periode),
+                      ("nama_instansi", "Dinas Tenaga Kerja Kota Ambon"), ("tanggal_laporan", "2022-11-05")],
+        "kepesertaan": [("kode_wilayah", "segmen", "sasaran", "terlindungi", "iuran_rp", "sumber_dana"),
+                        *kepesertaan],
+        "kepatuhan": [("regulasi", "tanggal_regulasi", "anggaran_rp", "ptsp_mensyaratkan", "bumd_terdaftar"),
+                      KEPATUHAN],
+        "klaim": [("program", "segmen", "kasus", "nilai_rp"), *KLAIM],
+    }
+    for sheet in sheets:
+        lines = [delimiter.join("" if v is None else str(v) for v in row) for row in content[sheet]]
+        (folder / f"{stem}_{sheet}.csv").write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+
+
+def load(warehouse: str, inbox: Path, source=LAPORAN):
+    with psycopg.connect(warehouse) as conn:
+        return load_deliveries(conn, find_deliveries(ObjectStoragePath(inbox.as_uri()), source), TODAY)
+
+
+def query(warehouse: str, sql: str, *args):
+    with psycopg.connect(warehouse) as conn:
+        return conn.execute(sql, args).fetchall()
+
+
+# --- values as people write them -------------------------------------------------------------------
 
 @pytest.mark.parametrize("written, dotted", [("81.71", "81.71"), ("8171", "81.71"), (" 81.71 ", "81.71"),
-                                             ("81", "81"), (8171, "81.71")])
+                                             ("81", "81"), (8171, "81.71"), (72.1, "72.10")])
 def test_region_codes_in_any_written_form(written, dotted):
     assert values.kode_wilayah(written) == dotted
 
@@ -27,34 +76,203 @@ def test_non_integers_are_refused(written):
         values.bilangan_bulat(written)
 
 
-def _workbook(tmp_path, rows, **kwargs) -> bytes:
-    path = tmp_path / "x.xlsx"
-    write_workbook(path, pelapor=kwargs.get("pelapor", "81.71"), periode=kwargs.get("periode", "2022-10"),
-                   nama_instansi="Dinas Tenaga Kerja Kota Ambon", kepesertaan=rows)
-    return path.read_bytes()
+@pytest.mark.parametrize("written, amount", [("Rp 600.000.000", 600_000_000), ("600 juta", 600_000_000),
+                                             ("1,5 miliar", 1_500_000_000), (84000000, 84_000_000),
+                                             ("Rp600.000.000", 600_000_000)])
+def test_amounts_as_people_write_them(written, amount):
+    assert values.rupiah(written) == amount
 
 
-def test_a_good_workbook_is_read_with_row_numbers(tmp_path):
-    content = _workbook(tmp_path, [("8171", "pekerja_rentan", "70.000", 40000, None, "bapak_asuh")])
-    submission = read_submission("81.71_2022-10.xlsx", content)
-    assert (submission.pelapor, submission.periode) == ("81.71", "2022-10")
-    assert submission.kepesertaan == [{"baris": 2, "kode_wilayah": "81.71", "segmen": "pekerja_rentan",
-                                       "sasaran": 70_000, "terlindungi": 40_000, "iuran_rp": None,
-                                       "sumber_dana": "bapak_asuh"}]
+@pytest.mark.parametrize("written", ["Oktober 2022", "Okt 2022", "oktober 2022", "2022-10", "10/2022"])
+def test_months_in_indonesian(written):
+    assert values.periode(written) == "2022-10"
 
 
-def test_every_problem_is_reported_not_only_the_first(tmp_path):
-    content = _workbook(tmp_path, [("81.71", "pekerja_rentan", 70_000, "48,55", None, None),
-                                   ("81.71", "petani", 10, 5, None, None)])
-    with pytest.raises(SubmissionRejected) as rejected:
-        read_submission("81.71_2022-10.xlsx", content)
-    assert rejected.value.reasons == [
-        "lembar kepesertaan, baris 2, kolom terlindungi: '48,55' bukan bilangan bulat",
-        "lembar kepesertaan, baris 3, kolom segmen: segmen 'petani' tidak dikenal (pilihan: pekerja_rentan, "
-        "non_asn, perangkat_desa, penyelenggara_pemilu, pegawai_bumd)",
-    ]
+# --- good files ------------------------------------------------------------------------------------
+
+def test_a_workbook_loads_every_sheet(warehouse, tmp_path):
+    xlsx(tmp_path, "81.71_2022-10.xlsx")
+    summary = load(warehouse, tmp_path)
+    assert summary.loaded == ["81.71_2022-10.xlsx"] and not summary.rejected
+    assert query(warehouse, "select baris, kode_wilayah, segmen, sasaran, terlindungi, iuran_rp, sumber_dana "
+                            "from raw.kepesertaan order by baris") == [
+        (2, "81.71", "pekerja_rentan", 70_000, 40_000, 672_000_000, "bapak_asuh"),
+        (3, "81.71", "non_asn", 2_850, 2_850, None, "apbd")]
+    assert query(warehouse, "select regulasi, tanggal_regulasi, anggaran_rp, ptsp_mensyaratkan, bumd_terdaftar "
+                            "from raw.kepatuhan") == [
+        ("SK Wali Kota Ambon No. 533 Tahun 2021", date(2021, 6, 1), 1_200_000_000, "Ya", "Sebagian")]
+    assert query(warehouse, "select program, segmen, kasus, nilai_rp from raw.klaim") == [
+        ("JKM", "perangkat_desa", 2, 84_000_000)]
 
 
-def test_a_file_that_is_not_a_workbook_is_rejected_whole():
-    with pytest.raises(SubmissionRejected, match="tidak dapat dibaca sebagai Excel"):
-        read_submission("81.71_2022-10.xlsx", b"%PDF-1.4 not a workbook")
+@pytest.mark.parametrize("encoding, delimiter", [("utf-8", ","), ("utf-8-sig", ";"), ("cp1252", ";")])
+def test_the_csv_variant_loads_in_any_encoding_and_separator(warehouse, tmp_path, encoding, delimiter):
+    rows = [("8171", "pekerja_rentan", "70.000", "40.000", "Rp 672.000.000", "bapak_asuh")]
+    csv_set(tmp_path, "81.71_2022-10", encoding=encoding, delimiter=delimiter, kepesertaan=rows)
+    summary = load(warehouse, tmp_path)
+    assert summary.loaded == ["81.71_2022-10"], summary.rejected
+    assert query(warehouse, "select pelapor, periode, format from raw.submission") == [("81.71", "2022-10", "csv")]
+    assert query(warehouse, "select kode_wilayah, sasaran, terlindungi, iuran_rp from raw.kepesertaan") == [
+        ("81.71", 70_000, 40_000, 672_000_000)]
+
+
+def test_the_same_bytes_again_change_nothing_and_a_revision_is_kept_beside_the_first(warehouse, tmp_path):
+    xlsx(tmp_path, "81.71_2022-10.xlsx")
+    assert load(warehouse, tmp_path).loaded == ["81.71_2022-10.xlsx"]
+    assert load(warehouse, tmp_path).unchanged == ["81.71_2022-10.xlsx"]
+    revised = [("81.71", "pekerja_rentan", 70_000, 41_000, None, None)]
+    xlsx(tmp_path, "81.71_2022-10_revisi.xlsx", kepesertaan=revised)
+    summary = load(warehouse, tmp_path)
+    assert summary.loaded == ["81.71_2022-10_revisi.xlsx"]
+    versions = query(warehouse, "select file_name, pelapor, periode, length(sha256), received_at is not null "
+                                "from raw.submission order by submission_id")
+    assert versions == [("81.71_2022-10.xlsx", "81.71", "2022-10", 64, True),
+                        ("81.71_2022-10_revisi.xlsx", "81.71", "2022-10", 64, True)]
+
+
+def test_old_papua_codes_are_accepted_before_the_split_and_refused_after(warehouse, tmp_path):
+    before = [("91", "non_asn", 900, 800, None, None), ("91.01", "pekerja_rentan", 5_000, 1_000, None, None)]
+    xlsx(tmp_path, "91_2021-06.xlsx", pelapor="91", periode="2021-06", kepesertaan=before)
+    xlsx(tmp_path, "91_2023-06.xlsx", pelapor="91", periode="2023-06", kepesertaan=before)
+    summary = load(warehouse, tmp_path)
+    assert summary.loaded == ["91_2021-06.xlsx"]
+    assert summary.rejected["91_2023-06.xlsx"] == [
+        "lembar kepesertaan, baris 3, kolom kode_wilayah: kode 91.01 sudah tidak berlaku sejak pemekaran "
+        "Papua 2022; gunakan 93.01 (Kabupaten Merauke)"]
+
+
+# --- the corpus of bad files: one per reason in the spec ---------------------------------------------
+
+BAD = {
+    "unknown region code": (
+        dict(kepesertaan=[("81.99", "pekerja_rentan", 10, 5, None, None)], pelapor="81"),
+        ["lembar kepesertaan, baris 2, kolom kode_wilayah: kode wilayah 81.99 tidak dikenal "
+         "(lihat Kepmendagri 300.2.2-2138/2025)"]),
+    "unknown pelapor": (
+        dict(pelapor="81.99", kepesertaan=[("81.99", "non_asn", 10, 5, None, None)]),
+        ["lembar identitas, baris 2, kolom nilai: kode_pelapor: kode wilayah 81.99 tidak dikenal "
+         "(lihat Kepmendagri 300.2.2-2138/2025)",
+         "lembar kepesertaan, baris 2, kolom kode_wilayah: kode wilayah 81.99 tidak dikenal "
+         "(lihat Kepmendagri 300.2.2-2138/2025)"]),
+    "kab/kota reporting another territory": (
+        dict(kepesertaan=[("81.01", "pekerja_rentan", 10, 5, None, None)]),
+        ["lembar kepesertaan, baris 2, kolom kode_wilayah: 81.71 hanya boleh melaporkan wilayahnya sendiri, "
+         "bukan 81.01"]),
+    "province reporting outside the province": (
+        dict(pelapor="81", kepesertaan=[("72.71", "pekerja_rentan", 10, 5, None, None)]),
+        ["lembar kepesertaan, baris 2, kolom kode_wilayah: 72.71 bukan wilayah provinsi 81"]),
+    "unknown segment": (
+        dict(kepesertaan=[("81.71", "petani", 10, 5, None, None)]),
+        ["lembar kepesertaan, baris 2, kolom segmen: segmen 'petani' tidak dikenal (pilihan: pekerja_rentan, "
+         "non_asn, perangkat_desa, penyelenggara_pemilu, pegawai_bumd)"]),
+    "unknown program": (
+        dict(klaim=[("JKN", "perangkat_desa", 1, 100)]),
+        ["lembar klaim, baris 2, kolom program: program 'JKN' tidak dikenal (pilihan: JKK, JKM, JHT)"]),
+    "negative count": (
+        dict(kepesertaan=[("81.71", "pekerja_rentan", 10, -5, None, None)]),
+        ["lembar kepesertaan, baris 2, kolom terlindungi: -5 negatif; isi 0 atau lebih"]),
+    "non-integer count": (
+        dict(kepesertaan=[("81.71", "pekerja_rentan", 70_000, "48,55", None, None)]),
+        ["lembar kepesertaan, baris 2, kolom terlindungi: '48,55' bukan bilangan bulat"]),
+    "terlindungi above sasaran": (
+        dict(kepesertaan=[("81.71", "pekerja_rentan", 40_000, 70_000, None, None)]),
+        ["lembar kepesertaan, baris 2, kolom terlindungi: terlindungi (70000) lebih besar dari sasaran (40000)"]),
+    "duplicate territory and segment": (
+        dict(kepesertaan=[("81.71", "non_asn", 10, 5, None, None), ("8171", "non_asn", 10, 6, None, None)]),
+        ["lembar kepesertaan, baris 3: baris ganda: 81.71 / non_asn sudah ada di baris 2"]),
+    "period in the future": (
+        dict(periode="2027-01"),
+        ["lembar identitas, baris 3, kolom nilai: periode 2027-01 belum terjadi (bulan ini 2026-11)"]),
+    "period before April 2021": (
+        dict(periode="2021-03"),
+        ["lembar identitas, baris 3, kolom nilai: periode 2021-03 sebelum Inpres 2/2021 berlaku "
+         "(paling awal 2021-04)"]),
+    "every problem, not only the first": (
+        dict(kepesertaan=[("81.71", "pekerja_rentan", 70_000, "48,55", None, None),
+                          ("81.71", "petani", 10, 5, None, "dana desa")]),
+        ["lembar kepesertaan, baris 2, kolom terlindungi: '48,55' bukan bilangan bulat",
+         "lembar kepesertaan, baris 3, kolom segmen: segmen 'petani' tidak dikenal (pilihan: pekerja_rentan, "
+         "non_asn, perangkat_desa, penyelenggara_pemilu, pegawai_bumd)",
+         "lembar kepesertaan, baris 3, kolom sumber_dana: sumber_dana 'dana desa' tidak dikenal (pilihan: apbd, "
+         "apbdes, bapak_asuh, csr, mandiri, campuran)"]),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD))
+def test_a_bad_workbook_is_rejected_whole_and_the_good_one_loads(warehouse, tmp_path, case):
+    changes, reasons = BAD[case]
+    xlsx(tmp_path, "bad.xlsx", **changes)
+    xlsx(tmp_path, "good.xlsx", pelapor="72.71", kepesertaan=[("72.71", "pekerja_rentan", 26_000, 7_000, None, None)])
+
+    summary = load(warehouse, tmp_path)
+
+    assert summary.rejected == {"bad.xlsx": reasons}
+    assert summary.loaded == ["good.xlsx"]
+    assert query(warehouse, "select distinct pelapor from raw.submission") == [("72.71",)]
+    assert query(warehouse, "select count(*) from raw.kepesertaan") == [(1,)]
+    assert query(warehouse, "select count(*) from raw.klaim") == [(1,)]
+    [(file_name, alasan, karantina)] = query(warehouse, "select file_name, alasan, karantina from audit.penolakan")
+    assert (file_name, alasan) == ("bad.xlsx", reasons)
+    quarantined = tmp_path / "karantina"
+    assert karantina.endswith("karantina") and (quarantined / "bad.xlsx").exists()
+    assert not (tmp_path / "bad.xlsx").exists() and (tmp_path / "good.xlsx").exists()
+    assert all(r in (quarantined / "bad.xlsx.alasan.txt").read_text(encoding="utf-8") for r in reasons)
+
+
+def test_a_missing_sheet_and_a_missing_column_are_named(warehouse, tmp_path):
+    csv_set(tmp_path, "81.71_2022-10", sheets=("identitas", "kepesertaan", "kepatuhan"))
+    (tmp_path / "81.71_2022-10_kepesertaan.csv").write_text("kode_wilayah,segmen,sasaran\n81.71,non_asn,10\n")
+    summary = load(warehouse, tmp_path)
+    assert summary.rejected == {"81.71_2022-10": [
+        "lembar kepesertaan: kolom terlindungi, iuran_rp, sumber_dana tidak ada (kolom yang diharapkan: "
+        "kode_wilayah, segmen, sasaran, terlindungi, iuran_rp, sumber_dana)",
+        "lembar klaim: lembar klaim tidak ada"]}
+    assert query(warehouse, "select count(*) from raw.submission") == [(0,)]
+
+
+def test_unreadable_files_are_rejected_with_a_sentence(warehouse, tmp_path):
+    tmp_path.joinpath("81.71_2022-10.xlsx").write_bytes(b"\x89PNG\r\n\x1a\n not a workbook")
+    csv_set(tmp_path, "72.71_2022-10")
+    tmp_path.joinpath("72.71_2022-10_kepesertaan.csv").write_bytes(bytes(range(256)) * 10)
+    summary = load(warehouse, tmp_path)
+    assert summary.rejected == {
+        "72.71_2022-10": ["berkas bukan CSV teks (berisi data biner)"],
+        "81.71_2022-10.xlsx": ["berkas tidak dapat dibaca sebagai Excel (.xlsx); simpan ulang sebagai Excel "
+                               "Workbook (.xlsx) atau kirim CSV"]}
+    assert query(warehouse, "select count(*) from raw.submission") == [(0,)]
+
+
+def test_an_oversized_file_and_a_zip_bomb_are_refused_without_reading_them(warehouse, tmp_path, monkeypatch):
+    monkeypatch.setattr(reader, "MAX_FILE_BYTES", 1024 * 1024)
+    xlsx(tmp_path, "good.xlsx")
+    tmp_path.joinpath("besar.xlsx").write_bytes(b"PK" + b"\x00" * (2 * 1024 * 1024))
+    with zipfile.ZipFile(tmp_path / "bom.xlsx", "w", zipfile.ZIP_DEFLATED) as bomb:
+        with bomb.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            for _ in range(300):
+                sheet.write(b"\x00" * (1024 * 1024))
+    assert (tmp_path / "bom.xlsx").stat().st_size < 1024 * 1024
+
+    summary = load(warehouse, tmp_path)
+
+    assert summary.loaded == ["good.xlsx"]
+    assert summary.rejected == {
+        "besar.xlsx": ["berkas terlalu besar (2.0 MB; batas 1 MB)"],
+        "bom.xlsx": ["isi berkas Excel terlalu besar setelah diekstrak (300 MB; batas 200 MB)"]}
+
+
+# --- source 2: the BPJS extract ------------------------------------------------------------------------
+
+def test_the_bpjs_extract_loads_and_a_bad_one_is_rejected_whole(warehouse, tmp_path):
+    header = "kode_wilayah;periode;segmen;peserta_aktif;peserta_baru;iuran_diterima_rp\n"
+    tmp_path.joinpath("bpjs_2022-10.csv").write_text(
+        header + "81.71;2022-10;pekerja_rentan;39.500;1.200;Rp 663.600.000\n8171;Okt 2022;non_asn;2850;0;\n",
+        encoding="cp1252")
+    tmp_path.joinpath("bpjs_2022-11.csv").write_text(
+        header + "81.71;2022-11;pekerja_rentan;40000;0;0\n81;2022-11;non_asn;10;0;0\n", encoding="utf-8")
+    summary = load(warehouse, tmp_path, BPJS)
+    assert summary.loaded == ["bpjs_2022-10.csv"]
+    assert summary.rejected == {"bpjs_2022-11.csv": [
+        "lembar bpjs, baris 3, kolom kode_wilayah: 81 bukan kabupaten/kota"]}
+    assert query(warehouse, "select kode_wilayah, periode, segmen, peserta_aktif, iuran_diterima_rp "
+                            "from raw.bpjs_kepesertaan order by baris") == [
+        ("81.71", "2022-10", "pekerja_rentan", 39_500, 663_600_000), ("81.71", "2022-10", "non_asn", 2_850, None)]

@@ -7,7 +7,7 @@ from dataclasses import asdict
 
 from inpres import settings
 from inpres.alerts import REPORT
-from inpres.ingest.inbox import list_submissions, load_submissions
+from inpres.ingest.inbox import BPJS, LAPORAN, Delivery, find_deliveries, load_deliveries
 from inpres.quality.gate import run_gate
 from inpres.reports.national import CoverageRow, write_national_report
 from inpres.warehouse import connect, ensure_schemas, warehouse_url
@@ -18,19 +18,21 @@ RAW_SUITE = "raw_kepesertaan"
 MARTS_SUITE = "marts_cakupan_wilayah"
 
 
-def pull() -> list[str]:
-    """The submission files waiting in the inbox, as URLs the load step reads."""
-    files = [str(p) for p in list_submissions(settings.inbox())]
-    log.info("%d submission file(s) in the inbox", len(files))
-    return files
+def pull(source: str) -> list[dict]:
+    """The deliveries waiting in the source's inbox (regional submissions or BPJS extracts)."""
+    inbox = settings.inbox() if source == LAPORAN else settings.bpjs_inbox()
+    if source == BPJS and not inbox.exists():
+        log.info("no BPJS inbox at %s", inbox)
+        return []
+    deliveries = find_deliveries(inbox, source)
+    log.info("%d %s delivery(ies) in %s", len(deliveries), source, inbox)
+    return [asdict(d) for d in deliveries]
 
 
-def load(files: list[str]) -> dict:
-    from airflow.sdk import ObjectStoragePath
-
+def load(deliveries: list[dict]) -> dict:
     ensure_schemas()
     with connect() as conn:
-        summary = load_submissions(conn, [ObjectStoragePath(f) for f in files])
+        summary = load_deliveries(conn, [Delivery(**d) for d in deliveries], settings.today())
     log.info("loaded %d, unchanged %d, rejected %d", len(summary.loaded), len(summary.unchanged),
              len(summary.rejected))
     return asdict(summary)

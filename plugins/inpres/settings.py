@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from airflow.sdk import ObjectStoragePath
 
@@ -21,6 +23,16 @@ def _location(variable: str, default: Path) -> ObjectStoragePath:
 
 def inbox() -> ObjectStoragePath:
     return _location("INPRES_INBOX", SAMPLE_INBOX)
+
+
+def bpjs_inbox() -> ObjectStoragePath:
+    """Where BPJS Ketenagakerjaan's extracts arrive; by default `bpjs/` inside the inbox."""
+    return _location("INPRES_BPJS_INBOX", Path()) if os.environ.get("INPRES_BPJS_INBOX") else inbox() / "bpjs"
+
+
+def today() -> date:
+    """Today in Jakarta: what "a period in the future" is measured against."""
+    return datetime.now(ZoneInfo("Asia/Jakarta")).date()
 
 
 def output() -> ObjectStoragePath:

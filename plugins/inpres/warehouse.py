@@ -26,12 +26,16 @@ DDL = """
 create schema if not exists raw;
 create schema if not exists audit;
 
+-- Every version of every regional submission: a revision is a new row, never an update.
 create table if not exists raw.submission (
     submission_id   bigserial primary key,
     file_name       text not null,
     sha256          text not null unique,
+    format          text not null,
     pelapor         text not null,
     periode         text not null,
+    nama_instansi   text,
+    tanggal_laporan date,
     received_at     timestamptz not null,
     loaded_at       timestamptz not null default now()
 );
@@ -46,6 +50,62 @@ create table if not exists raw.kepesertaan (
     iuran_rp        bigint,
     sumber_dana     text,
     primary key (submission_id, baris)
+);
+
+create table if not exists raw.kepatuhan (
+    submission_id       bigint not null references raw.submission on delete cascade,
+    baris               integer not null,
+    regulasi            text,
+    tanggal_regulasi    date,
+    anggaran_rp         bigint,
+    ptsp_mensyaratkan   text not null,
+    bumd_terdaftar      text,
+    primary key (submission_id, baris)
+);
+
+create table if not exists raw.klaim (
+    submission_id   bigint not null references raw.submission on delete cascade,
+    baris           integer not null,
+    program         text not null,
+    segmen          text not null,
+    kasus           bigint not null,
+    nilai_rp        bigint not null,
+    primary key (submission_id, baris)
+);
+
+-- Source 2: BPJS Ketenagakerjaan's own monthly membership extract.
+create table if not exists raw.bpjs_extract (
+    extract_id      bigserial primary key,
+    file_name       text not null,
+    sha256          text not null unique,
+    received_at     timestamptz not null,
+    loaded_at       timestamptz not null default now()
+);
+
+create table if not exists raw.bpjs_kepesertaan (
+    extract_id          bigint not null references raw.bpjs_extract on delete cascade,
+    baris               integer not null,
+    kode_wilayah        text not null,
+    periode             text not null,
+    segmen              text not null,
+    peserta_aktif       bigint not null,
+    peserta_baru        bigint,
+    iuran_diterima_rp   bigint,
+    primary key (extract_id, baris)
+);
+
+-- Files rejected whole, with every reason: the report's data-quality annex and penolakan.csv.
+create table if not exists audit.penolakan (
+    penolakan_id    bigserial primary key,
+    sumber          text not null,
+    file_name       text not null,
+    sha256          text not null unique,
+    pelapor         text,
+    periode         text,
+    received_at     timestamptz not null,
+    rejected_at     timestamptz not null default now(),
+    alasan          text[] not null,
+    karantina       text
 );
 """
 

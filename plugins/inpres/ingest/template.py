@@ -7,14 +7,15 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from inpres.ingest.workbook import KEPESERTAAN_COLUMNS
+from inpres.ingest.contract import KEPATUHAN, KEPESERTAAN, KLAIM
 
 # Fixed timestamps inside the xlsx, so the same content gives the same bytes (and content hash).
 _EPOCH = (2022, 11, 5, 8, 0, 0)
 
 
 def write_workbook(path: Path, *, pelapor: str, periode: str, nama_instansi: str,
-                   kepesertaan: list[tuple], tanggal_laporan: str | None = None) -> None:
+                   kepesertaan: list[tuple], kepatuhan: tuple | None = None, klaim: list[tuple] = (),
+                   tanggal_laporan: str | None = None) -> None:
     workbook = Workbook()
     identitas = workbook.active
     identitas.title = "identitas"
@@ -23,10 +24,13 @@ def write_workbook(path: Path, *, pelapor: str, periode: str, nama_instansi: str
     identitas.append(("periode", periode))
     identitas.append(("nama_instansi", nama_instansi))
     identitas.append(("tanggal_laporan", tanggal_laporan or f"{periode}-28"))
-    sheet = workbook.create_sheet("kepesertaan")
-    sheet.append(KEPESERTAAN_COLUMNS)
-    for row in kepesertaan:
-        sheet.append(row)
+    for name, columns, rows in (("kepesertaan", KEPESERTAAN, kepesertaan),
+                                ("kepatuhan", KEPATUHAN, [kepatuhan or (None, None, None, "Tidak", None)]),
+                                ("klaim", KLAIM, klaim)):
+        sheet = workbook.create_sheet(name)
+        sheet.append([c.name for c in columns])
+        for row in rows:
+            sheet.append(row)
     workbook.save(path)
     _normalise_zip(path)
 

@@ -1,0 +1,235 @@
+"""Template v1 as a contract: typed rows out, and every reason a file breaks it.
+
+Validation streams: rows are checked one at a time and handed on, so a long file needs no more memory
+than a short one. The caller writes them inside a transaction and rolls back if any reason was found:
+a file is rejected whole, never half-loaded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Callable, Iterator
+
+from inpres import wilayah
+from inpres.ingest import values
+from inpres.ingest.reader import Sheet
+
+PERIODE_PERTAMA = "2021-04"  # the Inpres was signed on 25 March 2021
+MAX_REASONS = 200
+
+
+@dataclass(frozen=True)
+class Alasan:
+    """One reason a file was rejected, pointing at the cell to fix."""
+
+    pesan: str
+    lembar: str | None = None
+    baris: int | None = None
+    kolom: str | None = None
+
+    def __str__(self) -> str:
+        where = [f"lembar {self.lembar}" if self.lembar else None,
+                 f"baris {self.baris}" if self.baris else None,
+                 f"kolom {self.kolom}" if self.kolom else None]
+        where_text = ", ".join(w for w in where if w)
+        return f"{where_text}: {self.pesan}" if where_text else self.pesan
+
+
+@dataclass
+class Reasons:
+    items: list[Alasan] = field(default_factory=list)
+    dropped: int = 0
+
+    def add(self, pesan: str, lembar: str | None = None, baris: int | None = None, kolom: str | None = None):
+        if len(self.items) < MAX_REASONS:
+            self.items.append(Alasan(pesan, lembar, baris, kolom))
+        else:
+            self.dropped += 1
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def texts(self) -> list[str]:
+        texts = [str(a) for a in self.items]
+        if self.dropped:
+            texts.append(f"… dan {self.dropped} kesalahan lain dengan jenis serupa")
+        return texts
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    parse: Callable[[object], object]
+    required: bool = False
+    non_negative: bool = False
+
+
+def _count(value):
+    return values.bilangan_bulat(value)
+
+
+def _choice(allowed, what, optional=False):
+    return lambda v: values.pilihan(v, allowed, what, kosong_boleh=optional)
+
+
+KEPESERTAAN = (
+    Column("kode_wilayah", values.kode_wilayah, required=True),
+    Column("segmen", values.segmen, required=True),
+    Column("sasaran", _count, non_negative=True),
+    Column("terlindungi", _count, required=True, non_negative=True),
+    Column("iuran_rp", values.rupiah, non_negative=True),
+    Column("sumber_dana", _choice(values.SUMBER_DANA, "sumber_dana", optional=True)),
+)
+KEPATUHAN = (
+    Column("regulasi", values.teks),
+    Column("tanggal_regulasi", values.tanggal),
+    Column("anggaran_rp", values.rupiah, non_negative=True),
+    Column("ptsp_mensyaratkan", _choice(("Ya", "Tidak"), "ptsp_mensyaratkan"), required=True),
+    Column("bumd_terdaftar", _choice(("Ya", "Tidak", "Sebagian"), "bumd_terdaftar", optional=True)),
+)
+KLAIM = (
+    Column("program", _choice(values.PROGRAM, "program"), required=True),
+    Column("segmen", values.segmen, required=True),
+    Column("kasus", _count, required=True, non_negative=True),
+    Column("nilai_rp", values.rupiah, required=True, non_negative=True),
+)
+BPJS = (
+    Column("kode_wilayah", values.kode_wilayah, required=True),
+    Column("periode", values.periode, required=True),
+    Column("segmen", values.segmen, required=True),
+    Column("peserta_aktif", _count, required=True, non_negative=True),
+    Column("peserta_baru", _count, non_negative=True),
+    Column("iuran_diterima_rp", values.rupiah, non_negative=True),
+)
+SHEETS = {"kepesertaan": KEPESERTAAN, "kepatuhan": KEPATUHAN, "klaim": KLAIM}
+IDENTITAS_KEYS = ("kode_pelapor", "periode", "nama_instansi", "tanggal_laporan")
+
+
+@dataclass
+class Identitas:
+    pelapor: str
+    periode: str
+    nama_instansi: str | None
+    tanggal_laporan: date | None
+
+
+def bulan_ini(today: date) -> str:
+    return f"{today.year:04d}-{today.month:02d}"
+
+
+def check_periode(periode: str, today: date) -> str | None:
+    if periode < PERIODE_PERTAMA:
+        return f"periode {periode} sebelum Inpres 2/2021 berlaku (paling awal {PERIODE_PERTAMA})"
+    if periode > bulan_ini(today):
+        return f"periode {periode} belum terjadi (bulan ini {bulan_ini(today)})"
+    return None
+
+
+def identitas(sheet: Sheet | None, reasons: Reasons, today: date) -> Identitas | None:
+    if sheet is None:
+        reasons.add("lembar identitas tidak ada", "identitas")
+        return None
+    found: dict[str, tuple[int, object]] = {}
+    for number, row in sheet.rows:
+        key = values.teks(row.get("kunci"))
+        if key:
+            found[key.lower()] = (number, row.get("nilai"))
+    parsed = {}
+    for key, parse in (("kode_pelapor", values.kode_wilayah), ("periode", values.periode),
+                       ("nama_instansi", values.teks), ("tanggal_laporan", values.tanggal)):
+        number, raw = found.get(key, (None, None))
+        if key in ("kode_pelapor", "periode") and values.teks(raw) is None:
+            reasons.add(f"{key} wajib diisi", "identitas", number, "nilai")
+            continue
+        try:
+            parsed[key] = parse(raw)
+        except ValueError as error:
+            reasons.add(str(error), "identitas", number, "nilai")
+    if "kode_pelapor" not in parsed or "periode" not in parsed:
+        return None
+    pelapor, periode = parsed["kode_pelapor"], parsed["periode"]
+    if problem := wilayah.masalah_kode(pelapor, periode):
+        reasons.add(f"kode_pelapor: {problem}", "identitas", found["kode_pelapor"][0], "nilai")
+    if problem := check_periode(periode, today):
+        reasons.add(problem, "identitas", found["periode"][0], "nilai")
+    return Identitas(pelapor, periode, parsed.get("nama_instansi"), parsed.get("tanggal_laporan"))
+
+
+def rows(sheet: Sheet | None, name: str, columns: tuple[Column, ...], reasons: Reasons,
+         row_check: Callable[[int, dict, Reasons], None] | None = None,
+         key: tuple[str, ...] = ()) -> Iterator[tuple]:
+    """Typed rows of a sheet as (baris, *columns); every problem goes to `reasons`."""
+    if sheet is None:
+        reasons.add(f"lembar {name} tidak ada", name)
+        return
+    missing = [c.name for c in columns if c.name not in sheet.header]
+    if missing:
+        reasons.add(f"kolom {', '.join(missing)} tidak ada (kolom yang diharapkan: "
+                    f"{', '.join(c.name for c in columns)})", name)
+        return
+    seen: dict[tuple, int] = {}
+    for number, cells in sheet.rows:
+        parsed, ok = {}, True
+        for column in columns:
+            try:
+                value = column.parse(cells.get(column.name))
+            except ValueError as error:
+                reasons.add(str(error), name, number, column.name)
+                ok = False
+                continue
+            if value is None and column.required:
+                reasons.add("wajib diisi", name, number, column.name)
+                ok = False
+            elif column.non_negative and value is not None and value < 0:
+                reasons.add(f"{value} negatif; isi 0 atau lebih", name, number, column.name)
+                ok = False
+            parsed[column.name] = value
+        if not ok:
+            continue
+        if key:
+            identity = tuple(parsed[k] for k in key)
+            if identity in seen:
+                reasons.add(f"baris ganda: {' / '.join(map(str, identity))} sudah ada di baris {seen[identity]}",
+                            name, number)
+                continue
+            seen[identity] = number
+        if row_check:
+            before = len(reasons.items) + reasons.dropped
+            row_check(number, parsed, reasons)
+            if len(reasons.items) + reasons.dropped > before:
+                continue
+        yield (number, *(parsed[c.name] for c in columns))
+
+
+def kepesertaan_check(who: Identitas) -> Callable[[int, dict, Reasons], None]:
+    """Territory rules: a kab/kota reports only itself; a province itself and its own kab/kota."""
+
+    def check(number: int, row: dict, reasons: Reasons) -> None:
+        kode = row["kode_wilayah"]
+        if problem := wilayah.masalah_kode(kode, who.periode):
+            reasons.add(problem, "kepesertaan", number, "kode_wilayah")
+        elif wilayah.is_kabupaten_kota(who.pelapor) and kode != who.pelapor:
+            reasons.add(f"{who.pelapor} hanya boleh melaporkan wilayahnya sendiri, bukan {kode}",
+                        "kepesertaan", number, "kode_wilayah")
+        elif not wilayah.is_kabupaten_kota(who.pelapor) and wilayah.provinsi(kode) != who.pelapor:
+            reasons.add(f"{kode} bukan wilayah provinsi {who.pelapor}", "kepesertaan", number, "kode_wilayah")
+        sasaran, terlindungi = row["sasaran"], row["terlindungi"]
+        if sasaran is not None and terlindungi is not None and terlindungi > sasaran:
+            reasons.add(f"terlindungi ({terlindungi}) lebih besar dari sasaran ({sasaran})",
+                        "kepesertaan", number, "terlindungi")
+
+    return check
+
+
+def bpjs_check(today: date) -> Callable[[int, dict, Reasons], None]:
+    def check(number: int, row: dict, reasons: Reasons) -> None:
+        kode, periode = row["kode_wilayah"], row["periode"]
+        if problem := check_periode(periode, today):
+            reasons.add(problem, "bpjs", number, "periode")
+        elif problem := wilayah.masalah_kode(kode, periode):
+            reasons.add(problem, "bpjs", number, "kode_wilayah")
+        elif not wilayah.is_kabupaten_kota(kode):
+            reasons.add(f"{kode} bukan kabupaten/kota", "bpjs", number, "kode_wilayah")
+
+    return check
