@@ -1,8 +1,9 @@
--- One row per territory × segment × month. A province may report its kab/kota on their behalf,
--- but a kab/kota's own figures win over its province's for the same territory, segment and month.
+-- One row per territory × segment × month, in today's region codes. A province may report its
+-- kab/kota on their behalf, but a kab/kota's own figures win over its province's for the same
+-- territory, segment and month. Papua's pre-2022 codes are mapped so time series stay comparable.
 with kepesertaan as (
     select
-        k.kode_wilayah,
+        coalesce(papua.kode_baru, k.kode_wilayah) as kode_wilayah,
         s.periode,
         k.segmen,
         k.sasaran,
@@ -13,6 +14,7 @@ with kepesertaan as (
         case when s.pelapor = k.kode_wilayah then 1 else 2 end as prioritas
     from {{ ref('stg_inbox__kepesertaan') }} as k
     inner join {{ ref('int_submissions__terkini') }} as s using (submission_id)
+    left join {{ ref('stg_wilayah__papua_kode_lama') }} as papua on k.kode_wilayah = papua.kode_lama
 ),
 
 chosen as (

@@ -1,0 +1,8 @@
+select
+    submission_id,
+    baris,
+    program,
+    segmen,
+    kasus,
+    nilai_rp
+from {{ source('inbox', 'klaim') }}
