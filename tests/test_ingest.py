@@ -276,3 +276,17 @@ def test_the_bpjs_extract_loads_and_a_bad_one_is_rejected_whole(warehouse, tmp_p
     assert query(warehouse, "select kode_wilayah, periode, segmen, peserta_aktif, iuran_diterima_rp "
                             "from raw.bpjs_kepesertaan order by baris") == [
         ("81.71", "2022-10", "pekerja_rentan", 39_500, 663_600_000), ("81.71", "2022-10", "non_asn", 2_850, None)]
+
+
+def test_a_nik_typed_into_a_wrong_column_never_reaches_a_message(warehouse, tmp_path):
+    nik = "3171010290000001"
+    with pytest.raises(ValueError) as refused:
+        values.segmen(nik)
+    assert nik not in str(refused.value) and "disamarkan" in str(refused.value)
+    xlsx(tmp_path, "81.71_2022-10.xlsx", kepesertaan=[("81.71", "pekerja_rentan", 70_000, nik, None, None),
+                                                      ("81.71", nik, 10, 5, None, None)])
+    summary = load(warehouse, tmp_path)
+    assert summary.rejected == {"81.71_2022-10.xlsx": [
+        "lembar kepesertaan, baris 2, kolom terlindungi: angka lebih dari 300 juta orang; periksa kembali isian ini",
+        "lembar kepesertaan, baris 3, kolom segmen: segmen '<nomor 16 digit disamarkan>' tidak dikenal (pilihan: "
+        "pekerja_rentan, non_asn, perangkat_desa, penyelenggara_pemilu, pegawai_bumd)"]}

@@ -65,8 +65,15 @@ class Column:
     non_negative: bool = False
 
 
+# More people than Indonesia has: a typo, or a NIK typed into a count column (never quote it).
+MAX_COUNT = 300_000_000
+
+
 def _count(value):
-    return values.bilangan_bulat(value)
+    number = values.bilangan_bulat(value)
+    if number is not None and number > MAX_COUNT:
+        raise ValueError("angka lebih dari 300 juta orang; periksa kembali isian ini")
+    return number
 
 
 def _choice(allowed, what, optional=False):
@@ -182,7 +189,7 @@ def rows(sheet: Sheet | None, name: str, columns: tuple[Column, ...], reasons: R
                 reasons.add("wajib diisi", name, number, column.name)
                 ok = False
             elif column.non_negative and value is not None and value < 0:
-                reasons.add(f"{value} negatif; isi 0 atau lebih", name, number, column.name)
+                reasons.add(f"{values.shown(value)} negatif; isi 0 atau lebih", name, number, column.name)
                 ok = False
             parsed[column.name] = value
         if not ok:

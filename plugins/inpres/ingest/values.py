@@ -29,6 +29,18 @@ def _text(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
+def shown(value: object) -> str:
+    """A cell's content as a rejection message may quote it: never a NIK, never a long text.
+
+    Messages reach logs, the quarantine and the report annex; a 16-digit number in a wrong column is
+    most likely someone's NIK (UU 27/2022), and a long text may be a name list.
+    """
+    text = _text(value)
+    if re.fullmatch(r"\d{16}", text.replace(" ", "")):
+        return "<nomor 16 digit disamarkan>"
+    return text if len(text) <= 30 else text[:27] + "…"
+
+
 def kode_wilayah(value: object) -> str:
     """`81.71`, `8171` and ` 81.71 ` are one code: return the dotted form."""
     if isinstance(value, float):
@@ -37,7 +49,7 @@ def kode_wilayah(value: object) -> str:
     text = _text(value)
     match = _KODE.match(text)
     if not match:
-        raise ValueError(f"'{text}' bukan kode wilayah Kemendagri (contoh: 81 atau 81.71)")
+        raise ValueError(f"'{shown(text)}' bukan kode wilayah Kemendagri (contoh: 81 atau 81.71)")
     provinsi, kabupaten_kota = match.groups()
     return f"{provinsi}.{kabupaten_kota}" if kabupaten_kota else provinsi
 
@@ -57,7 +69,7 @@ def periode(value: object) -> str:
     else:
         month = 0
     if not 1 <= month <= 12:
-        raise ValueError(f"'{_text(value)}' bukan periode yang sah (tulis TAHUN-BULAN, contoh: 2022-10, "
+        raise ValueError(f"'{shown(value)}' bukan periode yang sah (tulis TAHUN-BULAN, contoh: 2022-10, "
                          "atau Oktober 2022)")
     return f"{year:04d}-{month:02d}"
 
@@ -75,7 +87,7 @@ def tanggal(value: object) -> date | None:
             return datetime.strptime(text, pattern).date()
         except ValueError:
             pass
-    raise ValueError(f"'{text}' bukan tanggal yang sah (tulis TAHUN-BULAN-TANGGAL, contoh: 2022-11-05)")
+    raise ValueError(f"'{shown(text)}' bukan tanggal yang sah (tulis TAHUN-BULAN-TANGGAL, contoh: 2022-11-05)")
 
 
 def bilangan_bulat(value: object) -> int | None:
@@ -98,7 +110,7 @@ def bilangan_bulat(value: object) -> int | None:
     if _RIBUAN.match(digits):
         digits = digits.replace(".", "")
     if not digits.isdigit():
-        raise ValueError(f"'{text}' bukan bilangan bulat")
+        raise ValueError(f"'{shown(text)}' bukan bilangan bulat")
     return -int(digits) if negative else int(digits)
 
 
@@ -110,14 +122,14 @@ def rupiah(value: object) -> int | None:
     if match := re.fullmatch(r"(-?[\d.]*\d(?:,\d+)?)\s*([a-z]+)", text):
         number, unit = match.groups()
         if unit not in _SATUAN:
-            raise ValueError(f"'{_text(value)}' bukan jumlah rupiah (satuan '{unit}' tidak dikenal)")
+            raise ValueError(f"'{shown(value)}' bukan jumlah rupiah (satuan '{shown(unit)}' tidak dikenal)")
         whole, _, fraction = number.replace(".", "").partition(",")
         amount = int(whole or "0") * _SATUAN[unit] + int(fraction or "0") * _SATUAN[unit] // 10 ** len(fraction)
         return amount
     try:
         return bilangan_bulat(text)
     except ValueError:
-        raise ValueError(f"'{_text(value)}' bukan jumlah rupiah (contoh: 600000000, Rp 600.000.000, "
+        raise ValueError(f"'{shown(value)}' bukan jumlah rupiah (contoh: 600000000, Rp 600.000.000, "
                          "600 juta)") from None
 
 
@@ -128,7 +140,7 @@ def pilihan(value: object, allowed: tuple[str, ...], what: str, *, kosong_boleh:
     for option in allowed:
         if text.lower() == option.lower():
             return option
-    raise ValueError(f"{what} '{text}' tidak dikenal (pilihan: {', '.join(allowed)})")
+    raise ValueError(f"{what} '{shown(text)}' tidak dikenal (pilihan: {', '.join(allowed)})")
 
 
 def segmen(value: object) -> str:
