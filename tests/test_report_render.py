@@ -11,7 +11,7 @@ import pypdf
 import pytest
 from airflow.sdk import ObjectStoragePath
 
-from inpres.reports import CoverageRow, write_national_report
+from inpres.reports import CoverageRow, RejectionRow, write_national_report
 from inpres.reports.formatting import (
     format_angka,
     format_periode,
@@ -55,11 +55,15 @@ ROWS = [
 ]
 
 
+PENOLAKAN = [RejectionRow("72.71_2022-10.xlsx", "72.71", "2022-10", [
+    "lembar kepesertaan, baris 2, kolom terlindungi: '48,55' bukan bilangan bulat", "lembar klaim tidak ada"])]
+
+
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
     root = tmp_path_factory.mktemp("laporan")
     out = ObjectStoragePath(f"file://{root}") / PERIODE / "run1"
-    written = write_national_report(ROWS, PERIODE, out, run_id=RUN_ID)
+    written = write_national_report(ROWS, PERIODE, out, run_id=RUN_ID, penolakan=PENOLAKAN)
     return out, written
 
 
@@ -79,6 +83,7 @@ def test_writes_pdf_and_csvs_into_out(report):
         "cakupan_wilayah.csv",
         "cakupan_nasional.csv",
         "cakupan_provinsi.csv",
+        "penolakan.csv",
     ]
     assert all(p.exists() for p in written)
     assert (out / "laporan_nasional_2022-10.pdf").read_bytes().startswith(b"%PDF")
@@ -86,7 +91,19 @@ def test_writes_pdf_and_csvs_into_out(report):
         "cakupan_wilayah.csv",
         "cakupan_nasional.csv",
         "cakupan_provinsi.csv",
+        "penolakan.csv",
     }
+
+
+def test_rejected_files_are_listed_in_the_annex_and_penolakan_csv(report):
+    out, written = report
+    assert read_csv(out / "data" / "penolakan.csv") == [{
+        "file_name": "72.71_2022-10.xlsx", "pelapor": "72.71", "periode": "2022-10",
+        "alasan": "lembar kepesertaan, baris 2, kolom terlindungi: '48,55' bukan bilangan bulat | "
+                  "lembar klaim tidak ada"}]
+    text = " ".join(pdf_text(written[0]).split())
+    assert "Lampiran: berkas yang ditolak" in text
+    assert "72.71_2022-10.xlsx" in text and "'48,55' bukan bilangan bulat" in text
 
 
 def test_pdf_shows_figures_the_indonesian_way(report):

@@ -9,7 +9,7 @@ from inpres import settings
 from inpres.alerts import REPORT
 from inpres.ingest.inbox import BPJS, LAPORAN, Delivery, find_deliveries, load_deliveries
 from inpres.quality.gate import run_gate
-from inpres.reports.national import CoverageRow, write_national_report
+from inpres.reports.national import CoverageRow, RejectionRow, write_national_report
 from inpres.warehouse import connect, ensure_schemas, warehouse_url
 
 log = logging.getLogger(__name__)
@@ -47,10 +47,11 @@ def report(run_id: str) -> str:
     with connect() as conn:
         periode = settings.periode() or _latest_periode(conn)
         rows = _coverage(conn, periode)
+        penolakan = _penolakan(conn, periode)
     if not rows:
         raise RuntimeError(f"no coverage figures for periode {periode}: nothing to report")
     folder = settings.output() / periode / _safe(run_id)
-    written = write_national_report(rows, periode, folder, run_id=run_id)
+    written = write_national_report(rows, periode, folder, run_id=run_id, penolakan=penolakan)
     pdf = next(str(p) for p in written if str(p).endswith(".pdf"))
     log.info("%s %s", REPORT, pdf)
     return pdf
@@ -72,6 +73,16 @@ def _coverage(conn, periode: str) -> list[CoverageRow]:
         (periode,),
     )
     return [CoverageRow(*row) for row in cursor.fetchall()]
+
+
+def _penolakan(conn, periode: str) -> list[RejectionRow]:
+    """Rejections about this month, and those whose month could not even be read."""
+    cursor = conn.execute(
+        """select file_name, pelapor, periode, alasan from audit.penolakan
+           where periode = %s or periode is null order by file_name""",
+        (periode,),
+    )
+    return [RejectionRow(*row) for row in cursor.fetchall()]
 
 
 def _safe(run_id: str) -> str:

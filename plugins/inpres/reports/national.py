@@ -48,6 +48,7 @@ CHART = "grafik_pekerja_rentan.svg"
 CSV_WILAYAH = "data/cakupan_wilayah.csv"
 CSV_NASIONAL = "data/cakupan_nasional.csv"
 CSV_PROVINSI = "data/cakupan_provinsi.csv"
+CSV_PENOLAKAN = "data/penolakan.csv"
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,19 @@ class CoverageRow:
     persen_terlindungi: Decimal | None
 
 
+@dataclass(frozen=True)
+class RejectionRow:
+    """A delivery rejected whole (audit.penolakan): for the annex and penolakan.csv."""
+
+    file_name: str
+    pelapor: str | None
+    periode: str | None
+    alasan: list[str]
+
+
 def write_national_report(
-    rows: Sequence[CoverageRow], periode: str, out: ObjectStoragePath, *, run_id: str
+    rows: Sequence[CoverageRow], periode: str, out: ObjectStoragePath, *, run_id: str,
+    penolakan: Sequence[RejectionRow] = (),
 ) -> list[ObjectStoragePath]:
     """Writes into `out` (already the folder for this period and run): laporan_nasional_<periode>.pdf and data/*.csv. Returns the written paths."""
     periode_label = format_periode(periode)  # also rejects a malformed periode
@@ -104,6 +116,12 @@ def write_national_report(
                 for r in provinsi
             ],
         )
+        _write_csv(
+            work / CSV_PENOLAKAN,
+            ["file_name", "pelapor", "periode", "alasan"],
+            # One cell for all reasons, " | " between them: a reason itself never contains that.
+            [[p.file_name, p.pelapor or "", p.periode or "", " | ".join(p.alasan)] for p in penolakan],
+        )
         chart_rows = [r for r in provinsi if r.segmen == "pekerja_rentan"]
         charted = [r for r in chart_rows if r.persen_terlindungi is not None]
         if charted:
@@ -117,7 +135,10 @@ def write_national_report(
             "provinsi": _group_by_province(provinsi),
             "grafik": CHART if charted else None,
             "grafik_tanpa_persen": [r.nama_wilayah for r in chart_rows if r.persen_terlindungi is None],
-            "csv": {"wilayah": CSV_WILAYAH, "nasional": CSV_NASIONAL, "provinsi": CSV_PROVINSI},
+            "penolakan": [{"berkas": p.file_name, "pelapor": p.pelapor or "–", "alasan": p.alasan}
+                          for p in penolakan],
+            "csv": {"wilayah": CSV_WILAYAH, "nasional": CSV_NASIONAL, "provinsi": CSV_PROVINSI,
+                    "penolakan": CSV_PENOLAKAN},
         }
         # Values reach Typst only as JSON data, so no region name can be read as Typst markup.
         (work / "data.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -135,7 +156,7 @@ def write_national_report(
 
         (out / "data").mkdir(parents=True, exist_ok=True)
         written = []
-        for name in (pdf_name, CSV_WILAYAH, CSV_NASIONAL, CSV_PROVINSI):
+        for name in (pdf_name, CSV_WILAYAH, CSV_NASIONAL, CSV_PROVINSI, CSV_PENOLAKAN):
             target = out.joinpath(*name.split("/"))
             target.write_bytes((work / name).read_bytes())
             written.append(target)
