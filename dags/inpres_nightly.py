@@ -6,8 +6,7 @@ import pendulum
 from airflow.sdk import Asset, dag, get_current_context, task
 from airflow.timetables.trigger import CronTriggerTimetable
 
-from inpres import alerts, nightly
-from inpres.ingest.inbox import BPJS, LAPORAN
+from inpres import alerts
 from inpres.transform import dbt_build_group
 
 RAW = Asset("inpres_raw_kepesertaan")
@@ -26,28 +25,41 @@ REPORT = Asset("inpres_laporan_nasional")
     doc_md=__doc__,
 )
 def inpres_nightly():
+    # The steps import their libraries (GX, Typst, matplotlib) when they run, not when the DAG is parsed.
     @task
     def pull_submissions() -> list[dict]:
-        return nightly.pull(LAPORAN)
+        from inpres import nightly
+
+        return nightly.pull("laporan")
 
     @task
     def pull_bpjs_extracts() -> list[dict]:
-        return nightly.pull(BPJS)
+        from inpres import nightly
+
+        return nightly.pull("bpjs")
 
     @task(outlets=[RAW])
     def load_raw(submissions: list[dict], extracts: list[dict]) -> dict:
+        from inpres import nightly
+
         return nightly.load(submissions + extracts)
 
     @task
     def quality_gate_raw() -> None:
+        from inpres import nightly
+
         nightly.gate(nightly.RAW_SUITE)
 
     @task(outlets=[MARTS])
     def quality_gate_marts() -> None:
+        from inpres import nightly
+
         nightly.gate(nightly.MARTS_SUITE)
 
     @task(outlets=[REPORT])
     def report() -> str:
+        from inpres import nightly
+
         return nightly.report(get_current_context()["run_id"])
 
     loaded = load_raw(pull_submissions(), pull_bpjs_extracts())

@@ -37,6 +37,7 @@ def dbt_build_group(group_id: str = "dbt_build") -> DbtTaskGroup:
         profile_config=profile_config(),
         # A test between two models (relationships) runs once both are built, not after the first.
         render_config=RenderConfig(load_method=LoadMode.DBT_MANIFEST, should_detach_multiple_parents_tests=True),
+        operator_args={"install_deps": False},
     )
 
 
