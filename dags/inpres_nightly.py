@@ -48,13 +48,13 @@ def inpres_nightly():
     def quality_gate_raw() -> None:
         from inpres import nightly
 
-        nightly.gate(nightly.RAW_SUITE)
+        nightly.gate(nightly.RAW_SUITE, get_current_context()["run_id"])
 
     @task(outlets=[MARTS])
     def quality_gate_marts() -> None:
         from inpres import nightly
 
-        nightly.gate(nightly.MARTS_SUITE)
+        nightly.gate(nightly.MARTS_SUITE, get_current_context()["run_id"])
 
     @task(outlets=[REPORT])
     def report() -> str:

@@ -19,3 +19,24 @@ def failure_line(task_id: str, error: BaseException | str | None) -> str:
 def task_failed(context) -> None:
     """on_failure_callback for every task of the nightly DAG."""
     log.error("%s", failure_line(context["task_instance"].task_id, context.get("exception")))
+
+
+def notify_oncall(subject: str, lines: list[str]) -> bool:
+    """Mail whoever runs the night (`INPRES_ONCALL_EMAIL`) through the Airflow connection `smtp_default`.
+
+    Returns whether a mail was sent; a night without an on-call address only logs.
+    """
+    import html
+    import os
+
+    recipients = [a.strip() for a in os.environ.get("INPRES_ONCALL_EMAIL", "").split(",") if a.strip()]
+    if not recipients:
+        log.warning("INPRES_ONCALL_EMAIL is not set: nobody was mailed about: %s", subject)
+        return False
+    from airflow.providers.smtp.hooks.smtp import SmtpHook
+
+    body = "<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in lines) + "</ul>"
+    with SmtpHook(smtp_conn_id="smtp_default") as smtp:
+        smtp.send_email_smtp(to=recipients, subject=subject, html_content=body)
+    log.info("mailed %d on-call address(es) about: %s", len(recipients), subject)
+    return True

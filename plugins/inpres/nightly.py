@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
+import tempfile
 from dataclasses import asdict
+from pathlib import Path
 
 from inpres import settings
 from inpres.alerts import REPORT
 from inpres.ingest.inbox import BPJS, LAPORAN, Delivery, find_deliveries, load_deliveries
-from inpres.quality.gate import run_gate
+from inpres.alerts import notify_oncall
+from inpres.quality.gate import GateFailed, run_gate
+from inpres.storage import upload_tree
 from inpres.reports.national import CoverageRow, RejectionRow, write_national_report
 from inpres.warehouse import connect, ensure_schemas, warehouse_url
 
@@ -38,30 +42,48 @@ def load(deliveries: list[dict]) -> dict:
     return asdict(summary)
 
 
-def gate(suite: str) -> None:
-    run_gate(suite, warehouse_url())
+def gate(suite: str, run_id: str) -> None:
+    """Run a quality gate; its Data Docs go beside the report, a blocking failure is mailed to on-call."""
+    with connect() as conn:
+        folder = _run_folder(_report_periode(conn), run_id)
+    with tempfile.TemporaryDirectory(prefix="data-docs-") as docs:
+        try:
+            run_gate(suite, warehouse_url(), run_id, Path(docs))
+        except GateFailed as failed:
+            notify_oncall(f"[Inpres 2/2021] Laporan malam ini dihentikan: gerbang mutu {suite} gagal",
+                          [o.line() for o in failed.outcomes])
+            raise
+        finally:
+            upload_tree(Path(docs), folder / "data_docs" / suite)
 
 
 def report(run_id: str) -> str:
     """Write the national report for the chosen month; returns where it is."""
     with connect() as conn:
-        periode = settings.periode() or _latest_periode(conn)
+        periode = _report_periode(conn)
         rows = _coverage(conn, periode)
         penolakan = _penolakan(conn, periode)
     if not rows:
         raise RuntimeError(f"no coverage figures for periode {periode}: nothing to report")
-    folder = settings.output() / periode / _safe(run_id)
+    folder = _run_folder(periode, run_id)
     written = write_national_report(rows, periode, folder, run_id=run_id, penolakan=penolakan)
     pdf = next(str(p) for p in written if str(p).endswith(".pdf"))
     log.info("%s %s", REPORT, pdf)
     return pdf
 
 
-def _latest_periode(conn) -> str:
-    row = conn.execute("select max(periode) from marts.fct_cakupan_wilayah").fetchone()
+def _report_periode(conn) -> str:
+    """`INPRES_PERIODE`, or the latest month that has a loaded submission."""
+    if chosen := settings.periode():
+        return chosen
+    row = conn.execute("select max(periode) from raw.submission").fetchone()
     if not row or row[0] is None:
-        raise RuntimeError("the coverage mart is empty: no submission has been loaded yet")
+        raise RuntimeError("no submission has been loaded yet: nothing to check or report")
     return row[0]
+
+
+def _run_folder(periode: str, run_id: str):
+    return settings.output() / periode / _safe(run_id)
 
 
 def _coverage(conn, periode: str) -> list[CoverageRow]:

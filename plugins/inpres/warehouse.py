@@ -107,6 +107,20 @@ create table if not exists audit.penolakan (
     alasan          text[] not null,
     karantina       text
 );
+
+-- Every expectation of every gate, every night: what passed, what failed, and on which rows.
+create table if not exists audit.validation_result (
+    validation_id       bigserial primary key,
+    run_id              text not null,
+    suite               text not null,
+    expectation         text not null,
+    aturan              text not null,
+    severity            text not null check (severity in ('blocking', 'warning')),
+    success             boolean not null,
+    unexpected_count    bigint not null,
+    sample              jsonb not null,
+    validated_at        timestamptz not null default now()
+);
 """
 
 

@@ -1,43 +1,51 @@
 """One gate, configured by suite name: run a GX suite from expectations/ against its warehouse table.
 
 The suite file says which table it guards (`meta.gate.table`) and which columns identify a row
-(`meta.gate.index_columns`), so a failure can say exactly which rows broke which rule.
+(`meta.gate.index_columns`); each expectation says whether it is `blocking` (stops the report) or a
+`warning` (goes into the report's annex) in `meta.severity`. Every outcome is kept in
+`audit.validation_result`, and GX renders its Data Docs as static HTML for each run.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import shutil
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from inpres import wilayah
 from inpres.paths import EXPECTATIONS
-from inpres.warehouse import libpq_url
+from inpres.warehouse import connect, libpq_url
 
 log = logging.getLogger(__name__)
 
 SAMPLE_ROWS = 5
+BLOCKING, WARNING = "blocking", "warning"
 
 
 @dataclass(frozen=True)
-class Finding:
+class Outcome:
     suite: str
     expectation: str
     rule: str
+    severity: str
+    success: bool
     unexpected_count: int
     sample: list[dict]
 
     def line(self) -> str:
         rows = "; ".join(", ".join(f"{k}={v}" for k, v in row.items()) for row in self.sample)
         more = f" (and {self.unexpected_count - len(self.sample)} more)" if self.unexpected_count > len(self.sample) else ""
-        return (f"gate {self.suite}: {self.expectation} [{self.rule}] failed on "
+        return (f"{self.severity.upper()} gate {self.suite}: {self.expectation} [{self.rule}] failed on "
                 f"{self.unexpected_count} row(s): {rows}{more}")
 
 
 class GateFailed(Exception):
-    def __init__(self, suite: str, findings: list[Finding]):
-        self.findings = findings
-        super().__init__(f"gate {suite} failed: " + " | ".join(f.line() for f in findings))
+    def __init__(self, suite: str, blocking: list[Outcome]):
+        self.outcomes = blocking
+        super().__init__(f"gate {suite} failed: " + " | ".join(o.line() for o in blocking))
 
 
 def load_suite(name: str) -> dict:
@@ -45,53 +53,93 @@ def load_suite(name: str) -> dict:
 
 
 def parameters() -> dict:
-    """Values the suites refer to as {"$PARAMETER": ...}, so reference data lives in one place."""
-    return {"kode_wilayah_dikenal": sorted(wilayah.kode_dikenal())}
+    """Values the suites refer to as {"$PARAMETER": ...}: reference data and thresholds, kept out of code."""
+    thresholds = json.loads((EXPECTATIONS / "thresholds.json").read_text(encoding="utf-8"))
+    return {"kode_wilayah_dikenal": sorted(wilayah.kode_dikenal()),
+            **{k: v for k, v in thresholds.items() if not k.startswith("_")}}
 
 
-def validate(suite_name: str, url: str) -> list[Finding]:
-    """Run the suite; return what failed (empty when the data passes)."""
+def validate(suite_name: str, url: str, docs: Path | None = None) -> list[Outcome]:
+    """Run the suite and return every expectation's outcome; with `docs`, write GX Data Docs there."""
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     spec = load_suite(suite_name)
     gate = spec["meta"]["gate"]
     schema, table = gate["table"].split(".")
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    source = context.data_sources.add_postgres(
-        "warehouse", connection_string=libpq_url(url).replace("postgresql://", "postgresql+psycopg://", 1)
-    )
-    batch = source.add_table_asset(table, table_name=table, schema_name=schema).add_batch_definition_whole_table("all")
-    suite = context.suites.add(gx.ExpectationSuite(name=spec["name"], expectations=spec["expectations"]))
-    result = gx.ValidationDefinition(name=suite_name, data=batch, suite=suite).run(
-        expectation_parameters=parameters(),
-        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": gate["index_columns"]},
-    )
-    findings = []
-    for outcome in result.results:
-        config = outcome.expectation_config
-        if outcome.success:
-            continue
-        if outcome.exception_info and outcome.exception_info.get("raised_exception"):
-            raise RuntimeError(f"gate {suite_name}: {config.type} could not run: "
-                               f"{outcome.exception_info.get('exception_message')}")
-        details = outcome.result or {}
-        findings.append(Finding(
-            suite=suite_name,
-            expectation=config.type,
-            rule=(config.meta or {}).get("aturan", ""),
-            unexpected_count=details.get("unexpected_count") or 0,
-            sample=list(details.get("unexpected_index_list") or [])[:SAMPLE_ROWS],
+    with tempfile.TemporaryDirectory(prefix="gx-") as project:
+        context = gx.get_context(mode="file", project_root_dir=project)
+        context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        source = context.data_sources.add_postgres(
+            "warehouse", connection_string=libpq_url(url).replace("postgresql://", "postgresql+psycopg://", 1)
+        )
+        batch = source.add_table_asset(table, table_name=table, schema_name=schema).add_batch_definition_whole_table(
+            "all")
+        suite = context.suites.add(gx.ExpectationSuite(name=spec["name"], expectations=spec["expectations"],
+                                                       meta={"description": gate.get("description", "")}))
+        definition = context.validation_definitions.add(gx.ValidationDefinition(name=suite_name, data=batch,
+                                                                                suite=suite))
+        checkpoint = context.checkpoints.add(gx.Checkpoint(
+            name=suite_name,
+            validation_definitions=[definition],
+            actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs")] if docs else [],
+            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": gate["index_columns"]},
         ))
-    return findings
+        result = checkpoint.run(expectation_parameters=parameters())
+        if docs:
+            site = Path(project) / "gx" / "uncommitted" / "data_docs" / "local_site"
+            shutil.copytree(site, docs, dirs_exist_ok=True)
+    [validation] = result.run_results.values()
+    return [_outcome(suite_name, r) for r in validation.results]
 
 
-def run_gate(suite_name: str, url: str) -> None:
-    """Log one readable line per failed expectation and stop the run if any failed."""
-    findings = validate(suite_name, url)
-    for finding in findings:
-        log.error("%s", finding.line())
-    if findings:
-        raise GateFailed(suite_name, findings)
-    log.info("gate %s passed", suite_name)
+def _outcome(suite_name: str, result) -> Outcome:
+    config = result.expectation_config
+    meta = config.meta or {}
+    if result.exception_info and result.exception_info.get("raised_exception"):
+        raise RuntimeError(f"gate {suite_name}: {config.type} could not run: "
+                           f"{result.exception_info.get('exception_message')}")
+    details = result.result or {}
+    sample = details.get("unexpected_index_list") or details.get("details", {}).get("unexpected_rows") or []
+    return Outcome(
+        suite=suite_name,
+        expectation=config.type,
+        rule=meta.get("aturan", ""),
+        severity=meta.get("severity", BLOCKING),
+        success=bool(result.success),
+        unexpected_count=int(details.get("unexpected_count") or details.get("observed_value") or 0)
+        if not result.success else 0,
+        sample=[_plain(row) for row in list(sample)[:SAMPLE_ROWS]],
+    )
+
+
+def _plain(row) -> dict:
+    """GX hands back rows as dicts (or tuples); keep them JSON-able for the audit table."""
+    if not isinstance(row, dict):
+        row = {"nilai": row}
+    return {k: v if isinstance(v, (str, int, float, bool, type(None))) else str(v) for k, v in row.items()}
+
+
+def record(run_id: str, outcomes: list[Outcome], url: str | None = None) -> None:
+    with connect(url) as conn, conn.cursor() as cursor:
+        cursor.executemany(
+            """insert into audit.validation_result
+                   (run_id, suite, expectation, aturan, severity, success, unexpected_count, sample)
+               values (%s, %s, %s, %s, %s, %s, %s, %s)""",
+            [(run_id, o.suite, o.expectation, o.rule, o.severity, o.success, o.unexpected_count,
+              json.dumps(o.sample)) for o in outcomes],
+        )
+
+
+def run_gate(suite_name: str, url: str, run_id: str, docs: Path | None = None) -> list[Outcome]:
+    """Validate, keep every outcome, log one line per failure; stop the run on a blocking one."""
+    outcomes = validate(suite_name, url, docs)
+    record(run_id, outcomes, url)
+    failed = [o for o in outcomes if not o.success]
+    for outcome in failed:
+        (log.error if outcome.severity == BLOCKING else log.warning)("%s", outcome.line())
+    blocking = [o for o in failed if o.severity == BLOCKING]
+    if blocking:
+        raise GateFailed(suite_name, blocking)
+    log.info("gate %s passed (%d expectation(s), %d warning(s))", suite_name, len(outcomes), len(failed))
+    return outcomes
