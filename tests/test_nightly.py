@@ -107,3 +107,25 @@ def test_a_rejected_file_does_not_stop_the_others(run_nightly, tmp_path):
             "alasan": "lembar kepesertaan, baris 2, kolom terlindungi: '48,55' bukan bilangan bulat"}]
     assert (inbox / "karantina" / "72.71_2022-10.xlsx.alasan.txt").exists()
     assert not (inbox / "72.71_2022-10.xlsx").exists()
+
+
+def test_a_warning_lets_the_report_go_out_and_is_listed_in_its_annex(run_nightly, warehouse, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_workbook(inbox / "72.71_2022-10.xlsx", pelapor="72.71", periode="2022-10", nama_instansi="Kota Palu",
+                   kepesertaan=[("72.71", "pekerja_rentan", None, 7_000, None, None)])
+
+    run = run_nightly(inbox)
+
+    assert run.returncode == 0, run.stderr
+    with open(run.report.parent / "data" / "peringatan_mutu.csv", newline="", encoding="utf-8") as f:
+        [warning] = list(csv.DictReader(f))
+    assert warning["aturan"] == "sasaran diisi (tanpa sasaran, cakupan tidak dapat dihitung)"
+    assert (warning["jumlah_baris"], warning["contoh"]) == ("1", "baris=2, sasaran=None, submission_id=1")
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(run.report).pages).split())
+    assert "Lampiran: peringatan mutu data" in text and "sasaran diisi" in text
+    assert "WARNING gate raw_kepesertaan: expect_column_values_to_not_be_null" in run.log
+    assert (run.report.parent / "data_docs" / "raw_kepesertaan" / "index.html").exists()
+    with psycopg.connect(warehouse) as conn:
+        assert conn.execute("select severity, success from audit.validation_result "
+                            "where aturan like 'sasaran diisi%%'").fetchall() == [("warning", False)]

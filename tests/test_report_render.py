@@ -84,6 +84,7 @@ def test_writes_pdf_and_csvs_into_out(report):
         "cakupan_nasional.csv",
         "cakupan_provinsi.csv",
         "penolakan.csv",
+        "peringatan_mutu.csv",
     ]
     assert all(p.exists() for p in written)
     assert (out / "laporan_nasional_2022-10.pdf").read_bytes().startswith(b"%PDF")
@@ -92,6 +93,7 @@ def test_writes_pdf_and_csvs_into_out(report):
         "cakupan_nasional.csv",
         "cakupan_provinsi.csv",
         "penolakan.csv",
+        "peringatan_mutu.csv",
     }
 
 

@@ -13,7 +13,7 @@ from inpres.ingest.inbox import BPJS, LAPORAN, Delivery, find_deliveries, load_d
 from inpres.alerts import notify_oncall
 from inpres.quality.gate import GateFailed, run_gate
 from inpres.storage import upload_tree
-from inpres.reports.national import CoverageRow, RejectionRow, write_national_report
+from inpres.reports.national import CoverageRow, RejectionRow, WarningRow, write_national_report
 from inpres.warehouse import connect, ensure_schemas, warehouse_url
 
 log = logging.getLogger(__name__)
@@ -63,10 +63,12 @@ def report(run_id: str) -> str:
         periode = _report_periode(conn)
         rows = _coverage(conn, periode)
         penolakan = _penolakan(conn, periode)
+        peringatan = _peringatan(conn, run_id)
     if not rows:
         raise RuntimeError(f"no coverage figures for periode {periode}: nothing to report")
     folder = _run_folder(periode, run_id)
-    written = write_national_report(rows, periode, folder, run_id=run_id, penolakan=penolakan)
+    written = write_national_report(rows, periode, folder, run_id=run_id, penolakan=penolakan,
+                                   peringatan=peringatan)
     pdf = next(str(p) for p in written if str(p).endswith(".pdf"))
     log.info("%s %s", REPORT, pdf)
     return pdf
@@ -105,6 +107,17 @@ def _penolakan(conn, periode: str) -> list[RejectionRow]:
         (periode,),
     )
     return [RejectionRow(*row) for row in cursor.fetchall()]
+
+
+def _peringatan(conn, run_id: str) -> list[WarningRow]:
+    """Tonight's failed warnings: they let the report go out, and the annex lists them."""
+    cursor = conn.execute(
+        """select suite, aturan, unexpected_count, sample from audit.validation_result
+           where run_id = %s and not success and severity = 'warning' order by validation_id""",
+        (run_id,),
+    )
+    return [WarningRow(suite, aturan, count, "; ".join(", ".join(f"{k}={v}" for k, v in row.items()) for row in sample))
+            for suite, aturan, count, sample in cursor.fetchall()]
 
 
 def _safe(run_id: str) -> str:

@@ -49,6 +49,7 @@ CSV_WILAYAH = "data/cakupan_wilayah.csv"
 CSV_NASIONAL = "data/cakupan_nasional.csv"
 CSV_PROVINSI = "data/cakupan_provinsi.csv"
 CSV_PENOLAKAN = "data/penolakan.csv"
+CSV_PERINGATAN = "data/peringatan_mutu.csv"
 
 
 @dataclass(frozen=True)
@@ -77,9 +78,19 @@ class RejectionRow:
     alasan: list[str]
 
 
+@dataclass(frozen=True)
+class WarningRow:
+    """A quality-gate expectation of severity `warning` that failed tonight (audit.validation_result)."""
+
+    suite: str
+    aturan: str
+    jumlah_baris: int
+    contoh: str
+
+
 def write_national_report(
     rows: Sequence[CoverageRow], periode: str, out: ObjectStoragePath, *, run_id: str,
-    penolakan: Sequence[RejectionRow] = (),
+    penolakan: Sequence[RejectionRow] = (), peringatan: Sequence[WarningRow] = (),
 ) -> list[ObjectStoragePath]:
     """Writes into `out` (already the folder for this period and run): laporan_nasional_<periode>.pdf and data/*.csv. Returns the written paths."""
     periode_label = format_periode(periode)  # also rejects a malformed periode
@@ -122,6 +133,11 @@ def write_national_report(
             # One cell for all reasons, " | " between them: a reason itself never contains that.
             [[p.file_name, p.pelapor or "", p.periode or "", " | ".join(p.alasan)] for p in penolakan],
         )
+        _write_csv(
+            work / CSV_PERINGATAN,
+            ["suite", "aturan", "jumlah_baris", "contoh"],
+            [[w.suite, w.aturan, w.jumlah_baris, w.contoh] for w in peringatan],
+        )
         chart_rows = [r for r in provinsi if r.segmen == "pekerja_rentan"]
         charted = [r for r in chart_rows if r.persen_terlindungi is not None]
         if charted:
@@ -137,8 +153,10 @@ def write_national_report(
             "grafik_tanpa_persen": [r.nama_wilayah for r in chart_rows if r.persen_terlindungi is None],
             "penolakan": [{"berkas": p.file_name, "pelapor": p.pelapor or "–", "alasan": p.alasan}
                           for p in penolakan],
+            "peringatan": [{"aturan": w.aturan, "jumlah": format_angka(w.jumlah_baris), "contoh": w.contoh}
+                           for w in peringatan],
             "csv": {"wilayah": CSV_WILAYAH, "nasional": CSV_NASIONAL, "provinsi": CSV_PROVINSI,
-                    "penolakan": CSV_PENOLAKAN},
+                    "penolakan": CSV_PENOLAKAN, "peringatan": CSV_PERINGATAN},
         }
         # Values reach Typst only as JSON data, so no region name can be read as Typst markup.
         (work / "data.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -156,7 +174,7 @@ def write_national_report(
 
         (out / "data").mkdir(parents=True, exist_ok=True)
         written = []
-        for name in (pdf_name, CSV_WILAYAH, CSV_NASIONAL, CSV_PROVINSI, CSV_PENOLAKAN):
+        for name in (pdf_name, CSV_WILAYAH, CSV_NASIONAL, CSV_PROVINSI, CSV_PENOLAKAN, CSV_PERINGATAN):
             target = out.joinpath(*name.split("/"))
             target.write_bytes((work / name).read_bytes())
             written.append(target)
