@@ -9,7 +9,9 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 .PHONY: run test lock manifest sample-inbox clean
 
+# Git does not keep file times; the sample's arrival times (revisions, timeliness) come from its manifest.
 run: $(SYNCED)
+	$(VENV)/bin/python -m inpres.generate --restore-times sample_inbox
 	$(VENV)/bin/python -m inpres.run
 
 test: $(SYNCED) docker-compose
@@ -31,8 +33,11 @@ lock: | $(UV)
 manifest: $(SYNCED)
 	$(VENV)/bin/python -c "from inpres.transform import compile_manifest; compile_manifest()"
 
+# The bundled sample: the seed reports' pelapor (Sulawesi Tengah, Maluku) for two months, with revisions.
 sample-inbox: $(SYNCED)
-	$(VENV)/bin/python -m inpres.sample sample_inbox
+	rm -rf sample_inbox
+	$(VENV)/bin/python -m inpres.generate --out sample_inbox --from 2022-09 --to 2022-10 --scale 0 --broken 0 \
+		--late 0.1 --revised 0.1 --no-progress
 
 # The compose file is validated offline by a test with Debian's docker-compose (no Docker engine here).
 .PHONY: docker-compose

@@ -93,3 +93,35 @@ def run_nightly(warehouse, manifest, tmp_path):
 
     return run
 
+
+
+@pytest.fixture
+def sample_inbox(tmp_path) -> Path:
+    """A copy of the bundled sample inbox with its arrival times, as `make run` sees it."""
+    import shutil
+
+    from inpres.generate.national import restore_arrival
+    from inpres.paths import SAMPLE_INBOX
+
+    inbox = tmp_path / "sample_inbox"
+    shutil.copytree(SAMPLE_INBOX, inbox)
+    restore_arrival(inbox)
+    return inbox
+
+
+def _write_submission(path: Path, *, pelapor: str, periode: str, kepesertaan, kepatuhan=None, klaim=(),
+                      nama_instansi: str = "Dinas Tenaga Kerja") -> Path:
+    from inpres.generate.writer import write_xlsx
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    identitas = {"kode_pelapor": pelapor, "periode": periode, "nama_instansi": nama_instansi,
+                 "tanggal_laporan": f"{periode}-28"}
+    sheets = {"kepesertaan": list(kepesertaan), "kepatuhan": [kepatuhan or (None, None, None, "Tidak", None)],
+              "klaim": list(klaim)}
+    return write_xlsx(path, identitas, sheets)
+
+
+@pytest.fixture
+def submission():
+    """Writes a template-v1 workbook, as a regional officer would send it."""
+    return _write_submission

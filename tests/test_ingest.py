@@ -12,7 +12,6 @@ from airflow.sdk import ObjectStoragePath
 
 from inpres.ingest import reader, values
 from inpres.ingest.inbox import BPJS, LAPORAN, find_deliveries, load_deliveries
-from inpres.ingest.template import write_workbook
 
 TODAY = date(2026, 11, 24)
 GOOD = [("81.71", "pekerja_rentan", 70_000, 40_000, 672_000_000, "bapak_asuh"),
@@ -21,12 +20,14 @@ KEPATUHAN = ("SK Wali Kota Ambon No. 533 Tahun 2021", "2021-06-01", "Rp 1.200.00
 KLAIM = [("JKM", "perangkat_desa", 2, "84 juta")]
 
 
-def xlsx(folder: Path, name: str, *, pelapor="81.71", periode="2022-10", kepesertaan=GOOD,
-         kepatuhan=KEPATUHAN, klaim=KLAIM) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    write_workbook(folder / name, pelapor=pelapor, periode=periode, nama_instansi="Dinas Tenaga Kerja",
-                   kepesertaan=kepesertaan, kepatuhan=kepatuhan, klaim=klaim)
-    return folder / name
+@pytest.fixture
+def xlsx(submission):
+    def write(folder: Path, name: str, *, pelapor="81.71", periode="2022-10", kepesertaan=GOOD,
+              kepatuhan=KEPATUHAN, klaim=KLAIM) -> Path:
+        return submission(folder / name, pelapor=pelapor, periode=periode, kepesertaan=kepesertaan,
+                          kepatuhan=kepatuhan, klaim=klaim)
+
+    return write
 
 
 def csv_set(folder: Path, stem: str, *, encoding="utf-8", delimiter=",", pelapor="81.71", periode="Oktober 2022",
@@ -90,7 +91,7 @@ def test_months_in_indonesian(written):
 
 # --- good files ------------------------------------------------------------------------------------
 
-def test_a_workbook_loads_every_sheet(warehouse, tmp_path):
+def test_a_workbook_loads_every_sheet(warehouse, tmp_path, xlsx):
     xlsx(tmp_path, "81.71_2022-10.xlsx")
     summary = load(warehouse, tmp_path)
     assert summary.loaded == ["81.71_2022-10.xlsx"] and not summary.rejected
@@ -116,7 +117,7 @@ def test_the_csv_variant_loads_in_any_encoding_and_separator(warehouse, tmp_path
         ("81.71", 70_000, 40_000, 672_000_000)]
 
 
-def test_the_same_bytes_again_change_nothing_and_a_revision_is_kept_beside_the_first(warehouse, tmp_path):
+def test_the_same_bytes_again_change_nothing_and_a_revision_is_kept_beside_the_first(warehouse, tmp_path, xlsx):
     xlsx(tmp_path, "81.71_2022-10.xlsx")
     assert load(warehouse, tmp_path).loaded == ["81.71_2022-10.xlsx"]
     assert load(warehouse, tmp_path).unchanged == ["81.71_2022-10.xlsx"]
@@ -130,7 +131,7 @@ def test_the_same_bytes_again_change_nothing_and_a_revision_is_kept_beside_the_f
                         ("81.71_2022-10_revisi.xlsx", "81.71", "2022-10", 64, True)]
 
 
-def test_old_papua_codes_are_accepted_before_the_split_and_refused_after(warehouse, tmp_path):
+def test_old_papua_codes_are_accepted_before_the_split_and_refused_after(warehouse, tmp_path, xlsx):
     before = [("91", "non_asn", 900, 800, None, None), ("91.01", "pekerja_rentan", 5_000, 1_000, None, None)]
     xlsx(tmp_path, "91_2021-06.xlsx", pelapor="91", periode="2021-06", kepesertaan=before)
     xlsx(tmp_path, "91_2023-06.xlsx", pelapor="91", periode="2023-06", kepesertaan=before)
@@ -199,7 +200,7 @@ BAD = {
 
 
 @pytest.mark.parametrize("case", list(BAD))
-def test_a_bad_workbook_is_rejected_whole_and_the_good_one_loads(warehouse, tmp_path, case):
+def test_a_bad_workbook_is_rejected_whole_and_the_good_one_loads(warehouse, tmp_path, xlsx, case):
     changes, reasons = BAD[case]
     xlsx(tmp_path, "bad.xlsx", **changes)
     xlsx(tmp_path, "good.xlsx", pelapor="72.71", kepesertaan=[("72.71", "pekerja_rentan", 26_000, 7_000, None, None)])
@@ -242,7 +243,7 @@ def test_unreadable_files_are_rejected_with_a_sentence(warehouse, tmp_path):
     assert query(warehouse, "select count(*) from raw.submission") == [(0,)]
 
 
-def test_an_oversized_file_and_a_zip_bomb_are_refused_without_reading_them(warehouse, tmp_path, monkeypatch):
+def test_an_oversized_file_and_a_zip_bomb_are_refused_without_reading_them(warehouse, tmp_path, xlsx, monkeypatch):
     monkeypatch.setattr(reader, "MAX_FILE_BYTES", 1024 * 1024)
     xlsx(tmp_path, "good.xlsx")
     tmp_path.joinpath("besar.xlsx").write_bytes(b"PK" + b"\x00" * (2 * 1024 * 1024))
@@ -278,7 +279,7 @@ def test_the_bpjs_extract_loads_and_a_bad_one_is_rejected_whole(warehouse, tmp_p
         ("81.71", "2022-10", "pekerja_rentan", 39_500, 663_600_000), ("81.71", "2022-10", "non_asn", 2_850, None)]
 
 
-def test_a_nik_typed_into_a_wrong_column_never_reaches_a_message(warehouse, tmp_path):
+def test_a_nik_typed_into_a_wrong_column_never_reaches_a_message(warehouse, tmp_path, xlsx):
     nik = "3171010290000001"
     with pytest.raises(ValueError) as refused:
         values.segmen(nik)

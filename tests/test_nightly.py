@@ -8,8 +8,7 @@ from pathlib import Path
 import psycopg
 from pypdf import PdfReader
 
-from inpres.ingest.template import write_workbook
-from inpres.paths import SAMPLE_INBOX
+from inpres.generate.national import MANIFEST, Manifest
 
 
 def _csv(run, name: str) -> dict[tuple[str, str], dict]:
@@ -17,8 +16,8 @@ def _csv(run, name: str) -> dict[tuple[str, str], dict]:
         return {(row["kode_wilayah"], row["segmen"]): row for row in csv.DictReader(f)}
 
 
-def test_sample_inbox_becomes_the_national_report(run_nightly, warehouse):
-    run = run_nightly(SAMPLE_INBOX)
+def test_sample_inbox_becomes_the_national_report(run_nightly, warehouse, sample_inbox):
+    run = run_nightly(sample_inbox)
     assert run.returncode == 0, run.stderr + run.log[-3000:]
 
     pdf = run.report
@@ -44,16 +43,17 @@ def test_sample_inbox_becomes_the_national_report(run_nightly, warehouse):
 
     # dbt's own tests ran as tasks of the build, and passed.
     assert "dbt_build.fct_cakupan_wilayah.test" in run.log
+    deliveries = {e.delivery for e in Manifest.load(sample_inbox / MANIFEST).files if e.kind != "bpjs"}
     with psycopg.connect(warehouse) as conn:
-        loaded = conn.execute("select count(*) from raw.submission").fetchone()[0]
-    assert loaded == len(list(SAMPLE_INBOX.glob("*.xlsx")))
+        loaded = {row[0] for row in conn.execute("select file_name from raw.submission")}
+    assert loaded == deliveries
 
 
-def test_a_second_night_on_the_same_inbox_changes_nothing(run_nightly, warehouse):
-    first = run_nightly(SAMPLE_INBOX)
+def test_a_second_night_on_the_same_inbox_changes_nothing(run_nightly, warehouse, sample_inbox):
+    first = run_nightly(sample_inbox)
     with psycopg.connect(warehouse) as conn:
         before = conn.execute("select count(*), sum(terlindungi) from raw.kepesertaan").fetchone()
-    second = run_nightly(SAMPLE_INBOX)
+    second = run_nightly(sample_inbox)
     assert first.returncode == second.returncode == 0, second.stderr
     with psycopg.connect(warehouse) as conn:
         after = conn.execute("select count(*), sum(terlindungi) from raw.kepesertaan").fetchone()
@@ -86,13 +86,11 @@ def test_a_gate_failure_stops_the_run_before_the_report(run_nightly, warehouse, 
     assert "dbt_build" not in failure
 
 
-def test_a_rejected_file_does_not_stop_the_others(run_nightly, tmp_path):
+def test_a_rejected_file_does_not_stop_the_others(run_nightly, tmp_path, submission):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    write_workbook(inbox / "81.71_2022-10.xlsx", pelapor="81.71", periode="2022-10", nama_instansi="Kota Ambon",
-                   kepesertaan=[("81.71", "pekerja_rentan", 70_000, 40_000, None, None)])
-    write_workbook(inbox / "72.71_2022-10.xlsx", pelapor="72.71", periode="2022-10", nama_instansi="Kota Palu",
-                   kepesertaan=[("72.71", "pekerja_rentan", "26.000", "48,55", None, None)])
+    submission(inbox / "81.71_2022-10.xlsx", pelapor="81.71", periode="2022-10", kepesertaan=[("81.71", "pekerja_rentan", 70_000, 40_000, None, None)])
+    submission(inbox / "72.71_2022-10.xlsx", pelapor="72.71", periode="2022-10", kepesertaan=[("72.71", "pekerja_rentan", "26.000", "48,55", None, None)])
 
     run = run_nightly(inbox)
 
@@ -109,11 +107,10 @@ def test_a_rejected_file_does_not_stop_the_others(run_nightly, tmp_path):
     assert not (inbox / "72.71_2022-10.xlsx").exists()
 
 
-def test_a_warning_lets_the_report_go_out_and_is_listed_in_its_annex(run_nightly, warehouse, tmp_path):
+def test_a_warning_lets_the_report_go_out_and_is_listed_in_its_annex(run_nightly, warehouse, tmp_path, submission):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    write_workbook(inbox / "72.71_2022-10.xlsx", pelapor="72.71", periode="2022-10", nama_instansi="Kota Palu",
-                   kepesertaan=[("72.71", "pekerja_rentan", None, 7_000, None, None)])
+    submission(inbox / "72.71_2022-10.xlsx", pelapor="72.71", periode="2022-10", kepesertaan=[("72.71", "pekerja_rentan", None, 7_000, None, None)])
 
     run = run_nightly(inbox)
 

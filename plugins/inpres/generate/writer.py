@@ -16,11 +16,14 @@ from typing import Iterable, Sequence
 
 from openpyxl import Workbook
 
+from inpres.ingest import contract
+
+# The columns are the contract's own, so what the generator writes is what intake expects.
 IDENTITAS_COLUMNS = ("kunci", "nilai")
-KEPESERTAAN_COLUMNS = ("kode_wilayah", "segmen", "sasaran", "terlindungi", "iuran_rp", "sumber_dana")
-KEPATUHAN_COLUMNS = ("regulasi", "tanggal_regulasi", "anggaran_rp", "ptsp_mensyaratkan", "bumd_terdaftar")
-KLAIM_COLUMNS = ("program", "segmen", "kasus", "nilai_rp")
-BPJS_COLUMNS = ("kode_wilayah", "periode", "segmen", "peserta_aktif", "peserta_baru", "iuran_diterima_rp")
+KEPESERTAAN_COLUMNS = tuple(c.name for c in contract.KEPESERTAAN)
+KEPATUHAN_COLUMNS = tuple(c.name for c in contract.KEPATUHAN)
+KLAIM_COLUMNS = tuple(c.name for c in contract.KLAIM)
+BPJS_COLUMNS = tuple(c.name for c in contract.BPJS)
 SHEET_COLUMNS = {"kepesertaan": KEPESERTAAN_COLUMNS, "kepatuhan": KEPATUHAN_COLUMNS, "klaim": KLAIM_COLUMNS}
 
 # Used when identitas carries no usable tanggal_laporan (broken files).
