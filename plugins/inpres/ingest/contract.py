@@ -164,9 +164,12 @@ def identitas(sheet: Sheet | None, reasons: Reasons, today: date) -> Identitas |
 
 
 def rows(sheet: Sheet | None, name: str, columns: tuple[Column, ...], reasons: Reasons,
-         row_check: Callable[[int, dict, Reasons], None] | None = None,
-         key: tuple[str, ...] = ()) -> Iterator[tuple]:
-    """Typed rows of a sheet as (baris, *columns); every problem goes to `reasons`."""
+         row_check: Callable[[int, dict, Reasons], None] | None = None) -> Iterator[tuple]:
+    """Typed rows of a sheet as (baris, *columns); every problem goes to `reasons`.
+
+    Nothing is kept per row, so memory stays flat however long the sheet; duplicates are found by the
+    database once the rows are written (`duplicates`).
+    """
     if sheet is None:
         reasons.add(f"lembar {name} tidak ada", name)
         return
@@ -175,7 +178,6 @@ def rows(sheet: Sheet | None, name: str, columns: tuple[Column, ...], reasons: R
         reasons.add(f"kolom {', '.join(missing)} tidak ada (kolom yang diharapkan: "
                     f"{', '.join(c.name for c in columns)})", name)
         return
-    seen: dict[tuple, int] = {}
     for number, cells in sheet.rows:
         parsed, ok = {}, True
         for column in columns:
@@ -194,19 +196,28 @@ def rows(sheet: Sheet | None, name: str, columns: tuple[Column, ...], reasons: R
             parsed[column.name] = value
         if not ok:
             continue
-        if key:
-            identity = tuple(parsed[k] for k in key)
-            if identity in seen:
-                reasons.add(f"baris ganda: {' / '.join(map(str, identity))} sudah ada di baris {seen[identity]}",
-                            name, number)
-                continue
-            seen[identity] = number
         if row_check:
             before = len(reasons.items) + reasons.dropped
             row_check(number, parsed, reasons)
             if len(reasons.items) + reasons.dropped > before:
                 continue
         yield (number, *(parsed[c.name] for c in columns))
+
+
+def duplicates(conn, table: str, parent: tuple[str, int], key: tuple[str, ...], sheet: str,
+               reasons: Reasons) -> None:
+    """Rows that repeat an earlier row's key, found among the rows just written for one delivery."""
+    parent_column, parent_id = parent
+    cursor = conn.execute(
+        f"""select baris, first_value(baris) over w, {", ".join(key)}
+            from {table} where {parent_column} = %s
+            window w as (partition by {", ".join(key)} order by baris)
+            order by baris""",
+        (parent_id,),
+    )
+    for baris, first, *identity in cursor:
+        if baris != first:
+            reasons.add(f"baris ganda: {' / '.join(map(str, identity))} sudah ada di baris {first}", sheet, baris)
 
 
 def kepesertaan_check(who: Identitas) -> Callable[[int, dict, Reasons], None]:

@@ -124,15 +124,17 @@ def _load_laporan(conn, delivery, paths, sha256, received_at, reasons, today, st
         (delivery.name, sha256, "xlsx" if len(paths) == 1 else "csv", who.pelapor, who.periode,
          who.nama_instansi, who.tanggal_laporan, received_at),
     ).fetchone()[0]
+    parent = ("submission_id", submission_id)
     _copy(conn, "raw.kepesertaan", contract.KEPESERTAAN, submission_id, contract.rows(
-        sheets.get("kepesertaan"), "kepesertaan", contract.KEPESERTAAN, reasons,
-        contract.kepesertaan_check(who), key=("kode_wilayah", "segmen")))
+        sheets.get("kepesertaan"), "kepesertaan", contract.KEPESERTAAN, reasons, contract.kepesertaan_check(who)))
+    contract.duplicates(conn, "raw.kepesertaan", parent, ("kode_wilayah", "segmen"), "kepesertaan", reasons)
     count = _copy(conn, "raw.kepatuhan", contract.KEPATUHAN, submission_id, contract.rows(
         sheets.get("kepatuhan"), "kepatuhan", contract.KEPATUHAN, reasons))
     if count != 1 and "kepatuhan" in sheets:
         reasons.add(f"harus berisi tepat satu baris isian, ada {count}", "kepatuhan")
     _copy(conn, "raw.klaim", contract.KLAIM, submission_id, contract.rows(
-        sheets.get("klaim"), "klaim", contract.KLAIM, reasons, key=("program", "segmen")))
+        sheets.get("klaim"), "klaim", contract.KLAIM, reasons))
+    contract.duplicates(conn, "raw.klaim", parent, ("program", "segmen"), "klaim", reasons)
     return who
 
 
@@ -147,8 +149,9 @@ def _load_bpjs(conn, delivery, paths, sha256, received_at, reasons, today, strea
         (delivery.name, sha256, received_at),
     ).fetchone()[0]
     _copy(conn, "raw.bpjs_kepesertaan", contract.BPJS, extract_id, contract.rows(
-        sheet, "bpjs", contract.BPJS, reasons, contract.bpjs_check(today),
-        key=("kode_wilayah", "periode", "segmen")))
+        sheet, "bpjs", contract.BPJS, reasons, contract.bpjs_check(today)))
+    contract.duplicates(conn, "raw.bpjs_kepesertaan", ("extract_id", extract_id),
+                        ("kode_wilayah", "periode", "segmen"), "bpjs", reasons)
 
 
 def _sheets(delivery: Delivery, paths: list[ObjectStoragePath], streams) -> dict:
