@@ -227,7 +227,7 @@ def test_a_missing_sheet_and_a_missing_column_are_named(warehouse, tmp_path):
     assert summary.rejected == {"81.71_2022-10": [
         "lembar kepesertaan: kolom terlindungi, iuran_rp, sumber_dana tidak ada (kolom yang diharapkan: "
         "kode_wilayah, segmen, sasaran, terlindungi, iuran_rp, sumber_dana)",
-        "lembar klaim: lembar klaim tidak ada"]}
+        "lembar klaim tidak ada"]}
     assert query(warehouse, "select count(*) from raw.submission") == [(0,)]
 
 
@@ -291,3 +291,11 @@ def test_a_nik_typed_into_a_wrong_column_never_reaches_a_message(warehouse, tmp_
         "lembar kepesertaan, baris 2, kolom terlindungi: angka lebih dari 300 juta orang; periksa kembali isian ini",
         "lembar kepesertaan, baris 3, kolom segmen: segmen '<nomor 16 digit disamarkan>' tidak dikenal (pilihan: "
         "pekerja_rentan, non_asn, perangkat_desa, penyelenggara_pemilu, pegawai_bumd)"]}
+
+
+def test_a_rejection_is_filed_under_the_month_it_is_about(warehouse, tmp_path, xlsx):
+    xlsx(tmp_path, "81.71_2022-10.xlsx", periode="2202-10")  # a typo for 2022-10
+    xlsx(tmp_path, "81.71_2022-11.xlsx", periode="2022-11", kepesertaan=[("81.71", "petani", 1, 1, None, None)])
+    load(warehouse, tmp_path)
+    assert query(warehouse, "select file_name, pelapor, periode from audit.penolakan order by file_name") == [
+        ("81.71_2022-10.xlsx", "81.71", "2022-10"), ("81.71_2022-11.xlsx", "81.71", "2022-11")]

@@ -135,7 +135,7 @@ def check_periode(periode: str, today: date) -> str | None:
 
 def identitas(sheet: Sheet | None, reasons: Reasons, today: date) -> Identitas | None:
     if sheet is None:
-        reasons.add("lembar identitas tidak ada", "identitas")
+        reasons.add("lembar identitas tidak ada")
         return None
     found: dict[str, tuple[int, object]] = {}
     for number, row in sheet.rows:
@@ -171,7 +171,7 @@ def rows(sheet: Sheet | None, name: str, columns: tuple[Column, ...], reasons: R
     database once the rows are written (`duplicates`).
     """
     if sheet is None:
-        reasons.add(f"lembar {name} tidak ada", name)
+        reasons.add(f"lembar {name} tidak ada")
         return
     missing = [c.name for c in columns if c.name not in sheet.header]
     if missing:

@@ -108,7 +108,7 @@ def load_delivery(conn: psycopg.Connection, delivery: Delivery, today: date) -> 
         log.info("loaded %s (%s)", delivery.name, delivery.source)
         return "loaded", []
     texts = reasons.texts()
-    _reject(conn, delivery, paths, sha256, received_at, who, texts)
+    _reject(conn, delivery, paths, sha256, received_at, who, texts, today)
     return "rejected", texts
 
 
@@ -207,10 +207,15 @@ def _rejected_before(conn, sha256: str) -> list[str] | None:
     return row[0] if row else None
 
 
-def _reject(conn, delivery, paths, sha256, received_at, who, texts: list[str]) -> None:
+def _reject(conn, delivery, paths, sha256, received_at, who, texts: list[str], today: date) -> None:
+    # The annex lists a rejection under the month it is about: the content's month when it is a real
+    # one (a typo like 2202-10 is not), else the month in the file name.
     hint = _NAME_HINT.match(delivery.name)
     pelapor = who.pelapor if who else (hint.group("pelapor") if hint else None)
-    periode = who.periode if who else (hint.group("periode") if hint else None)
+    if who and contract.check_periode(who.periode, today) is None:
+        periode = who.periode
+    else:
+        periode = hint.group("periode") if hint else None
     quarantine = _quarantine(paths, delivery.name, texts)
     with conn.transaction():
         conn.execute(
