@@ -1,20 +1,20 @@
+-- Read by the coverage, non-ASN and reconciliation marts: built once as a table.
+{{ config(materialized='table') }}
+
 -- One row per territory × segment × month, in today's region codes. A province may report its
 -- kab/kota on their behalf, but a kab/kota's own figures win over its province's for the same
--- territory, segment and month. Papua's pre-2022 codes are mapped so time series stay comparable.
+-- territory, segment and month.
 with kepesertaan as (
     select
-        coalesce(papua.kode_baru, k.kode_wilayah) as kode_wilayah,
-        s.periode,
-        k.segmen,
-        k.sasaran,
-        k.terlindungi,
-        s.pelapor,
-        s.submission_id,
-        k.baris,
-        case when s.pelapor = k.kode_wilayah then 1 else 2 end as prioritas
-    from {{ ref('stg_inbox__kepesertaan') }} as k
-    inner join {{ ref('int_submissions__terkini') }} as s using (submission_id)
-    left join {{ ref('stg_wilayah__papua_kode_lama') }} as papua on k.kode_wilayah = papua.kode_lama
+        {{ kode_kini('kode_wilayah') }} as kode_wilayah,
+        periode,
+        segmen,
+        sasaran,
+        terlindungi,
+        pelapor,
+        submission_id,
+        baris
+    from {{ ref('int_kepesertaan__terkini') }}
 ),
 
 chosen as (
@@ -22,20 +22,20 @@ chosen as (
         *,
         row_number() over (
             partition by kode_wilayah, periode, segmen
-            order by prioritas, submission_id desc, baris
+            order by case when pelapor = kode_wilayah then 1 else 2 end, submission_id desc, baris
         ) as urutan
     from kepesertaan
 )
 
 select
-    c.kode_wilayah,
-    split_part(c.kode_wilayah, '.', 1) as kode_provinsi,
-    c.periode,
-    c.segmen,
-    c.sasaran,
-    c.terlindungi,
-    c.pelapor,
-    c.submission_id,
-    c.baris
-from chosen as c
-where c.urutan = 1
+    kode_wilayah,
+    split_part(kode_wilayah, '.', 1) as kode_provinsi,
+    periode,
+    segmen,
+    sasaran,
+    terlindungi,
+    pelapor,
+    submission_id,
+    baris
+from chosen
+where urutan = 1

@@ -1,9 +1,15 @@
 -- Every territory a figure can be about: the nation ('00'), 38 provinces, 514 kab/kota.
+with provinsi as (
+    select * from {{ ref('stg_wilayah__provinsi') }}
+)
+
 select
     '00' as kode_wilayah,
     'Indonesia' as nama_wilayah,
     'nasional' as tingkat,
-    cast(null as text) as kode_provinsi
+    cast(null as text) as jenis,
+    cast(null as text) as kode_provinsi,
+    cast(null as text) as nama_provinsi
 
 union all
 
@@ -11,14 +17,19 @@ select
     kode_provinsi,
     nama_provinsi,
     'provinsi',
-    kode_provinsi
-from {{ ref('stg_wilayah__provinsi') }}
+    null,
+    kode_provinsi,
+    nama_provinsi
+from provinsi
 
 union all
 
 select
-    kode_kabupaten_kota,
-    nama_kabupaten_kota,
-    jenis,
-    kode_provinsi
-from {{ ref('stg_wilayah__kabupaten_kota') }}
+    k.kode_kabupaten_kota,
+    k.nama_kabupaten_kota,
+    k.jenis,
+    k.jenis,
+    k.kode_provinsi,
+    p.nama_provinsi
+from {{ ref('stg_wilayah__kabupaten_kota') }} as k
+inner join provinsi as p using (kode_provinsi)

@@ -1,43 +1,36 @@
 -- Coverage per territory × segment × month: each kab/kota as reported, each province
--- province-wide (its own rows plus its kab/kota), and the nation ('00').
+-- province-wide (its own rows plus its kab/kota), and the nation ('00'), with the change from
+-- the month before and from the same month a year earlier.
 with wilayah as (
     select * from {{ ref('int_kepesertaan__wilayah') }}
 ),
 
-kabupaten_kota as (
+cakupan as (
     select kode_wilayah, periode, segmen, sasaran, terlindungi
     from wilayah
     where kode_wilayah <> kode_provinsi
-),
 
-provinsi as (
+    union all
+
+    -- Each territory is in `wilayah` once, so a province's or the nation's sum counts it once.
+    -- The second grouping set has no province: that is the nation.
     select
-        kode_provinsi as kode_wilayah,
+        coalesce(kode_provinsi, '00'),
         periode,
         segmen,
-        {{ rollup_sasaran() }} as sasaran,
-        sum(terlindungi) as terlindungi
+        {{ rollup_sasaran() }},
+        sum(terlindungi)
     from wilayah
-    group by kode_provinsi, periode, segmen
+    group by grouping sets ((kode_provinsi, periode, segmen), (periode, segmen))
 ),
 
-nasional as (
+persen as (
     select
-        '00' as kode_wilayah,
-        periode,
-        segmen,
-        {{ rollup_sasaran() }} as sasaran,
-        sum(terlindungi) as terlindungi
-    from wilayah
-    group by periode, segmen
-),
-
-cakupan as (
-    select * from kabupaten_kota
-    union all
-    select * from provinsi
-    union all
-    select * from nasional
+        *,
+        {{ persen('terlindungi', 'sasaran') }} as persen_terlindungi,
+        {{ shift_periode('periode', -1) }} as periode_bulan_lalu,
+        {{ shift_periode('periode', -12) }} as periode_tahun_lalu
+    from cakupan
 )
 
 select
@@ -49,6 +42,19 @@ select
     c.segmen,
     c.sasaran::bigint as sasaran,
     c.terlindungi::bigint as terlindungi,
-    {{ persen('c.terlindungi', 'c.sasaran') }} as persen_terlindungi
-from cakupan as c
+    c.persen_terlindungi,
+    (c.terlindungi - bulan_lalu.terlindungi)::bigint as perubahan_terlindungi_bulan_lalu,
+    -- Percentage points between the published (rounded) percentages, so the report adds up.
+    c.persen_terlindungi - bulan_lalu.persen_terlindungi as perubahan_persen_bulan_lalu,
+    (c.terlindungi - tahun_lalu.terlindungi)::bigint as perubahan_terlindungi_tahun_lalu,
+    c.persen_terlindungi - tahun_lalu.persen_terlindungi as perubahan_persen_tahun_lalu
+from persen as c
 inner join {{ ref('dim_wilayah') }} as d using (kode_wilayah)
+left join persen as bulan_lalu
+    on bulan_lalu.kode_wilayah = c.kode_wilayah
+    and bulan_lalu.segmen = c.segmen
+    and bulan_lalu.periode = c.periode_bulan_lalu
+left join persen as tahun_lalu
+    on tahun_lalu.kode_wilayah = c.kode_wilayah
+    and tahun_lalu.segmen = c.segmen
+    and tahun_lalu.periode = c.periode_tahun_lalu

@@ -1,0 +1,73 @@
+-- JKK, JKM and JHT claims per territory × program × segment × month, with the running total of
+-- the calendar year; each kab/kota, each province province-wide, and the nation ('00').
+-- The klaim sheet has no territory column: a pelapor's claims are its own territory's, and a
+-- province's are the provincial government's own.
+with klaim as (
+    select pelapor, periode, program, segmen, kasus, nilai_rp
+    from {{ ref('int_klaim__terkini') }}
+),
+
+-- A month a pelapor reported without a row for a program and segment paid none of those claims:
+-- a zero row from the key's first month in the year keeps the year's total visible every month.
+kunci_tahun as (
+    select pelapor, left(periode, 4) as tahun, program, segmen, min(periode) as periode_pertama
+    from klaim
+    group by pelapor, left(periode, 4), program, segmen
+),
+
+wilayah as (
+    select
+        s.pelapor as kode_wilayah,
+        split_part(s.pelapor, '.', 1) as kode_provinsi,
+        s.periode,
+        k.program,
+        k.segmen,
+        coalesce(c.kasus, 0) as kasus,
+        coalesce(c.nilai_rp, 0) as nilai_rp
+    from {{ ref('int_submissions__terkini') }} as s
+    inner join kunci_tahun as k
+        on k.pelapor = s.pelapor
+        and k.tahun = left(s.periode, 4)
+        and s.periode >= k.periode_pertama
+    left join klaim as c
+        on c.pelapor = s.pelapor
+        and c.periode = s.periode
+        and c.program = k.program
+        and c.segmen = k.segmen
+),
+
+semua as (
+    select kode_wilayah, periode, program, segmen, kasus, nilai_rp
+    from wilayah
+    where kode_wilayah <> kode_provinsi
+
+    union all
+
+    -- Province-wide is the province's own claims plus its kab/kota's; the set without a
+    -- province is the nation.
+    select
+        coalesce(kode_provinsi, '00'),
+        periode,
+        program,
+        segmen,
+        sum(kasus),
+        sum(nilai_rp)
+    from wilayah
+    group by grouping sets ((kode_provinsi, periode, program, segmen), (periode, program, segmen))
+)
+
+select
+    s.kode_wilayah,
+    d.nama_wilayah,
+    d.tingkat,
+    d.kode_provinsi,
+    s.periode,
+    s.program,
+    s.segmen,
+    s.kasus::bigint as kasus,
+    s.nilai_rp::bigint as nilai_rp,
+    (sum(s.kasus) over tahun)::bigint as kasus_kumulatif_tahun,
+    (sum(s.nilai_rp) over tahun)::bigint as nilai_rp_kumulatif_tahun
+from semua as s
+inner join {{ ref('dim_wilayah') }} as d using (kode_wilayah)
+window tahun as (partition by s.kode_wilayah, s.program, s.segmen, left(s.periode, 4) order by s.periode)
