@@ -30,8 +30,8 @@ def test_stages_run_in_order(dagbag):
     dag = dagbag.dags["inpres_nightly"]
     tasks = dag.task_dict
     dbt_tasks = {t for t in tasks if t.startswith("dbt_build.")}
-    assert {"dbt_build.fct_cakupan_wilayah.run", "dbt_build.fct_cakupan_wilayah.test"} <= dbt_tasks, sorted(dbt_tasks)
-    assert "dbt_build.wilayah_provinsi_seed" in dbt_tasks or any("seed" in t for t in dbt_tasks), sorted(dbt_tasks)
+    assert "dbt_build.fct_cakupan_wilayah_model_build" in dbt_tasks, sorted(dbt_tasks)
+    assert "dbt_build.wilayah_provinsi_seed_build" in dbt_tasks, sorted(dbt_tasks)
 
     assert tasks["load_raw"].upstream_task_ids == {"pull_submissions", "pull_bpjs_extracts"}
     assert tasks["quality_gate_raw"].upstream_task_ids == {"load_raw"}

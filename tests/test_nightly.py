@@ -42,12 +42,24 @@ def test_sample_inbox_becomes_the_national_report(run_nightly, warehouse, sample
     assert int(national["terlindungi"]) == sum(int(r["terlindungi"]) for r in regions)
 
     # dbt's own tests ran as tasks of the build, and passed.
-    assert "dbt_build.fct_cakupan_wilayah.test" in run.log
+    assert "dbt_build.fct_cakupan_wilayah_model_build" in run.log
     deliveries = {e.delivery for e in Manifest.load(sample_inbox / MANIFEST).files if e.kind != "bpjs"}
     with psycopg.connect(warehouse) as conn:
         loaded = {row[0] for row in conn.execute("select file_name from raw.submission")}
         before = conn.execute("select count(*), sum(terlindungi) from raw.kepesertaan").fetchone()
     assert loaded == deliveries
+
+    # The marts answer the ministry's questions; each figure is recomputed here from raw, another way.
+    with psycopg.connect(warehouse) as conn:
+        assert _mart_answers(conn) == _independent_answers(conn)
+    data = run.report.parent / "data"
+    for name in ("kepatuhan_wilayah.csv", "kelengkapan_laporan.csv", "rekonsiliasi_bpjs.csv", "klaim_wilayah.csv"):
+        with open(data / name, newline="", encoding="utf-8") as f:
+            assert list(csv.DictReader(f)), name
+    with open(data / "kelengkapan_laporan.csv", newline="", encoding="utf-8") as f:
+        nasional = next(r for r in csv.DictReader(f) if r["kode_wilayah"] == "00")
+    assert (nasional["laporan_diharapkan"], nasional["laporan_diterima"]) == ("552", "26")
+    assert (run.report.parent / "dbt_docs" / "index.html").stat().st_size > 10_000
 
     # A second night on the same inbox changes nothing, in the warehouse or in the figures.
     again = run_nightly(sample_inbox)
@@ -121,3 +133,59 @@ def test_a_rejected_file_and_a_warning_let_the_report_go_out_and_both_are_in_its
     with psycopg.connect(warehouse) as conn:
         assert conn.execute("select severity, success from audit.validation_result "
                             "where aturan like 'sasaran diisi%%'").fetchall() == [("warning", False)]
+
+
+LATEST = """
+    with terkini as (
+        select distinct on (pelapor, periode) submission_id, pelapor, periode
+        from raw.submission order by pelapor, periode, received_at desc, submission_id desc
+    ), baris as (
+        -- a kab/kota's own row wins over its province's row for it
+        select distinct on (k.kode_wilayah, t.periode, k.segmen) k.*, t.pelapor, t.periode
+        from raw.kepesertaan k join terkini t using (submission_id)
+        order by k.kode_wilayah, t.periode, k.segmen, (t.pelapor = k.kode_wilayah) desc
+    )
+"""
+
+
+def _independent_answers(conn) -> dict:
+    sulteng = conn.execute(LATEST + """
+        select sum(sasaran), sum(terlindungi) from baris
+        where periode = '2022-10' and segmen = 'pekerja_rentan' and split_part(kode_wilayah, '.', 1) = '72'
+    """).fetchone()
+    ambon = conn.execute(LATEST + """select sasaran, terlindungi from baris
+        where periode = '2022-10' and segmen = 'pekerja_rentan' and kode_wilayah = '81.71'""").fetchone()
+    maluku = conn.execute(LATEST + """
+        select count(*) filter (where terlindungi = sasaran and sasaran > 0), count(*) from baris
+        where periode = '2022-10' and segmen = 'non_asn' and kode_wilayah like '81.%%'
+    """).fetchone()
+    received = conn.execute("select count(distinct pelapor) from raw.submission where periode = '2022-10'").fetchone()
+    gaps = conn.execute(LATEST + """, bpjs as (
+            select distinct on (b.kode_wilayah, b.periode, b.segmen) b.* from raw.bpjs_kepesertaan b
+            join raw.bpjs_extract e using (extract_id)
+            order by b.kode_wilayah, b.periode, b.segmen, e.received_at desc, e.extract_id desc)
+        select baris.kode_wilayah, baris.segmen, baris.terlindungi - bpjs.peserta_aktif
+        from baris join bpjs using (kode_wilayah, periode, segmen)
+        where baris.periode = '2022-10' and baris.kode_wilayah like '%%.%%' order by 1, 2
+    """).fetchall()
+    return {"sulteng": (int(sulteng[0]), int(sulteng[1]), round(100 * int(sulteng[1]) / int(sulteng[0]), 2)),
+            "ambon": ambon,
+            "maluku_non_asn": (maluku[0], maluku[1], round(100 * maluku[0] / maluku[1], 2)),
+            "rate": round(100 * received[0] / 552, 2), "gaps": gaps}
+
+
+def _mart_answers(conn) -> dict:
+    sulteng = conn.execute("""select sasaran, terlindungi, persen_terlindungi from marts.fct_cakupan_wilayah
+        where kode_wilayah = '72' and periode = '2022-10' and segmen = 'pekerja_rentan'""").fetchone()
+    ambon = conn.execute("""select sasaran, terlindungi from marts.fct_cakupan_wilayah
+        where kode_wilayah = '81.71' and periode = '2022-10' and segmen = 'pekerja_rentan'""").fetchone()
+    maluku = conn.execute("""select kabupaten_kota_terlindungi_semua, kabupaten_kota_melapor, persen_terlindungi_semua
+        from marts.fct_non_asn_provinsi where kode_wilayah = '81' and periode = '2022-10'""").fetchone()
+    rate = conn.execute("""select persen_diterima from marts.fct_kelengkapan_laporan
+        where kode_wilayah = '00' and periode = '2022-10'""").fetchone()[0]
+    gaps = conn.execute("""select kode_wilayah, segmen, selisih from marts.fct_rekonsiliasi_bpjs
+        where periode = '2022-10' and selisih is not null order by 1, 2""").fetchall()
+    assert (sulteng[0], sulteng[1], float(sulteng[2])) == (978_084, 474_860, 48.55)  # seed report 004
+    assert ambon == (70_000, 40_000)  # seed report 002
+    return {"sulteng": (sulteng[0], sulteng[1], float(sulteng[2])), "ambon": ambon,
+            "maluku_non_asn": (maluku[0], maluku[1], float(maluku[2])), "rate": float(rate), "gaps": gaps}

@@ -13,6 +13,8 @@ from inpres.ingest.inbox import BPJS, LAPORAN, Delivery, find_deliveries, load_d
 from inpres.alerts import notify_oncall
 from inpres.quality.gate import GateFailed, run_gate
 from inpres.storage import upload_tree
+from inpres.transform import publish_dbt_docs
+from inpres.reports.exports import write_exports
 from inpres.reports.national import CoverageRow, RejectionRow, WarningRow, write_national_report
 from inpres.warehouse import connect, ensure_schemas, warehouse_url
 
@@ -64,11 +66,13 @@ def report(run_id: str) -> str:
         rows = _coverage(conn, periode)
         penolakan = _penolakan(conn, periode)
         peringatan = _peringatan(conn, run_id)
-    if not rows:
-        raise RuntimeError(f"no coverage figures for periode {periode}: nothing to report")
-    folder = _run_folder(periode, run_id)
-    written = write_national_report(rows, periode, folder, run_id=run_id, penolakan=penolakan,
-                                   peringatan=peringatan)
+        if not rows:
+            raise RuntimeError(f"no coverage figures for periode {periode}: nothing to report")
+        folder = _run_folder(periode, run_id)
+        written = write_national_report(rows, periode, folder, run_id=run_id, penolakan=penolakan,
+                                       peringatan=peringatan)
+        write_exports(conn, periode, folder)
+    publish_dbt_docs(folder / "dbt_docs")
     pdf = next(str(p) for p in written if str(p).endswith(".pdf"))
     log.info("%s %s", REPORT, pdf)
     return pdf

@@ -25,7 +25,7 @@ def profile_config() -> ProfileConfig:
 
 def dbt_build_group(group_id: str = "dbt_build") -> DbtTaskGroup:
     """Seeds, models and their tests as Airflow tasks; a failing dbt test fails its task."""
-    from cosmos import DbtTaskGroup, LoadMode, ProjectConfig, RenderConfig
+    from cosmos import DbtTaskGroup, LoadMode, ProjectConfig, RenderConfig, TestBehavior
 
     if not DBT_MANIFEST.exists():
         raise FileNotFoundError(
@@ -36,7 +36,8 @@ def dbt_build_group(group_id: str = "dbt_build") -> DbtTaskGroup:
         project_config=ProjectConfig(dbt_project_path=DBT_PROJECT, manifest_path=DBT_MANIFEST),
         profile_config=profile_config(),
         # A test between two models (relationships) runs once both are built, not after the first.
-        render_config=RenderConfig(load_method=LoadMode.DBT_MANIFEST, should_detach_multiple_parents_tests=True),
+        render_config=RenderConfig(load_method=LoadMode.DBT_MANIFEST, test_behavior=TestBehavior.BUILD,
+                                   should_detach_multiple_parents_tests=True),
         operator_args={"install_deps": False},
     )
 
@@ -50,3 +51,28 @@ def compile_manifest() -> None:
     )
     if not result.success:
         raise RuntimeError(f"dbt parse failed: {result.exception}")
+
+
+def publish_dbt_docs(target) -> None:
+    """`dbt docs generate` against the warehouse, written beside the report as a static site.
+
+    The catalog is read from the database the night just built, so the docs show the tables as they are.
+    """
+    import tempfile
+    from pathlib import Path
+
+    from dbt.cli.main import dbtRunner
+
+    from inpres.storage import upload_tree
+    from inpres.warehouse import dbt_env
+
+    with tempfile.TemporaryDirectory(prefix="dbt-docs-") as tmp, dbt_env():
+        result = dbtRunner().invoke(["docs", "generate", "--static", "--project-dir", str(DBT_PROJECT),
+                                     "--profiles-dir", str(DBT_PROJECT), "--target-path", tmp, "--quiet"])
+        if not result.success:
+            raise RuntimeError(f"dbt docs generate failed: {result.exception}")
+        # static_index.html carries manifest and catalog inside it: one file that opens from disk.
+        site = Path(tmp) / "site"
+        site.mkdir()
+        (site / "index.html").write_bytes((Path(tmp) / "static_index.html").read_bytes())
+        upload_tree(site, target)

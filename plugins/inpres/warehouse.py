@@ -144,6 +144,26 @@ def connect(url: str | None = None) -> psycopg.Connection:
     return psycopg.connect(libpq_url(url or warehouse_url()))
 
 
+@contextlib.contextmanager
+def dbt_env(url: str | None = None) -> Iterator[None]:
+    """The variables dbt_project/profiles.yml reads, taken from the warehouse connection, for a dbt command
+    run outside Cosmos (docs, benchmarks)."""
+    parts = urlsplit(libpq_url(url or warehouse_url()))
+    values = {"WAREHOUSE_HOST": parts.hostname or "127.0.0.1", "WAREHOUSE_PORT": str(parts.port or 5432),
+              "WAREHOUSE_USER": parts.username or "postgres", "WAREHOUSE_PASSWORD": parts.password or "",
+              "WAREHOUSE_DBNAME": parts.path.lstrip("/")}
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
 def ensure_schemas(url: str | None = None) -> None:
     """Create the raw and audit tables; idempotent, so every night may call it."""
     with connect(url) as conn:
