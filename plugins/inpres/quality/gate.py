@@ -14,6 +14,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from string import Template
 
 from inpres import wilayah
 from inpres.paths import EXPECTATIONS
@@ -59,6 +60,21 @@ def parameters() -> dict:
             **{k: v for k, v in thresholds.items() if not k.startswith("_")}}
 
 
+def with_thresholds(expectations: list[dict], values: dict) -> list[dict]:
+    """Put the thresholds into custom SQL: GX takes a $PARAMETER only as a whole kwarg, so a number
+    inside an `unexpected_rows_query` is written `$name` there and substituted here. An unknown name
+    raises KeyError: a misspelt threshold stops the gate instead of running a different rule."""
+    numbers = {k: v for k, v in values.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    filled = []
+    for expectation in expectations:
+        query = expectation.get("kwargs", {}).get("unexpected_rows_query")
+        if isinstance(query, str):
+            expectation = {**expectation, "kwargs": {**expectation["kwargs"],
+                                                     "unexpected_rows_query": Template(query).substitute(numbers)}}
+        filled.append(expectation)
+    return filled
+
+
 def validate(suite_name: str, url: str, docs: Path | None = None) -> list[Outcome]:
     """Run the suite and return every expectation's outcome; with `docs`, write GX Data Docs there."""
     import great_expectations as gx
@@ -75,7 +91,8 @@ def validate(suite_name: str, url: str, docs: Path | None = None) -> list[Outcom
         )
         batch = source.add_table_asset(table, table_name=table, schema_name=schema).add_batch_definition_whole_table(
             "all")
-        suite = context.suites.add(gx.ExpectationSuite(name=spec["name"], expectations=spec["expectations"],
+        suite = context.suites.add(gx.ExpectationSuite(name=spec["name"],
+                                                       expectations=with_thresholds(spec["expectations"], parameters()),
                                                        meta={"description": gate.get("description", "")}))
         definition = context.validation_definitions.add(gx.ValidationDefinition(name=suite_name, data=batch,
                                                                                 suite=suite))
@@ -96,9 +113,8 @@ def validate(suite_name: str, url: str, docs: Path | None = None) -> list[Outcom
 def _outcome(suite_name: str, result) -> Outcome:
     config = result.expectation_config
     meta = config.meta or {}
-    if result.exception_info and result.exception_info.get("raised_exception"):
-        raise RuntimeError(f"gate {suite_name}: {config.type} could not run: "
-                           f"{result.exception_info.get('exception_message')}")
+    if (error := _exception(result.exception_info)) is not None:
+        raise RuntimeError(f"gate {suite_name}: {config.type} [{meta.get('aturan', '')}] could not run: {error}")
     details = result.result or {}
     sample = details.get("unexpected_index_list") or details.get("details", {}).get("unexpected_rows") or []
     return Outcome(
@@ -111,6 +127,15 @@ def _outcome(suite_name: str, result) -> Outcome:
         if not result.success else 0,
         sample=[_plain(row) for row in list(sample)[:SAMPLE_ROWS]],
     )
+
+
+def _exception(info: dict | None) -> str | None:
+    """The error an expectation raised, if any. Column expectations report it at the top of
+    `exception_info`; query expectations (unexpected_rows_expectation) per metric, one level down."""
+    for entry in [info or {}, *(v for v in (info or {}).values() if isinstance(v, dict))]:
+        if entry.get("raised_exception"):
+            return str(entry.get("exception_message"))
+    return None
 
 
 def _plain(row) -> dict:
