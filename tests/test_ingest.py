@@ -299,3 +299,18 @@ def test_a_rejection_is_filed_under_the_month_it_is_about(warehouse, tmp_path, x
     load(warehouse, tmp_path)
     assert query(warehouse, "select file_name, pelapor, periode from audit.penolakan order by file_name") == [
         ("81.71_2022-10.xlsx", "81.71", "2022-10"), ("81.71_2022-11.xlsx", "81.71", "2022-11")]
+
+
+def test_a_csv_that_is_only_a_bom_or_badly_quoted_is_rejected_not_a_crash(warehouse, tmp_path):
+    csv_set(tmp_path, "81.71_2022-10")
+    tmp_path.joinpath("81.71_2022-10_klaim.csv").write_bytes("\ufeff".encode("utf-8"))
+    csv_set(tmp_path, "72.71_2022-10", pelapor="72.71", kepesertaan=[("72.71", "non_asn", 10, 5, None, None)])
+    tmp_path.joinpath("72.71_2022-10_kepesertaan.csv").write_bytes(
+        b"kode_wilayah,segmen,sasaran,terlindungi,iuran_rp,sumber_dana\n72.71,non_asn,10,5,," + b"x" * 200_000 + b"\n")
+    summary = load(warehouse, tmp_path)
+    assert summary.rejected["81.71_2022-10"] == [
+        "lembar klaim: kolom program, segmen, kasus, nilai_rp tidak ada (kolom yang diharapkan: program, segmen, "
+        "kasus, nilai_rp)"]
+    [reason] = summary.rejected["72.71_2022-10"]
+    assert reason.startswith("berkas CSV rusak dan tidak dapat dibaca")
+    assert query(warehouse, "select count(*) from raw.submission") == [(0,)]

@@ -9,6 +9,7 @@ in `audit.penolakan`.
 from __future__ import annotations
 
 import contextlib
+import csv
 import hashlib
 import logging
 import re
@@ -102,6 +103,9 @@ def load_delivery(conn: psycopg.Connection, delivery: Delivery, today: date) -> 
         reasons.add(str(unreadable))
     except UnicodeDecodeError:
         reasons.add("berkas CSV tidak dapat dibaca: simpan sebagai CSV UTF-8 atau Windows-1252")
+    except csv.Error as error:
+        # e.g. a quote never closed, or a cell larger than the csv module allows
+        reasons.add(f"berkas CSV rusak dan tidak dapat dibaca ({error})")
     except _Rejected:
         pass
     if not reasons:

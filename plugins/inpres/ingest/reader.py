@@ -73,7 +73,7 @@ def csv_sheet(name: str, stream: io.BufferedIOBase, size: int) -> Sheet:
     if b"\x00" in head:
         raise Unreadable("berkas bukan CSV teks (berisi data biner)")
     encoding = _encoding(head)
-    first_line = head.decode(encoding, errors="replace").lstrip("\ufeff").splitlines()[0] if head else ""
+    first_line = (head.decode(encoding, errors="replace").lstrip("\ufeff").splitlines() or [""])[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     text = io.TextIOWrapper(_Rewound(head, stream), encoding=encoding, newline="")
     return _sheet(name, csv.reader(text, delimiter=delimiter))
