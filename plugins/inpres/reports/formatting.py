@@ -41,6 +41,41 @@ def format_persen(p: Decimal | None) -> str:
     return f"{sign}{format_angka(int(whole))},{cents} %"
 
 
+def format_poin(p: Decimal | None) -> str:
+    """A change in percentage points: Decimal('1.5') -> '+1,50 poin'; None -> '–'."""
+    if p is None:
+        return TIDAK_DILAPORKAN
+    q = round_persen(p)
+    sign = "+" if q > 0 else "-" if q < 0 else "±"
+    return f"{sign}{format_persen(abs(q)).removesuffix(' %')} poin"
+
+
+def format_perubahan(n: int | None) -> str:
+    """A signed change of a count: 1200 -> '+1.200'; None -> '–'."""
+    if n is None:
+        return TIDAK_DILAPORKAN
+    sign = "+" if n > 0 else "-" if n < 0 else "±"
+    return f"{sign}{format_angka(abs(n))}"
+
+
+_SATUAN_RUPIAH = ((10**12, "triliun"), (10**9, "miliar"), (10**6, "juta"))
+
+
+def format_rupiah(n: int | Decimal | None) -> str:
+    """600_000_000 -> 'Rp 600 juta'; 1_250_000_000 -> 'Rp 1,25 miliar'; 750_000 -> 'Rp 750.000'."""
+    if n is None:
+        return TIDAK_DILAPORKAN
+    n = Decimal(n)
+    for size, word in _SATUAN_RUPIAH:
+        if abs(n) >= size:
+            q = (n / size).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
+            whole, _, cents = f"{abs(q):f}".partition(".")
+            text = format_angka(int(whole)) + (f",{cents}" if cents else "")
+            return f"Rp {'-' if q < 0 else ''}{text} {word}"
+    q = int(n.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+    return f"Rp {'-' if q < 0 else ''}{format_angka(abs(q))}"
+
+
 def nama_bulan(bulan: int) -> str:
     """1 -> 'Januari'."""
     if not 1 <= bulan <= 12:

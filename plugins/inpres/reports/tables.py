@@ -1,0 +1,119 @@
+"""A report table, defined once and rendered three ways: in the PDF, as an Excel sheet, as a CSV file.
+
+Cells hold the mart's values as they are (int, Decimal, str, date, None for unknown); each renderer
+formats them by the column's `jenis`, so the PDF, the workbook and the CSV cannot disagree.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from inpres.reports.formatting import format_angka, format_persen, format_poin, format_rupiah, round_persen
+
+# teks: free text · kode: a region code or other identifier, kept as text · angka: a count ·
+# persen: 0–100, two decimals · poin: a change in percentage points · rupiah: an amount in Rp ·
+# tanggal: a date (or a moment, shown as its date in Jakarta)
+JENIS = ("teks", "kode", "angka", "persen", "poin", "rupiah", "tanggal")
+
+
+@dataclass(frozen=True)
+class Kolom:
+    nama: str  # CSV header and data-dictionary key, snake_case
+    label: str  # header in the PDF and the workbook, Bahasa Indonesia
+    jenis: str
+    keterangan: str  # what the column means, for the data dictionary
+
+    def __post_init__(self):
+        if self.jenis not in JENIS:
+            raise ValueError(f"unknown column kind {self.jenis!r} for {self.nama}")
+
+
+@dataclass(frozen=True)
+class Grafik:
+    """A chart the workbook draws natively from the table's own cells."""
+
+    jenis: str  # 'batang' (horizontal bars) or 'garis' (lines)
+    judul: str
+    kategori: str  # column with the labels
+    nilai: tuple[str, ...]  # columns with the values, one series each
+
+
+@dataclass(frozen=True)
+class Tabel:
+    nama: str  # file stem of data/<nama>.csv; also the workbook sheet's key
+    judul: str  # caption, Bahasa Indonesia
+    kolom: tuple[Kolom, ...]
+    baris: list[tuple]
+    catatan: str = ""  # footnote shown under the table
+    grafik: Grafik | None = None
+    sumber: tuple[str, ...] = field(default=())  # the marts the figures come from
+
+    def __post_init__(self):
+        width = len(self.kolom)
+        for row in self.baris:
+            if len(row) != width:
+                raise ValueError(f"{self.nama}: row {row!r} has {len(row)} cells for {width} columns")
+
+    def kolom_ke(self, nama: str) -> int:
+        return next(i for i, k in enumerate(self.kolom) if k.nama == nama)
+
+
+def format_sel(value, jenis: str) -> str:
+    """A cell as the PDF shows it."""
+    if value is None:
+        return format_angka(None)  # the dash the report explains as "not reported"
+    if jenis == "angka":
+        return format_angka(value)
+    if jenis == "persen":
+        return format_persen(value)
+    if jenis == "poin":
+        return format_poin(value)
+    if jenis == "rupiah":
+        return format_rupiah(value)
+    if jenis == "tanggal":
+        from inpres.reports.formatting import format_tanggal
+
+        return format_tanggal(value)
+    return str(value)
+
+
+def csv_sel(value, jenis: str):
+    """A cell as the CSV holds it: plain digits, a dot for decimals, ISO dates, empty for unknown."""
+    if value is None:
+        return ""
+    if jenis in ("persen", "poin"):
+        return f"{round_persen(Decimal(value)):f}"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def write_csv(tabel: Tabel, path: Path) -> None:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow([k.nama for k in tabel.kolom])
+        for row in tabel.baris:
+            w.writerow([csv_sel(v, k.jenis) for v, k in zip(row, tabel.kolom)])
+
+
+def write_kamus(tables: Sequence[Tabel], path: Path) -> None:
+    """The data dictionary: every CSV, every column, what it means (data/KAMUS_DATA.md)."""
+    lines = ["# Kamus data", "",
+             "Setiap berkas CSV di folder ini adalah satu tabel laporan. Pengodean: UTF-8, pemisah koma, "
+             "baris pertama nama kolom. Angka tanpa pemisah ribuan; desimal memakai titik; "
+             "sel kosong berarti tidak dilaporkan atau tidak dapat dihitung; tanggal ISO 8601.", ""]
+    for t in tables:
+        lines += [f"## {t.nama}.csv — {t.judul}", ""]
+        if t.sumber:
+            lines += [f"Sumber: {', '.join(f'`{s}`' for s in t.sumber)}.", ""]
+        lines += ["| kolom | judul | jenis | keterangan |", "| --- | --- | --- | --- |"]
+        lines += [f"| `{k.nama}` | {k.label} | {k.jenis} | {k.keterangan} |" for k in t.kolom]
+        lines.append("")
+    path.write_text("\n".join(lines), encoding="utf-8")
