@@ -122,6 +122,20 @@ create table if not exists audit.validation_result (
     sample              jsonb not null,
     validated_at        timestamptz not null default now()
 );
+
+-- Every report mailed, one row per recipient: a report kind for a month built from the same inputs
+-- (hash_masukan) goes to an address once; changed inputs send the revised report again.
+create table if not exists audit.pengiriman (
+    pengiriman_id   bigserial primary key,
+    jenis           text not null,
+    periode         text not null,
+    penerima        text not null,
+    hash_masukan    text not null,
+    run_id          text not null,
+    dikirim_pada    timestamptz not null default now(),
+    lampiran        text[] not null,
+    unique (jenis, periode, penerima, hash_masukan)
+);
 """
 
 
