@@ -5,7 +5,11 @@ from __future__ import annotations
 import logging
 import tempfile
 from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from airflow.sdk import ObjectStoragePath
 
 from inpres import settings
 from inpres.alerts import REPORT
@@ -14,12 +18,16 @@ from inpres.alerts import notify_oncall
 from inpres.quality.gate import GateFailed, run_gate
 from inpres.storage import upload_tree
 from inpres.transform import publish_dbt_docs
+from inpres.reports.delivery import DataVersion, data_version, kirim_semua, write_manifest
 from inpres.reports.exports import write_exports
-from inpres.reports.national import CoverageRow, RejectionRow, WarningRow, write_national_report
+from inpres.reports.figures import load_figures
+from inpres.reports.national import write_monthly_reports
+from inpres.reports.semester import closes_semester, load_semester, write_semester_report
 from inpres.warehouse import connect, ensure_schemas, warehouse_url
 
 log = logging.getLogger(__name__)
 
+WIB = ZoneInfo("Asia/Jakarta")
 RAW_SUITE = "raw_kepesertaan"
 MARTS_SUITE = "marts_cakupan_wilayah"
 
@@ -59,23 +67,37 @@ def gate(suite: str, run_id: str) -> None:
             upload_tree(Path(docs), folder / "data_docs" / suite)
 
 
-def report(run_id: str) -> str:
-    """Write the national report for the chosen month; returns where it is."""
+def report(run_id: str) -> dict:
+    """Write the reports for the chosen month (and the semester, when the month closes one); then the manifest."""
+    dibuat = datetime.now(WIB)
     with connect() as conn:
         periode = _report_periode(conn)
-        rows = _coverage(conn, periode)
-        penolakan = _penolakan(conn, periode)
-        peringatan = _peringatan(conn, run_id)
-        if not rows:
+        figures = load_figures(conn, periode, run_id)
+        if not figures.cakupan:
             raise RuntimeError(f"no coverage figures for periode {periode}: nothing to report")
+        versi = data_version(conn, run_id)
         folder = _run_folder(periode, run_id)
-        written = write_national_report(rows, periode, folder, run_id=run_id, penolakan=penolakan,
-                                       peringatan=peringatan)
+        laporan = write_monthly_reports(figures, folder, versi=versi, dibuat=dibuat)
+        semester = None
+        if closes_semester(periode):
+            semester = write_semester_report(load_semester(conn, periode), folder, versi=versi, dibuat=dibuat)
         write_exports(conn, periode, folder)
     publish_dbt_docs(folder / "dbt_docs")
-    pdf = next(str(p) for p in written if str(p).endswith(".pdf"))
-    log.info("%s %s", REPORT, pdf)
-    return pdf
+    write_manifest(folder, periode=periode, versi=versi, dibuat=dibuat)
+    log.info("%s %s", REPORT, folder / laporan.pdf)
+    return {"folder": str(folder), "periode": periode, "run_id": versi.run_id, "hash_masukan": versi.hash_masukan,
+            "nasional": [laporan.pdf, laporan.workbook] + ([semester] if semester else []),
+            "provinsi": laporan.provinsi}
+
+
+def deliver(laporan: dict) -> dict[str, int]:
+    """Mail tonight's reports; a report already mailed with the same data version is not mailed again."""
+    folder = ObjectStoragePath(laporan["folder"])
+    versi = DataVersion(laporan["run_id"], laporan["hash_masukan"])
+    with connect() as conn:
+        return kirim_semua(conn, folder, periode=laporan["periode"], versi=versi,
+                           laporan_nasional=[folder / name for name in laporan["nasional"]],
+                           laporan_provinsi={kode: folder / name for kode, name in laporan["provinsi"].items()})
 
 
 def _report_periode(conn) -> str:
@@ -90,38 +112,6 @@ def _report_periode(conn) -> str:
 
 def _run_folder(periode: str, run_id: str):
     return settings.output() / periode / _safe(run_id)
-
-
-def _coverage(conn, periode: str) -> list[CoverageRow]:
-    cursor = conn.execute(
-        """select kode_wilayah, nama_wilayah, tingkat, kode_provinsi, periode, segmen,
-                  sasaran, terlindungi, persen_terlindungi
-           from marts.fct_cakupan_wilayah where periode = %s
-           order by kode_wilayah, segmen""",
-        (periode,),
-    )
-    return [CoverageRow(*row) for row in cursor.fetchall()]
-
-
-def _penolakan(conn, periode: str) -> list[RejectionRow]:
-    """Rejections about this month, and those whose month could not even be read."""
-    cursor = conn.execute(
-        """select file_name, pelapor, periode, alasan from audit.penolakan
-           where periode = %s or periode is null order by file_name""",
-        (periode,),
-    )
-    return [RejectionRow(*row) for row in cursor.fetchall()]
-
-
-def _peringatan(conn, run_id: str) -> list[WarningRow]:
-    """Tonight's failed warnings: they let the report go out, and the annex lists them."""
-    cursor = conn.execute(
-        """select suite, aturan, unexpected_count, sample from audit.validation_result
-           where run_id = %s and not success and severity = 'warning' order by validation_id""",
-        (run_id,),
-    )
-    return [WarningRow(suite, aturan, count, "; ".join(", ".join(f"{k}={v}" for k, v in row.items()) for row in sample))
-            for suite, aturan, count, sample in cursor.fetchall()]
 
 
 def _safe(run_id: str) -> str:

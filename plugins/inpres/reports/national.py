@@ -1,240 +1,135 @@
-"""National report for one period: a PDF (Typst) and one CSV per PDF table.
-
-Everything is rendered in a local temporary folder, because Typst and matplotlib
-need real files, and then copied into `out`, which may be remote object storage.
+"""The monthly report set for one period: national PDF, workbook, CSV files with their data dictionary,
+and one feedback PDF per province. Rendered in a local folder (Typst and matplotlib need real files)
+and then copied to the run's folder, which may be object storage.
 """
 
 from __future__ import annotations
 
-import csv
-import json
 import tempfile
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
-from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
-import matplotlib
-import typst
-from matplotlib.figure import Figure
-
-from inpres.reports.formatting import (
-    format_angka,
-    format_periode,
-    format_persen,
-    format_tanggal,
-    round_persen,
-)
+from inpres.reports import charts, content, province
+from inpres.reports.delivery import DataVersion
+from inpres.reports.figures import Figures
+from inpres.reports.formatting import format_periode, format_tanggal
+from inpres.reports.pdf import compile_pdf, tabel_pdf
+from inpres.reports.tables import Tabel, pilih, write_csv, write_kamus
+from inpres.reports.workbook import write_workbook
+from inpres.storage import upload_tree
 
 if TYPE_CHECKING:
     from airflow.sdk import ObjectStoragePath
 
-# Dict order is the fixed segment order of every table and CSV.
-SEGMEN_LABEL = {
-    "pekerja_rentan": "Pekerja rentan",
-    "non_asn": "Pegawai non-ASN",
-    "perangkat_desa": "Perangkat desa",
-    "penyelenggara_pemilu": "Penyelenggara pemilu",
-    "pegawai_bumd": "Pegawai BUMD",
-}
-_SEGMEN_ORDER = {s: i for i, s in enumerate(SEGMEN_LABEL)}
-
-WIB = ZoneInfo("Asia/Jakarta")
-CHART = "grafik_pekerja_rentan.svg"
-CSV_WILAYAH = "data/cakupan_wilayah.csv"
-CSV_NASIONAL = "data/cakupan_nasional.csv"
-CSV_PROVINSI = "data/cakupan_provinsi.csv"
-CSV_PENOLAKAN = "data/penolakan.csv"
-CSV_PERINGATAN = "data/peringatan_mutu.csv"
+JUDUL = "Laporan Nasional Pemantauan Inpres Nomor 2 Tahun 2021"
 
 
 @dataclass(frozen=True)
-class CoverageRow:
-    """One row of the mart marts.fct_cakupan_wilayah."""
+class Laporan:
+    """Where one night's reports were written, relative to the run's folder."""
 
-    kode_wilayah: str  # '00' nation, '72' province, '72.71' kab/kota (dotted Kemendagri codes)
-    nama_wilayah: str
-    tingkat: str  # 'nasional' | 'provinsi' | 'kabupaten' | 'kota'
-    kode_provinsi: str | None  # None for the nation
-    periode: str  # 'YYYY-MM'
-    segmen: str
-    sasaran: int | None  # None = unknown, never 0
-    terlindungi: int
-    # Computed by the mart; the report only rounds it for display, never recomputes it.
-    persen_terlindungi: Decimal | None
+    pdf: str
+    workbook: str
+    provinsi: dict[str, str]  # kode_provinsi -> its PDF
+    csv: list[str]
 
 
-@dataclass(frozen=True)
-class RejectionRow:
-    """A delivery rejected whole (audit.penolakan): for the annex and penolakan.csv."""
-
-    file_name: str
-    pelapor: str | None
-    periode: str | None
-    alasan: list[str]
+def info_sampul(periode_label: str, versi: DataVersion, dibuat: datetime) -> list[list[str]]:
+    return [["Periode", periode_label],
+            ["Dibuat", f"{format_tanggal(dibuat)} pukul {dibuat:%H.%M} WIB"],
+            ["Versi data", versi.pendek],
+            ["Hash masukan (SHA-256)", versi.hash_masukan],
+            ["ID proses (run id)", versi.run_id]]
 
 
-@dataclass(frozen=True)
-class WarningRow:
-    """A quality-gate expectation of severity `warning` that failed tonight (audit.validation_result)."""
-
-    suite: str
-    aturan: str
-    jumlah_baris: int
-    contoh: str
-
-
-def write_national_report(
-    rows: Sequence[CoverageRow], periode: str, out: ObjectStoragePath, *, run_id: str,
-    penolakan: Sequence[RejectionRow] = (), peringatan: Sequence[WarningRow] = (),
-) -> list[ObjectStoragePath]:
-    """Writes into `out` (already the folder for this period and run): laporan_nasional_<periode>.pdf and data/*.csv. Returns the written paths."""
-    periode_label = format_periode(periode)  # also rejects a malformed periode
-    rows = sorted((r for r in rows if r.periode == periode), key=_sort_key)
-    if not rows:
-        raise ValueError(f"no coverage rows for periode {periode}")
-    keys = [(r.kode_wilayah, r.segmen) for r in rows]
-    if len(set(keys)) != len(keys):
-        raise ValueError(f"duplicate (kode_wilayah, segmen) rows for periode {periode}")
-    nasional = [r for r in rows if r.tingkat == "nasional"]
-    provinsi = [r for r in rows if r.tingkat == "provinsi"]
-    generated = datetime.now(WIB)
-    pdf_name = f"laporan_nasional_{periode}.pdf"
-
-    with tempfile.TemporaryDirectory(prefix="laporan_nasional_") as tmp:
-        work = Path(tmp)
-        (work / "data").mkdir()
-        _write_csv(
-            work / CSV_WILAYAH,
-            ["kode_wilayah", "periode", "segmen", "sasaran", "terlindungi"],
-            [[r.kode_wilayah, r.periode, r.segmen, _csv_int(r.sasaran), r.terlindungi] for r in rows],
-        )
-        _write_csv(
-            work / CSV_NASIONAL,
-            ["segmen", "sasaran", "terlindungi", "persen_terlindungi"],
-            [[r.segmen, _csv_int(r.sasaran), r.terlindungi, _csv_persen(r.persen_terlindungi)] for r in nasional],
-        )
-        _write_csv(
-            work / CSV_PROVINSI,
-            ["kode_wilayah", "nama_wilayah", "segmen", "sasaran", "terlindungi", "persen_terlindungi"],
-            [
-                [r.kode_wilayah, r.nama_wilayah, r.segmen, _csv_int(r.sasaran), r.terlindungi,
-                 _csv_persen(r.persen_terlindungi)]
-                for r in provinsi
-            ],
-        )
-        _write_csv(
-            work / CSV_PENOLAKAN,
-            ["file_name", "pelapor", "periode", "alasan"],
-            # One cell for all reasons, " | " between them: a reason itself never contains that.
-            [[p.file_name, p.pelapor or "", p.periode or "", " | ".join(p.alasan)] for p in penolakan],
-        )
-        _write_csv(
-            work / CSV_PERINGATAN,
-            ["suite", "aturan", "jumlah_baris", "contoh"],
-            [[w.suite, w.aturan, w.jumlah_baris, w.contoh] for w in peringatan],
-        )
-        chart_rows = [r for r in provinsi if r.segmen == "pekerja_rentan"]
-        charted = [r for r in chart_rows if r.persen_terlindungi is not None]
-        if charted:
-            _draw_chart(charted, work / CHART)
+def write_monthly_reports(f: Figures, out: ObjectStoragePath, *, versi: DataVersion, dibuat: datetime) -> Laporan:
+    periode_label = format_periode(f.periode)
+    tables = content.tables_bulanan(f)
+    by_name = {t.nama: t for t in tables}
+    pdf_name = f"laporan_nasional_{f.periode}.pdf"
+    xlsx_name = f"laporan_nasional_{f.periode}.xlsx"
+    with tempfile.TemporaryDirectory(prefix="laporan_") as tmp:
+        work = Path(tmp) / "work"
+        result = Path(tmp) / "hasil"
+        work.mkdir()
+        (result / "data").mkdir(parents=True)
+        for t in tables:
+            write_csv(t, result / "data" / f"{t.nama}.csv")
+        write_kamus(tables, result / "data" / "KAMUS_DATA.md")
+        info = info_sampul(periode_label, versi, dibuat)
+        write_workbook(result / xlsx_name, tables, judul=f"{JUDUL} — {periode_label}",
+                       keterangan=[(k, v) for k, v in info])
 
         data = {
+            "judul": JUDUL,
             "periode": periode_label,
-            "dibuat": f"{format_tanggal(generated)} pukul {generated:%H.%M} WIB",
-            "run_id": run_id,
-            "nasional": [_table_row(r) for r in nasional],
-            "provinsi": _group_by_province(provinsi),
-            "grafik": CHART if charted else None,
-            "grafik_tanpa_persen": [r.nama_wilayah for r in chart_rows if r.persen_terlindungi is None],
-            "penolakan": [{"berkas": p.file_name, "pelapor": p.pelapor or "–", "alasan": p.alasan}
-                          for p in penolakan],
-            "peringatan": [{"aturan": w.aturan, "jumlah": format_angka(w.jumlah_baris), "contoh": w.contoh}
-                           for w in peringatan],
-            "csv": {"wilayah": CSV_WILAYAH, "nasional": CSV_NASIONAL, "provinsi": CSV_PROVINSI,
-                    "penolakan": CSV_PENOLAKAN, "peringatan": CSV_PERINGATAN},
+            "versi_pendek": versi.pendek,
+            "info": info,
+            "temuan": content.temuan_utama(f),
+            "tabel": {t.nama: tabel_pdf(t) for t in tables},
+            "grafik": _draw_charts(f, by_name, work),
+            "belum_lapor": _per_provinsi(f, by_name["belum_lapor_bulan_ini"]),
+            "belum_pernah": _per_provinsi(f, by_name["belum_pernah_lapor"]),
+            "lampiran": [province.lampiran(f, by_name, w) for w in f.wilayah if w["tingkat"] == "provinsi"],
         }
-        # Values reach Typst only as JSON data, so no region name can be read as Typst markup.
-        (work / "data.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-        template = files("inpres.reports").joinpath("templates", "nasional.typ")
-        (work / "nasional.typ").write_text(template.read_text(encoding="utf-8"), encoding="utf-8")
-        pdf = typst.compile(
-            str(work / "nasional.typ"),
-            root=str(work),
-            # matplotlib's bundled DejaVu fonts: the same look on every worker, whatever is installed.
-            font_paths=[str(Path(matplotlib.get_data_path()) / "fonts" / "ttf")],
-            ignore_system_fonts=True,
-            timestamp=int(generated.timestamp()),
-        )
-        (work / pdf_name).write_bytes(pdf)
+        data["tabel"]["klaim_ringkas"] = tabel_pdf(
+            pilih(by_name["klaim"], lambda r: r["tingkat"] in ("Nasional", "Provinsi")))
+        (result / pdf_name).write_bytes(compile_pdf("nasional.typ", data, work, dibuat=dibuat))
 
-        (out / "data").mkdir(parents=True, exist_ok=True)
-        written = []
-        for name in (pdf_name, CSV_WILAYAH, CSV_NASIONAL, CSV_PROVINSI, CSV_PENOLAKAN, CSV_PERINGATAN):
-            target = out.joinpath(*name.split("/"))
-            target.write_bytes((work / name).read_bytes())
-            written.append(target)
-        return written
+        provinsi = {}
+        for w in (w for w in f.wilayah if w["tingkat"] == "provinsi"):
+            name = f"provinsi/laporan_provinsi_{w['kode_wilayah']}_{f.periode}.pdf"
+            (result / "provinsi").mkdir(exist_ok=True)
+            (result / name).write_bytes(province.render(f, by_name, w, versi=versi, dibuat=dibuat))
+            provinsi[w["kode_wilayah"]] = name
+
+        upload_tree(result, out)
+    return Laporan(pdf=pdf_name, workbook=xlsx_name, provinsi=provinsi,
+                   csv=[f"data/{t.nama}.csv" for t in tables])
 
 
-def segmen_label(segmen: str) -> str:
-    return SEGMEN_LABEL.get(segmen, segmen)
+def _draw_charts(f: Figures, by_name: dict[str, Tabel], work: Path) -> dict[str, str | None]:
+    drawn: dict[str, str | None] = {}
+    provinsi_pr = [r for r in f.cakupan if r["tingkat"] == "provinsi" and r["segmen"] == "pekerja_rentan"]
+    nama = {w["kode_wilayah"]: w for w in f.wilayah}
+    charts.peta_provinsi({r["kode_wilayah"]: r["persen_terlindungi"] for r in provinsi_pr}, work / "peta.svg",
+                         judul_legenda="Cakupan pekerja rentan")
+    drawn["peta"] = "peta.svg"
+
+    ranked = [(r["nama_wilayah"], r["persen_terlindungi"]) for r in provinsi_pr if r["persen_terlindungi"] is not None]
+    drawn["peringkat"] = None
+    if ranked:
+        charts.batang_peringkat(ranked, work / "peringkat.svg", sumbu_x="Cakupan pekerja rentan (%)")
+        drawn["peringkat"] = "peringkat.svg"
+
+    tren = f.nasional(f.tren)
+    for key, column, persen in (("tren_terlindungi", "terlindungi", False), ("tren_persen", "persen_terlindungi", True)):
+        seri = {label: [(r["periode"], r[column]) for r in tren if r["segmen"] == segmen]
+                for segmen, label in content.SEGMEN_LABEL.items()}
+        seri = {label: points for label, points in seri.items() if any(v is not None for _, v in points)}
+        drawn[key] = None
+        if seri:
+            charts.tren_segmen(seri, work / f"{key}.svg", persen=persen,
+                               sumbu_y="Cakupan (%)" if persen else "Pekerja terlindungi")
+            drawn[key] = f"{key}.svg"
+
+    lengkap = [(nama[r["kode_wilayah"]]["nama_wilayah"], r["persen_diterima"], r["persen_tepat_waktu"])
+               for r in f.kelengkapan if r["kode_wilayah"] in nama]
+    drawn["kelengkapan"] = None
+    if lengkap:
+        charts.batang_kelengkapan(lengkap, work / "kelengkapan.svg")
+        drawn["kelengkapan"] = "kelengkapan.svg"
+    return drawn
 
 
-def _sort_key(r: CoverageRow) -> tuple:
-    # Unknown segments still get a stable place: after the known ones, alphabetically.
-    return (tuple(r.kode_wilayah.split(".")), _SEGMEN_ORDER.get(r.segmen, len(_SEGMEN_ORDER)), r.segmen)
-
-
-def _csv_int(n: int | None) -> str | int:
-    return "" if n is None else n
-
-
-def _csv_persen(p: Decimal | None) -> str:
-    return "" if p is None else f"{round_persen(p):f}"
-
-
-def _write_csv(path: Path, header: list[str], rows: list[list]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(header)
-        w.writerows(rows)
-
-
-def _table_row(r: CoverageRow) -> dict[str, str]:
-    return {
-        "segmen": segmen_label(r.segmen),
-        "sasaran": format_angka(r.sasaran),
-        "terlindungi": format_angka(r.terlindungi),
-        "cakupan": format_persen(r.persen_terlindungi),
-    }
-
-
-def _group_by_province(provinsi: list[CoverageRow]) -> list[dict]:
-    groups: dict[str, dict] = {}
-    for r in provinsi:  # already sorted by code, then segment
-        g = groups.setdefault(r.kode_wilayah, {"kode": r.kode_wilayah, "nama": r.nama_wilayah, "baris": []})
-        g["baris"].append(_table_row(r))
-    return list(groups.values())
-
-
-def _draw_chart(rows: list[CoverageRow], path: Path) -> None:
-    # Reversed because barh draws from the bottom up: the highest province ends on top.
-    rows = sorted(rows, key=lambda r: (-r.persen_terlindungi, r.nama_wilayah))[::-1]
-    values = [float(r.persen_terlindungi) for r in rows]
-    # 6.7 in is the A4 text width; 0.2 in per bar keeps all 38 provinces on one page.
-    fig = Figure(figsize=(6.7, 0.8 + 0.2 * len(rows)), layout="constrained")
-    ax = fig.add_subplot()
-    bars = ax.barh(range(len(rows)), values, color="#1f5f8b", height=0.7)
-    ax.set_yticks(range(len(rows)), [r.nama_wilayah for r in rows], fontsize=8)
-    ax.bar_label(bars, [format_persen(r.persen_terlindungi) for r in rows], padding=3, fontsize=8)
-    ax.set_xlim(0, max(100.0, *values) * 1.15)
-    ax.set_xlabel("Cakupan pekerja rentan (%)", fontsize=8)
-    ax.tick_params(axis="x", labelsize=8)
-    ax.spines[["top", "right"]].set_visible(False)
-    with matplotlib.rc_context({"svg.hashsalt": "inpres"}):  # stable SVG ids between runs
-        fig.savefig(path, format="svg", metadata={"Date": None})
+def _per_provinsi(f: Figures, tabel: Tabel) -> list[dict]:
+    """A list of governments as one line of names per province: 500 names fit on a page that way."""
+    nama_provinsi = {w["kode_wilayah"]: w["nama_wilayah"] for w in f.wilayah if w["tingkat"] == "provinsi"}
+    i_prov, i_nama = tabel.kolom_ke("kode_provinsi"), tabel.kolom_ke("nama_wilayah")
+    groups: dict[str, list[str]] = {}
+    for row in tabel.baris:
+        groups.setdefault(row[i_prov], []).append(row[i_nama])
+    return [{"provinsi": nama_provinsi.get(kode, kode), "jumlah": str(len(names)), "nama": ", ".join(names)}
+            for kode, names in sorted(groups.items())]

@@ -7,18 +7,31 @@ formats them by the column's `jenis`, so the PDF, the workbook and the CSV canno
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from inpres.reports.formatting import format_angka, format_persen, format_poin, format_rupiah, round_persen
+from inpres.reports.formatting import (
+    format_angka,
+    format_persen,
+    format_poin,
+    format_rupiah,
+    format_tanggal,
+    round_persen,
+)
+
+WIB = ZoneInfo("Asia/Jakarta")
 
 # teks: free text · kode: a region code or other identifier, kept as text · angka: a count ·
 # persen: 0–100, two decimals · poin: a change in percentage points · rupiah: an amount in Rp ·
-# tanggal: a date (or a moment, shown as its date in Jakarta)
-JENIS = ("teks", "kode", "angka", "persen", "poin", "rupiah", "tanggal")
+# tanggal: a date (or a moment, shown as its date in Jakarta) ·
+# status: a scorecard status (terpenuhi / sebagian / tidak_terpenuhi / tidak_diketahui), text everywhere
+# but the PDF, which shows a symbol the legend explains
+JENIS = ("teks", "kode", "angka", "persen", "poin", "rupiah", "tanggal", "status")
+STATUS_SIMBOL = {"terpenuhi": "●", "sebagian": "◐", "tidak_terpenuhi": "○", "tidak_diketahui": "?"}
 
 
 @dataclass(frozen=True)
@@ -27,6 +40,7 @@ class Kolom:
     label: str  # header in the PDF and the workbook, Bahasa Indonesia
     jenis: str
     keterangan: str  # what the column means, for the data dictionary
+    di_pdf: bool = True  # False: too wide for the printed page; the workbook and the CSV still have it
 
     def __post_init__(self):
         if self.jenis not in JENIS:
@@ -76,10 +90,16 @@ def format_sel(value, jenis: str) -> str:
     if jenis == "rupiah":
         return format_rupiah(value)
     if jenis == "tanggal":
-        from inpres.reports.formatting import format_tanggal
-
-        return format_tanggal(value)
+        return format_tanggal(value.astimezone(WIB) if isinstance(value, datetime) else value)
+    if jenis == "status":
+        return STATUS_SIMBOL.get(value, str(value))
     return str(value)
+
+
+def pilih(tabel: Tabel, syarat: Callable[[dict], bool]) -> Tabel:
+    """The same table with only the rows for which `syarat(row as {column: value})` holds."""
+    names = [k.nama for k in tabel.kolom]
+    return replace(tabel, baris=[r for r in tabel.baris if syarat(dict(zip(names, r)))])
 
 
 def csv_sel(value, jenis: str):
@@ -89,7 +109,7 @@ def csv_sel(value, jenis: str):
     if jenis in ("persen", "poin"):
         return f"{round_persen(Decimal(value)):f}"
     if isinstance(value, datetime):
-        return value.isoformat()
+        return value.astimezone(WIB).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     return value

@@ -1,0 +1,81 @@
+"""Everything a report shows, read from the marts (and the audit tables for rejections and warnings).
+
+Only `select`s of stored figures: no sum, ratio or rank is computed here, so every figure in the PDF, the
+workbook and the CSV files is one a data engineer can find in a mart with the same name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from psycopg.rows import dict_row
+
+# The trend charts show this many months up to the report's month.
+BULAN_TREN = 13
+
+
+@dataclass
+class Figures:
+    periode: str
+    wilayah: list[dict]  # dim_wilayah: the 38 provinces and 514 kab/kota (the nation left out)
+    cakupan: list[dict]  # fct_cakupan_wilayah for the month, every territory
+    tren: list[dict]  # fct_cakupan_wilayah for the nation and provinces over the last BULAN_TREN months
+    kepatuhan: list[dict]  # fct_kepatuhan_pelapor for the month
+    kelengkapan: list[dict]  # fct_kelengkapan_laporan for the month: provinces and the nation
+    tren_kelengkapan: list[dict]  # fct_kelengkapan_laporan for the nation over the trend months
+    laporan: list[dict]  # fct_laporan_pelapor for the month: each of the 552 pelapor's status
+    belum_pernah: list[dict]  # fct_pelapor_belum_pernah_lapor
+    rekonsiliasi: list[dict]  # fct_rekonsiliasi_bpjs for the month
+    klaim: list[dict]  # fct_klaim_wilayah for the month
+    non_asn: list[dict]  # fct_non_asn_provinsi for the month
+    penolakan: list[dict] = field(default_factory=list)  # audit.penolakan about the month (or no month)
+    peringatan: list[dict] = field(default_factory=list)  # tonight's failed warning-level gate rules
+
+    def nasional(self, rows: list[dict]) -> list[dict]:
+        return [r for r in rows if r["kode_wilayah"] == "00"]
+
+    def provinsi(self, rows: list[dict]) -> list[dict]:
+        return [r for r in rows if r.get("tingkat") == "provinsi" or
+                (r.get("tingkat") is None and "." not in r["kode_wilayah"] and r["kode_wilayah"] != "00")]
+
+
+def _rows(conn, query: str, params=()) -> list[dict]:
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(query, params)
+        return cur.fetchall()
+
+
+def load_figures(conn, periode: str, run_id: str) -> Figures:
+    awal_tren = _rows(conn, "select min(periode) as p from (select periode from marts.dim_periode "
+                            "where periode <= %s order by periode desc limit %s) t", (periode, BULAN_TREN))[0]["p"]
+    return Figures(
+        periode=periode,
+        wilayah=_rows(conn, "select * from marts.dim_wilayah where tingkat <> 'nasional' order by kode_wilayah"),
+        cakupan=_rows(conn, "select * from marts.fct_cakupan_wilayah where periode = %s "
+                            "order by kode_wilayah, segmen", (periode,)),
+        tren=_rows(conn, "select * from marts.fct_cakupan_wilayah where periode between %s and %s "
+                         "and tingkat in ('nasional', 'provinsi') order by periode, kode_wilayah, segmen",
+                   (awal_tren, periode)),
+        kepatuhan=_rows(conn, "select * from marts.fct_kepatuhan_pelapor where periode = %s "
+                              "order by kode_wilayah", (periode,)),
+        kelengkapan=_rows(conn, "select * from marts.fct_kelengkapan_laporan where periode = %s "
+                                "order by kode_wilayah", (periode,)),
+        tren_kelengkapan=_rows(conn, "select * from marts.fct_kelengkapan_laporan where kode_wilayah = '00' "
+                                     "and periode between %s and %s order by periode", (awal_tren, periode)),
+        laporan=_rows(conn, "select * from marts.fct_laporan_pelapor where periode = %s "
+                            "order by kode_wilayah", (periode,)),
+        belum_pernah=_rows(conn, "select b.*, w.nama_wilayah, w.tingkat, w.kode_provinsi "
+                                 "from marts.fct_pelapor_belum_pernah_lapor b "
+                                 "join marts.dim_wilayah w using (kode_wilayah) order by kode_wilayah"),
+        rekonsiliasi=_rows(conn, "select * from marts.fct_rekonsiliasi_bpjs where periode = %s "
+                                 "order by kode_wilayah, segmen", (periode,)),
+        klaim=_rows(conn, "select * from marts.fct_klaim_wilayah where periode = %s "
+                          "order by kode_wilayah, program, segmen", (periode,)),
+        non_asn=_rows(conn, "select * from marts.fct_non_asn_provinsi where periode = %s "
+                            "order by kode_wilayah", (periode,)),
+        penolakan=_rows(conn, "select file_name, pelapor, periode, alasan, received_at from audit.penolakan "
+                              "where periode = %s or periode is null order by file_name", (periode,)),
+        peringatan=_rows(conn, "select suite, aturan, unexpected_count, sample from audit.validation_result "
+                               "where run_id = %s and not success and severity = 'warning' "
+                               "order by validation_id", (run_id,)),
+    )
