@@ -1,4 +1,4 @@
-"""The nightly job: inbox → raw → quality gate → dbt → quality gate → national report."""
+"""The nightly job: inbox → raw → quality gate → dbt → quality gate → reports → mail."""
 
 from __future__ import annotations
 
@@ -57,13 +57,21 @@ def inpres_nightly():
         nightly.gate(nightly.MARTS_SUITE, get_current_context()["run_id"])
 
     @task(outlets=[REPORT])
-    def report() -> str:
+    def report() -> dict:
         from inpres import nightly
 
         return nightly.report(get_current_context()["run_id"])
 
+    @task
+    def deliver(laporan: dict) -> dict:
+        from inpres import nightly
+
+        return nightly.deliver(laporan)
+
     loaded = load_raw(pull_submissions(), pull_bpjs_extracts())
-    loaded >> quality_gate_raw() >> dbt_build_group() >> quality_gate_marts() >> report()
+    written = report()
+    loaded >> quality_gate_raw() >> dbt_build_group() >> quality_gate_marts() >> written
+    deliver(written)
 
 
 inpres_nightly()

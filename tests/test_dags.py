@@ -41,4 +41,5 @@ def test_stages_run_in_order(dagbag):
         assert "quality_gate_marts" in tasks[task_id].get_flat_relative_ids(upstream=False), task_id
     assert tasks["report"].upstream_task_ids == {"quality_gate_marts"}
     assert {t.task_id for t in dag.roots} == {"pull_submissions", "pull_bpjs_extracts"}
-    assert {t.task_id for t in dag.leaves} == {"report"}
+    assert tasks["deliver"].upstream_task_ids == {"report"}
+    assert {t.task_id for t in dag.leaves} == {"deliver"}

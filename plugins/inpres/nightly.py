@@ -22,7 +22,7 @@ from inpres.reports.delivery import DataVersion, data_version, kirim_semua, writ
 from inpres.reports.exports import write_exports
 from inpres.reports.figures import load_figures
 from inpres.reports.national import write_monthly_reports
-from inpres.reports.semester import closes_semester, load_semester, write_semester_report
+from inpres.reports.semester import load_semester, write_semester_report
 from inpres.warehouse import connect, ensure_schemas, warehouse_url
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ def gate(suite: str, run_id: str) -> None:
 
 
 def report(run_id: str) -> dict:
-    """Write the reports for the chosen month (and the semester, when the month closes one); then the manifest."""
+    """Write the reports for the chosen month and its semester, then the manifest of everything in the folder."""
     dibuat = datetime.now(WIB)
     with connect() as conn:
         periode = _report_periode(conn)
@@ -78,15 +78,13 @@ def report(run_id: str) -> dict:
         versi = data_version(conn, run_id)
         folder = _run_folder(periode, run_id)
         laporan = write_monthly_reports(figures, folder, versi=versi, dibuat=dibuat)
-        semester = None
-        if closes_semester(periode):
-            semester = write_semester_report(load_semester(conn, periode), folder, versi=versi, dibuat=dibuat)
+        semester = write_semester_report(load_semester(conn, periode), folder, versi=versi, dibuat=dibuat)
         write_exports(conn, periode, folder)
     publish_dbt_docs(folder / "dbt_docs")
     write_manifest(folder, periode=periode, versi=versi, dibuat=dibuat)
     log.info("%s %s", REPORT, folder / laporan.pdf)
     return {"folder": str(folder), "periode": periode, "run_id": versi.run_id, "hash_masukan": versi.hash_masukan,
-            "nasional": [laporan.pdf, laporan.workbook] + ([semester] if semester else []),
+            "nasional": [laporan.pdf, laporan.workbook, semester],
             "provinsi": laporan.provinsi}
 
 

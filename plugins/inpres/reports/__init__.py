@@ -1,5 +1,2 @@
-"""Report stage: renders the national report (PDF + CSV) from the coverage mart."""
-
-from inpres.reports.national import CoverageRow, RejectionRow, WarningRow, write_national_report
-
-__all__ = ["CoverageRow", "RejectionRow", "WarningRow", "write_national_report"]
+"""Report stage: the national, semester and per-province reports (PDF), the workbook and the CSV files,
+all from the marts; the manifest and the mail that deliver them."""

@@ -1,5 +1,8 @@
 """The semester report to the President through the Menko PMK (the Inpres asks for one every six months).
 
+Written every night for the semester of the report's month: until June or December it is marked
+provisional (how many of the six months it holds), so the ministry can prepare the President's report as
+the semester goes; the night that reports June or December writes the final one.
 The same engine as the monthly report (tables, Typst, workbook, CSV) over the semester marts: coverage as
 at the semester's last month with its change over the semester, reports and claims summed over its months,
 and the monthly trend inside the semester.
@@ -26,11 +29,6 @@ if TYPE_CHECKING:
     from airflow.sdk import ObjectStoragePath
 
 ROMAWI = {1: "I", 2: "II"}
-
-
-def closes_semester(periode: str) -> bool:
-    """June and December close a semester: the night that reports them also writes the semester report."""
-    return periode[5:] in ("06", "12")
 
 
 @dataclass
@@ -60,9 +58,8 @@ def load_semester(conn, periode: str) -> SemesterFigures:
         tahun=tahun,
         semester=semester,
         cakupan=_rows(conn, f"select * from marts.fct_cakupan_semester {where} order by kode_wilayah, segmen", key),
-        kelengkapan=_rows(conn, "select k.*, w.nama_wilayah from marts.fct_kelengkapan_semester k "
-                                "join marts.dim_wilayah w using (kode_wilayah) "
-                                "where k.tahun = %s and k.semester = %s order by kode_wilayah", key),
+        kelengkapan=_rows(conn, "select * from marts.fct_kelengkapan_semester where tahun = %s and semester = %s "
+                                "order by kode_wilayah", key),
         klaim=_rows(conn, f"select * from marts.fct_klaim_semester {where} "
                           "order by kode_wilayah, program, segmen", key),
         tren=_rows(conn, "select c.* from marts.fct_cakupan_wilayah c join marts.dim_periode p using (periode) "
@@ -181,7 +178,9 @@ def write_semester_report(s: SemesterFigures, out: ObjectStoragePath, *, versi: 
         for t in tables:
             write_csv(t, result / "data" / f"{t.nama}.csv")
         write_kamus(tables, result / "data" / "KAMUS_DATA_SEMESTER.md")
-        info = [["Semester", s.label], ["Posisi data", format_periode(akhir) if akhir else "–"],
+        bulan = max((r["bulan_tercakup"] for r in s.cakupan), default=0)
+        status = "final" if bulan == 6 else f"sementara: {bulan} dari 6 bulan"
+        info = [["Semester", s.label], ["Posisi data", f"{format_periode(akhir) if akhir else '–'} ({status})"],
                 *info_sampul(s.label, versi, dibuat)[1:]]
         write_workbook(result / f"laporan_semester_{s.nama}.xlsx", tables, judul=f"{judul} — {s.label}",
                        keterangan=[(k, v) for k, v in info])
