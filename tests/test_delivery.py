@@ -1,0 +1,367 @@
+"""Data version, manifest.json and the reports by mail, against a real PostgreSQL and a real SMTP server."""
+
+from __future__ import annotations
+
+import email
+import hashlib
+import json
+import logging
+import os
+import socket
+import uuid
+from datetime import datetime, timezone
+
+import psycopg
+import pytest
+from aiosmtpd.controller import Controller
+from airflow.sdk import ObjectStoragePath
+
+from inpres.reports.delivery import (
+    PengirimanGagal,
+    data_version,
+    kirim_laporan,
+    kirim_semua,
+    write_manifest,
+)
+
+DISTRIBUSI = ["Menko@kemenkopmk.example", "deputi@kemenkopmk.example"]
+MALUKU = ["disnaker@malukuprov.example", "bappeda@malukuprov.example"]
+SULTENG = ["disnakertrans@sultengprov.example"]
+EVERY_ADDRESS = [a.lower() for a in DISTRIBUSI + MALUKU + SULTENG]
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _submission(conn, content: bytes, pelapor: str = "81.71", periode: str = "2022-10") -> str:
+    sha = _sha(content)
+    conn.execute("""insert into raw.submission (file_name, sha256, format, pelapor, periode, received_at)
+                    values (%s, %s, 'xlsx', %s, %s, now())""", (f"{pelapor}_{periode}.xlsx", sha, pelapor, periode))
+    conn.commit()
+    return sha
+
+
+def _bpjs(conn, content: bytes) -> str:
+    sha = _sha(content)
+    conn.execute("insert into raw.bpjs_extract (file_name, sha256, received_at) values ('bpjs_2022-10.csv', %s, now())",
+                 (sha,))
+    conn.commit()
+    return sha
+
+
+@pytest.fixture
+def conn(warehouse):
+    with psycopg.connect(warehouse) as connection:
+        yield connection
+
+
+# --- data version -----------------------------------------------------------------------------------------
+
+def test_data_version_is_the_hash_of_the_loaded_files_whatever_the_run(conn):
+    shas = [_submission(conn, b"ambon"), _submission(conn, b"palu", pelapor="72.71"), _bpjs(conn, b"bpjs")]
+    first, second = data_version(conn, "scheduled__1"), data_version(conn, "manual__2")
+    assert first.hash_masukan == second.hash_masukan == _sha("".join(f"{s}\n" for s in sorted(shas)).encode())
+    assert (first.run_id, second.run_id) == ("scheduled__1", "manual__2")
+    assert first.pendek == first.hash_masukan[:12] and len(first.hash_masukan) == 64
+
+
+def test_one_more_file_of_either_source_changes_the_data_version(conn):
+    _submission(conn, b"ambon")
+    before = data_version(conn, "r").hash_masukan
+    _submission(conn, b"ambon, revisi 1")
+    after_submission = data_version(conn, "r").hash_masukan
+    _bpjs(conn, b"bpjs")
+    after_bpjs = data_version(conn, "r").hash_masukan
+    assert len({before, after_submission, after_bpjs}) == 3
+
+
+def test_the_data_version_does_not_depend_on_the_order_files_were_loaded(pg_server):
+    from inpres.warehouse import create_database, ensure_schemas
+
+    versions = []
+    for order in ([b"a", b"b", b"c"], [b"c", b"a", b"b"]):
+        url = f"{pg_server}/test_{uuid.uuid4().hex[:12]}"
+        create_database(pg_server, url.rsplit("/", 1)[1])
+        ensure_schemas(url)
+        with psycopg.connect(url) as c:
+            for i, content in enumerate(order):
+                _submission(c, content, pelapor=f"81.7{i}")
+            versions.append(data_version(c, "r").hash_masukan)
+    assert versions[0] == versions[1]
+
+
+# --- manifest ---------------------------------------------------------------------------------------------
+
+def _files(folder: ObjectStoragePath) -> dict[str, bytes]:
+    files = {
+        "laporan_nasional_2022-10.pdf": b"%PDF-1.7 laporan",
+        "laporan_nasional_2022-10.xlsx": b"PK\x03\x04 workbook",
+        "data/cakupan_wilayah.csv": "kode_wilayah,periode\n81.71,2022-10\n".encode(),
+        "data_docs/raw_kepesertaan/index.html": os.urandom(3 * 1024 * 1024 + 17),  # read in several chunks
+        "dbt_docs/manifest.json": b'{"dbt": true}',  # somebody else's manifest.json is listed like any file
+        "kosong.txt": b"",
+    }
+    for relative, content in files.items():
+        path = folder.joinpath(*relative.split("/"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    return files
+
+
+def test_manifest_lists_every_other_file_with_its_size_and_hash(tmp_path):
+    folder = ObjectStoragePath((tmp_path / "2022-10" / "manual__1").as_uri())
+    folder.mkdir(parents=True, exist_ok=True)
+    files = _files(folder)
+    (folder / "manifest.json").write_text("{\"stale\": true}")  # an earlier manifest is replaced, not listed
+
+    versi = data_version_of("a" * 64)
+    written = write_manifest(folder, periode="2022-10", versi=versi,
+                             dibuat=datetime(2022, 11, 1, 18, 30, tzinfo=timezone.utc))
+
+    assert str(written) == str(folder / "manifest.json")
+    manifest = json.loads(written.read_text(encoding="utf-8"))
+    assert manifest["periode"] == "2022-10"
+    assert manifest["dibuat"] == "2022-11-02T01:30:00+07:00"
+    assert manifest["versi_data"] == {"run_id": "manual__1", "hash_masukan": "a" * 64}
+    assert [b["path"] for b in manifest["berkas"]] == sorted(files)
+    for entry in manifest["berkas"]:
+        on_disk = folder.joinpath(*entry["path"].split("/")).read_bytes()
+        assert on_disk == files[entry["path"]]
+        assert (entry["bytes"], entry["sha256"]) == (len(on_disk), _sha(on_disk))
+
+
+def test_manifest_refuses_a_time_without_a_zone(tmp_path):
+    with pytest.raises(ValueError):
+        write_manifest(ObjectStoragePath(tmp_path.as_uri()), periode="2022-10", versi=data_version_of("a" * 64),
+                       dibuat=datetime(2022, 11, 1, 1, 30))
+
+
+def data_version_of(hash_masukan: str):
+    from inpres.reports.delivery import DataVersion
+
+    return DataVersion(run_id="manual__1", hash_masukan=hash_masukan)
+
+
+# --- mail -------------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def smtp_server(monkeypatch):
+    """A real SMTP server on loopback that keeps what it receives and refuses the addresses in `refuse`."""
+
+    class Keep:
+        def __init__(self):
+            self.messages = []
+            self.refuse = set()
+
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            if address in self.refuse:
+                return "550 5.1.1 mailbox unavailable"
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
+        async def handle_DATA(self, server, session, envelope):
+            self.messages.append((envelope.rcpt_tos, email.message_from_bytes(envelope.content)))
+            return "250 OK"
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    handler = Keep()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setenv("AIRFLOW_CONN_SMTP_DEFAULT",
+                       f"smtp://127.0.0.1:{port}?disable_tls=true&disable_ssl=true&from_email=inpres%40localhost"
+                       "&retry_limit=0")
+    yield handler
+    controller.stop()
+
+
+@pytest.fixture
+def reports(tmp_path, monkeypatch):
+    """A run folder with the national PDF and workbook and two province PDFs; the mail lists configured."""
+    folder = ObjectStoragePath((tmp_path / "output" / "2022-10" / "manual__1").as_uri())
+    folder.mkdir(parents=True, exist_ok=True)
+    contents = {
+        "laporan_nasional_2022-10.pdf": b"%PDF-1.7 nasional " + os.urandom(2000),
+        "laporan_nasional_2022-10.xlsx": b"PK\x03\x04 " + os.urandom(3000),
+        "provinsi/laporan_provinsi_81_2022-10.pdf": b"%PDF-1.7 maluku " + os.urandom(1000),
+        "provinsi/laporan_provinsi_72_2022-10.pdf": b"%PDF-1.7 sulteng " + os.urandom(1000),
+    }
+    paths = {}
+    for relative, content in contents.items():
+        path = folder.joinpath(*relative.split("/"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+        paths[relative] = path
+    alamat = tmp_path / "alamat_provinsi.csv"
+    alamat.write_text("kode_provinsi,email\n" + "".join(f"81,{a}\n" for a in MALUKU)
+                      + "".join(f"72,{a}\n" for a in SULTENG), encoding="utf-8")
+    monkeypatch.setenv("INPRES_DISTRIBUSI", ", ".join(DISTRIBUSI))
+    monkeypatch.setenv("INPRES_ALAMAT_PROVINSI", str(alamat))
+    return {
+        "folder": folder,
+        "nasional": [paths["laporan_nasional_2022-10.pdf"], paths["laporan_nasional_2022-10.xlsx"]],
+        "provinsi": {"81": paths["provinsi/laporan_provinsi_81_2022-10.pdf"],
+                     "72": paths["provinsi/laporan_provinsi_72_2022-10.pdf"]},
+        "bytes": {path.name: contents[relative] for relative, path in paths.items()},
+    }
+
+
+def _send(conn, reports, versi):
+    return kirim_semua(conn, reports["folder"], periode="2022-10", versi=versi,
+                       laporan_nasional=reports["nasional"], laporan_provinsi=reports["provinsi"])
+
+
+def _attachments(message) -> dict[str, bytes]:
+    return {part.get_filename(): part.get_payload(decode=True) for part in message.walk()
+            if part.get_content_disposition() == "attachment"}
+
+
+def _body(message) -> str:
+    return "".join(part.get_payload(decode=True).decode() for part in message.walk()
+                   if part.get_content_type() == "text/html")
+
+
+def _our_log(caplog) -> str:
+    """Everything logged on our side (the test SMTP server's own log, `mail.log`, quotes addresses)."""
+    return "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("mail."))
+
+
+def _by_recipient(messages) -> dict[str, object]:
+    out = {}
+    for recipients, message in messages:
+        assert len(recipients) == 1, "every recipient gets a mail of their own"
+        out[recipients[0]] = message
+    return out
+
+
+def test_national_report_to_the_list_each_province_pdf_to_its_own_addresses(conn, smtp_server, reports, caplog):
+    _submission(conn, b"ambon")
+    versi = data_version(conn, "manual__1")
+    caplog.set_level(logging.DEBUG)
+
+    assert _send(conn, reports, versi) == {"nasional": 2, "provinsi_72": 1, "provinsi_81": 2}
+
+    mails = _by_recipient(smtp_server.messages)
+    assert len(smtp_server.messages) == 5 and set(mails) == set(EVERY_ADDRESS)
+    nasional = {a: m for a, m in mails.items() if m["X-Inpres-Jenis"] == "nasional"}
+    assert set(nasional) == {a.lower() for a in DISTRIBUSI}
+    for message in nasional.values():
+        assert _attachments(message) == {name: reports["bytes"][name] for name in
+                                         ("laporan_nasional_2022-10.pdf", "laporan_nasional_2022-10.xlsx")}
+        assert "Oktober 2022" in message["Subject"] and versi.pendek in message["Subject"]
+        assert versi.hash_masukan in _body(message) and "Oktober 2022" in _body(message)
+        assert message["X-Inpres-Versi-Data"] == versi.hash_masukan
+    for kode, addresses in (("81", MALUKU), ("72", SULTENG)):
+        province = {a: m for a, m in mails.items() if m["X-Inpres-Jenis"] == f"provinsi_{kode}"}
+        assert set(province) == set(addresses)
+        name = f"laporan_provinsi_{kode}_2022-10.pdf"
+        for message in province.values():
+            assert _attachments(message) == {name: reports["bytes"][name]}
+            assert "Oktober 2022" in message["Subject"] and versi.pendek in message["Subject"]
+    assert "Maluku" in mails[MALUKU[0]]["Subject"]
+
+    recorded = conn.execute("select jenis, periode, penerima, hash_masukan, run_id, lampiran "
+                            "from audit.pengiriman order by jenis, penerima").fetchall()
+    assert len(recorded) == 5
+    assert all(r[1:2] == ("2022-10",) and r[3:5] == (versi.hash_masukan, "manual__1") for r in recorded)
+    assert {r[2] for r in recorded if r[0] == "provinsi_81"} == set(MALUKU)
+    # Personal data: the log has counts, never an address.
+    assert "@" not in _our_log(caplog)
+
+
+def test_the_same_data_is_sent_once_a_changed_one_again_as_a_revision(conn, smtp_server, reports):
+    _submission(conn, b"ambon")
+    first = data_version(conn, "scheduled__1")
+    _send(conn, reports, first)
+    assert len(smtp_server.messages) == 5
+
+    # Re-running the night on the same data (another run id): nobody is mailed again.
+    again = data_version(conn, "manual__2")
+    assert _send(conn, reports, again) == {"nasional": 0, "provinsi_72": 0, "provinsi_81": 0}
+    assert len(smtp_server.messages) == 5
+
+    # A late file arrives: the revised reports go out again, marked as a revision of what they replace.
+    _submission(conn, b"palu, terlambat", pelapor="72.71")
+    revised = data_version(conn, "scheduled__3")
+    assert revised.hash_masukan != first.hash_masukan
+    assert _send(conn, reports, revised) == {"nasional": 2, "provinsi_72": 1, "provinsi_81": 2}
+    new = smtp_server.messages[5:]
+    assert len(new) == 5
+    for _, message in new:
+        assert message["Subject"].startswith("[Revisi] ") and revised.pendek in message["Subject"]
+        assert first.pendek in _body(message)
+    assert conn.execute("select count(*) from audit.pengiriman").fetchone()[0] == 10
+
+
+def test_a_new_address_on_the_list_gets_the_report_the_others_already_have(conn, smtp_server, reports,
+                                                                            monkeypatch):
+    _submission(conn, b"ambon")
+    versi = data_version(conn, "r1")
+    _send(conn, reports, versi)
+    monkeypatch.setenv("INPRES_DISTRIBUSI", ", ".join([*DISTRIBUSI, "staf.khusus@kemenkopmk.example"]))
+    assert _send(conn, reports, versi)["nasional"] == 1
+    [(recipients, message)] = smtp_server.messages[5:]
+    assert recipients == ["staf.khusus@kemenkopmk.example"]
+    assert not message["Subject"].startswith("[Revisi]")
+
+
+def test_a_refused_recipient_fails_the_call_and_only_they_are_mailed_by_the_re_run(conn, smtp_server, reports,
+                                                                                  caplog):
+    _submission(conn, b"ambon")
+    versi = data_version(conn, "r1")
+    smtp_server.refuse = {MALUKU[1]}
+    with pytest.raises(PengirimanGagal) as failed:
+        _send(conn, reports, versi)
+    assert "provinsi_81" in str(failed.value) and "SMTPRecipientsRefused" in str(failed.value)
+    assert failed.value.terkirim == {"nasional": 2, "provinsi_72": 1, "provinsi_81": 1}
+    assert len(smtp_server.messages) == 4
+    assert "@" not in _our_log(caplog) + str(failed.value)
+
+    smtp_server.refuse = set()
+    assert _send(conn, reports, versi) == {"nasional": 0, "provinsi_72": 0, "provinsi_81": 1}
+    assert [r for r, _ in smtp_server.messages[4:]] == [[MALUKU[1]]]
+
+
+def test_without_a_mail_list_nothing_is_sent_and_nothing_fails(conn, smtp_server, reports, monkeypatch, caplog):
+    _submission(conn, b"ambon")
+    monkeypatch.delenv("INPRES_DISTRIBUSI")
+    monkeypatch.delenv("INPRES_ALAMAT_PROVINSI")
+    assert _send(conn, reports, data_version(conn, "r1")) == {}
+    assert smtp_server.messages == []
+    assert "INPRES_DISTRIBUSI" in caplog.text
+    assert conn.execute("select count(*) from audit.pengiriman").fetchone()[0] == 0
+
+
+def test_without_a_mail_list_no_smtp_connection_is_needed(conn, reports, monkeypatch):
+    monkeypatch.delenv("INPRES_DISTRIBUSI")
+    monkeypatch.delenv("INPRES_ALAMAT_PROVINSI")
+    monkeypatch.delenv("AIRFLOW_CONN_SMTP_DEFAULT", raising=False)
+    assert _send(conn, reports, data_version(conn, "r1")) == {}
+
+
+def test_a_province_without_an_address_is_logged_by_code_and_not_sent(conn, smtp_server, reports, tmp_path,
+                                                                     monkeypatch, caplog):
+    alamat = tmp_path / "alamat_81.csv"
+    alamat.write_text("\ufeffkode_provinsi,email\n81,disnaker@malukuprov.example\n99,x@y.example\n81,bukan-alamat\n",
+                      encoding="utf-8")
+    monkeypatch.setenv("INPRES_ALAMAT_PROVINSI", str(alamat))
+    monkeypatch.delenv("INPRES_DISTRIBUSI")
+    result = _send(conn, reports, data_version(conn, "r1"))
+    assert result == {"provinsi_81": 1}
+    assert [r for r, _ in smtp_server.messages] == [["disnaker@malukuprov.example"]]
+    assert "72" in caplog.text and "row 3" in caplog.text and "row 4" in caplog.text
+    assert "@" not in _our_log(caplog)
+
+
+def test_kirim_laporan_sends_what_it_is_given_once(conn, smtp_server, reports):
+    versi = data_version(conn, "r1")
+    kwargs = dict(jenis="nasional", periode="2022-10", versi=versi, judul="Laporan Oktober 2022",
+                  isi="Yth. Bapak/Ibu,\n\nTerlampir <laporan>.", lampiran=reports["nasional"][:1],
+                  penerima=["A@example.org", "a@example.org"])
+    assert kirim_laporan(conn, **kwargs) is True
+    assert kirim_laporan(conn, **kwargs) is False
+    [(recipients, message)] = smtp_server.messages
+    assert recipients == ["a@example.org"] and message["Subject"] == "Laporan Oktober 2022"
+    assert "Terlampir &lt;laporan&gt;." in _body(message)
