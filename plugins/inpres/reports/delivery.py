@@ -292,7 +292,6 @@ def _kirim(conn, *, jenis: str, periode: str, versi: DataVersion, judul: str, is
         log.info("%s %s (versi data %s): %d recipient(s) already have it, %d to mail", jenis, periode,
                  versi.pendek, len(sudah), len(belum))
         if not belum:
-            conn.commit()
             return 0
         sebelumnya = {row[0]: (row[1], row[2]) for row in conn.execute(
             """select distinct on (penerima) penerima, hash_masukan, dikirim_pada from audit.pengiriman
