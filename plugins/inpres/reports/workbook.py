@@ -139,19 +139,27 @@ def _sheet_names(tables: Sequence[Tabel]) -> list[str]:
 def _sheet_name(text: str) -> str:
     """At most 31 characters, none of []:*?/\\, not starting or ending with an apostrophe.
 
-    A long caption loses its tail (", Oktober 2022" first), cut at a word.
+    A long caption loses its tail: the period after the last comma, then what follows a colon, else it is
+    cut at a word.
     """
-    clean = _INVALID_SHEET_CHARS.sub(lambda m: "-" if m.group() in "/\\" else " ", text or "")
-    clean = " ".join(clean.split()).strip("'").strip()
-    if len(clean) <= 31:
-        return "" if clean.casefold() == "history" else clean
-    head = clean.rsplit(",", 1)[0].strip()
-    if len(head) <= 31 and len(head) >= 12:
-        return head
+    text = text or ""
+    candidates = [text, text.rsplit(",", 1)[0]]
+    if ":" in text and len(text.split(":", 1)[0].strip()) >= 8:
+        candidates.append(text.split(":", 1)[0])
+    for candidate in candidates:
+        clean = _clean_sheet_name(candidate)
+        if clean and len(clean) <= 31:
+            return "" if clean.casefold() == "history" else clean
+    clean = _clean_sheet_name(text)
     words = clean[:32].split(" ")[:-1] if " " in clean[:32] else [clean[:31]]
     while len(words) > 1 and words[-1].strip(",;.-–—").casefold() in _TRAILING_WORDS | {""}:
         words.pop()
     return " ".join(words).rstrip(",;.-–— ").strip("'")[:31]
+
+
+def _clean_sheet_name(text: str) -> str:
+    clean = _INVALID_SHEET_CHARS.sub(lambda m: "-" if m.group() in "/\\" else " ", text)
+    return " ".join(clean.split()).strip("'").strip(" ,;-–—")
 
 
 # --- the cover sheet -------------------------------------------------------------------------------------
