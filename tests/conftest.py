@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import email
 import os
+import socket
 import subprocess
 import sys
 import uuid
@@ -10,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCAL = ROOT / ".local" / "test"
@@ -125,3 +128,35 @@ def _write_submission(path: Path, *, pelapor: str, periode: str, kepesertaan, ke
 def submission():
     """Writes a template-v1 workbook, as a regional officer would send it."""
     return _write_submission
+
+
+@pytest.fixture
+def smtp_server(monkeypatch):
+    """A real SMTP server on loopback that keeps what it receives and refuses the addresses in `refuse`."""
+
+    class Keep:
+        def __init__(self):
+            self.messages = []
+            self.refuse = set()
+
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            if address in self.refuse:
+                return "550 5.1.1 mailbox unavailable"
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
+        async def handle_DATA(self, server, session, envelope):
+            self.messages.append((envelope.rcpt_tos, email.message_from_bytes(envelope.content)))
+            return "250 OK"
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    handler = Keep()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setenv("AIRFLOW_CONN_SMTP_DEFAULT",
+                       f"smtp://127.0.0.1:{port}?disable_tls=true&disable_ssl=true&from_email=inpres%40localhost"
+                       "&retry_limit=0")
+    yield handler
+    controller.stop()

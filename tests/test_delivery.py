@@ -7,13 +7,11 @@ import hashlib
 import json
 import logging
 import os
-import socket
 import uuid
 from datetime import datetime, timezone
 
 import psycopg
 import pytest
-from aiosmtpd.controller import Controller
 from airflow.sdk import ObjectStoragePath
 
 from inpres.reports.delivery import (
@@ -144,38 +142,6 @@ def data_version_of(hash_masukan: str):
 
 
 # --- mail -------------------------------------------------------------------------------------------------
-
-@pytest.fixture
-def smtp_server(monkeypatch):
-    """A real SMTP server on loopback that keeps what it receives and refuses the addresses in `refuse`."""
-
-    class Keep:
-        def __init__(self):
-            self.messages = []
-            self.refuse = set()
-
-        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-            if address in self.refuse:
-                return "550 5.1.1 mailbox unavailable"
-            envelope.rcpt_tos.append(address)
-            return "250 OK"
-
-        async def handle_DATA(self, server, session, envelope):
-            self.messages.append((envelope.rcpt_tos, email.message_from_bytes(envelope.content)))
-            return "250 OK"
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    handler = Keep()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setenv("AIRFLOW_CONN_SMTP_DEFAULT",
-                       f"smtp://127.0.0.1:{port}?disable_tls=true&disable_ssl=true&from_email=inpres%40localhost"
-                       "&retry_limit=0")
-    yield handler
-    controller.stop()
-
 
 @pytest.fixture
 def reports(tmp_path, monkeypatch):

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import email
-import socket
 
 import psycopg
 import pytest
-from aiosmtpd.controller import Controller
 
 from inpres.alerts import notify_oncall
 from inpres.quality.gate import BLOCKING, WARNING, GateFailed, run_gate
@@ -71,30 +68,6 @@ def test_a_warning_lets_the_gate_pass_and_is_recorded(warehouse, tmp_path):
     assert (warning.severity, warning.unexpected_count) == (WARNING, 1)
     assert _recorded(warehouse)[warning.rule] == (WARNING, False, 1,
                                                   [{"submission_id": 1, "baris": 3, "sasaran": None}])
-
-
-@pytest.fixture
-def smtp_server(monkeypatch):
-    """A real SMTP server on loopback that keeps what it receives."""
-
-    class Keep:
-        def __init__(self):
-            self.messages = []
-
-        async def handle_DATA(self, server, session, envelope):
-            self.messages.append((envelope.rcpt_tos, email.message_from_bytes(envelope.content)))
-            return "250 OK"
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    handler = Keep()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setenv("AIRFLOW_CONN_SMTP_DEFAULT",
-                       f"smtp://127.0.0.1:{port}?disable_tls=true&disable_ssl=true&from_email=inpres%40localhost")
-    yield handler
-    controller.stop()
 
 
 def test_on_call_is_mailed_the_failed_expectations(smtp_server, monkeypatch):

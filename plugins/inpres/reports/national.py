@@ -60,7 +60,7 @@ def write_monthly_reports(f: Figures, out: ObjectStoragePath, *, versi: DataVers
         write_kamus(tables, result / "data" / "KAMUS_DATA.md")
         info = info_sampul(periode_label, versi, dibuat)
         write_workbook(result / xlsx_name, tables, judul=f"{JUDUL} — {periode_label}",
-                       keterangan=[(k, v) for k, v in info])
+                       keterangan=[(k, v) for k, v in info], dibuat=dibuat)
 
         data = {
             "judul": JUDUL,

@@ -183,7 +183,7 @@ def write_semester_report(s: SemesterFigures, out: ObjectStoragePath, *, versi: 
         info = [["Semester", s.label], ["Posisi data", f"{format_periode(akhir) if akhir else '–'} ({status})"],
                 *info_sampul(s.label, versi, dibuat)[1:]]
         write_workbook(result / f"laporan_semester_{s.nama}.xlsx", tables, judul=f"{judul} — {s.label}",
-                       keterangan=[(k, v) for k, v in info])
+                       keterangan=[(k, v) for k, v in info], dibuat=dibuat)
         grafik = {"peta": None, "tren": None}
         provinsi = {r["kode_wilayah"]: r["persen_terlindungi"] for r in s.cakupan
                     if r["kode_wilayah"] != "00" and r["segmen"] == "pekerja_rentan"}
