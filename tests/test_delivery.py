@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import email
 import hashlib
 import json
 import logging
