@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import psycopg
@@ -16,8 +17,13 @@ def _csv(run, name: str) -> dict[tuple[str, str], dict]:
         return {(row["kode_wilayah"], row["segmen"]): row for row in csv.DictReader(f)}
 
 
-def test_sample_inbox_becomes_the_national_report(run_nightly, warehouse, sample_inbox):
-    run = run_nightly(sample_inbox)
+def test_sample_inbox_becomes_the_national_report(run_nightly, warehouse, sample_inbox, smtp_server, tmp_path):
+    alamat = tmp_path / "alamat_provinsi.csv"
+    alamat.write_text("kode_provinsi,email\n72,gubernur@sultengprov.example\n81,gubernur@malukuprov.example\n",
+                      encoding="utf-8")
+    mail = {"INPRES_DISTRIBUSI": "deputi@kemenkopmk.example,asdep@kemenkopmk.example",
+            "INPRES_ALAMAT_PROVINSI": str(alamat)}
+    run = run_nightly(sample_inbox, **mail)
     assert run.returncode == 0, run.stderr + run.log[-3000:]
 
     pdf = run.report
@@ -61,12 +67,123 @@ def test_sample_inbox_becomes_the_national_report(run_nightly, warehouse, sample
     assert (nasional["laporan_diharapkan"], nasional["laporan_diterima"]) == ("552", "26")
     assert (run.report.parent / "dbt_docs" / "index.html").stat().st_size > 10_000
 
-    # A second night on the same inbox changes nothing, in the warehouse or in the figures.
-    again = run_nightly(sample_inbox)
+    with psycopg.connect(warehouse) as conn:
+        check_reports_against_marts(run.report.parent, conn, "2022-10")
+    check_manifest(run.report.parent)
+    check_mail(smtp_server.messages, run.report.parent)
+    mailed = len(smtp_server.messages)
+
+    # A second night on the same inbox changes nothing, in the warehouse or in the figures, and mails nothing.
+    again = run_nightly(sample_inbox, **mail)
     assert again.returncode == 0, again.stderr
     with psycopg.connect(warehouse) as conn:
         assert conn.execute("select count(*), sum(terlindungi) from raw.kepesertaan").fetchone() == before
     assert _csv(again, "cakupan_wilayah.csv") == coverage
+    assert len(smtp_server.messages) == mailed
+    assert json.loads((again.report.parent / "manifest.json").read_text())["versi_data"]["hash_masukan"] == \
+        json.loads((run.report.parent / "manifest.json").read_text())["versi_data"]["hash_masukan"]
+
+
+def _text(pdf: Path) -> str:
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(pdf).pages).split())
+
+
+def _sheet(workbook, title_start: str) -> dict[str, list]:
+    """A sheet's data rows keyed by their first cell, found by the table's title in A1."""
+    [ws] = [ws for ws in workbook.worksheets if str(ws["A1"].value or "").startswith(title_start)]
+    rows = list(ws.iter_rows(values_only=True))
+    header = next(i for i, r in enumerate(rows) if r and r[0] in ("Kode", "Provinsi", "Bulan", "Segmen", "Berkas"))
+    return {"header": rows[header], **{r[0]: r for r in rows[header + 1:] if r and r[0] is not None}}
+
+
+def check_reports_against_marts(folder: Path, conn, periode: str) -> None:
+    """Every key figure of the PDF, the workbook and the CSV files is the mart's, including the seed figures."""
+    from openpyxl import load_workbook
+
+    from inpres.reports.formatting import format_angka, format_persen
+
+    pdf = _text(folder / f"laporan_nasional_{periode}.pdf")
+    assert "Oktober 2022" in pdf and "Versi data" in pdf and "Ringkasan eksekutif" in pdf
+    provinces = conn.execute("""select kode_wilayah, nama_wilayah, sasaran, terlindungi, persen_terlindungi, peringkat
+        from marts.fct_cakupan_wilayah where periode = %s and tingkat = 'provinsi' and segmen = 'pekerja_rentan'
+        order by kode_wilayah""", (periode,)).fetchall()
+    assert [p[0] for p in provinces] == ["72", "81"]
+    for kode, nama, sasaran, terlindungi, persen, peringkat in provinces:
+        assert f"{kode} {nama} {peringkat} {format_angka(sasaran)} {format_angka(terlindungi)} {format_persen(persen)}" in pdf
+    # Seed reports 004 and 002: Sulawesi Tengah, Palu, Morowali (its annex) and Ambon (Maluku's annex).
+    assert "72 Sulawesi Tengah 1 978.084 474.860 48,55 %" in pdf
+    assert "Kota Palu" in pdf and "7.000" in pdf and "Kabupaten Morowali" in pdf and "28.000" in pdf
+    kabkota = {k: (s, t, p) for k, s, t, p in conn.execute("""select kode_wilayah, sasaran, terlindungi,
+        persen_terlindungi from marts.fct_cakupan_wilayah where periode = %s and segmen = 'pekerja_rentan'
+        and tingkat in ('kabupaten', 'kota')""", (periode,))}
+    assert kabkota["81.71"][:2] == (70_000, 40_000) and kabkota["72.71"][1] == 7_000 and kabkota["72.06"][1] == 28_000
+    assert f"81.71 Kota Ambon Tepat waktu 70.000 40.000 {format_persen(kabkota['81.71'][2])}" in pdf
+    diterima, diharapkan = conn.execute("""select laporan_diterima, laporan_diharapkan from marts.fct_kelengkapan_laporan
+        where periode = %s and kode_wilayah = '00'""", (periode,)).fetchone()
+    assert f"{diterima} dari {diharapkan} pemerintah daerah telah melapor" in pdf
+    never = conn.execute("select count(*) from marts.fct_pelapor_belum_pernah_lapor").fetchone()[0]
+    assert f"{format_angka(never)} pemerintah daerah belum pernah melapor" in pdf
+
+    province_pdf = _text(folder / "provinsi" / f"laporan_provinsi_72_{periode}.pdf")
+    assert "Umpan balik untuk Gubernur Sulawesi Tengah" in province_pdf
+    assert "48,55 % (474.860 dari 978.084), peringkat 1 dari 2 provinsi" in province_pdf
+    assert "72.71 Kota Palu" in province_pdf and "Kota Ambon" not in province_pdf
+    assert len(list((folder / "provinsi").glob("*.pdf"))) == 38
+
+    semester = _text(folder / "laporan_semester_2022_S2.pdf")
+    pr = conn.execute("""select terlindungi, bulan_tercakup from marts.fct_cakupan_semester
+        where kode_wilayah = '00' and tahun = 2022 and semester = 2 and segmen = 'pekerja_rentan'""").fetchone()
+    assert "Semester II Tahun 2022" in semester and f"sementara: {pr[1]} dari 6 bulan" in semester
+    assert f"{format_angka(pr[0])} pekerja rentan terlindungi" in semester
+
+    workbook = load_workbook(folder / f"laporan_nasional_{periode}.xlsx")
+    ranked = _sheet(workbook, "Peringkat provinsi")
+    for kode, nama, sasaran, terlindungi, persen, peringkat in provinces:
+        row = dict(zip(ranked["header"], ranked[kode]))
+        assert (row["Provinsi"], row["Peringkat"], row["Sasaran"], row["Terlindungi"], row["Cakupan"]) == \
+            (nama, peringkat, sasaran, terlindungi, float(persen))
+    kk = _sheet(workbook, "Kabupaten/kota")
+    for kode in ("81.71", "72.71", "72.06"):
+        row = [v for v in kk.values() if v[1] == kode][0]
+        assert dict(zip(kk["header"], row))["Terlindungi p. rentan"] == kabkota[kode][1]
+
+    with open(folder / "data" / "peringkat_provinsi.csv", newline="", encoding="utf-8") as f:
+        csv_rows = {r["kode_wilayah"]: r for r in csv.DictReader(f)}
+    assert csv_rows["72"]["persen_pekerja_rentan"] == "48.55" and csv_rows["72"]["sasaran_pekerja_rentan"] == "978084"
+    kamus = (folder / "data" / "KAMUS_DATA.md").read_text(encoding="utf-8")
+    for name in (p.stem for p in (folder / "data").glob("*.csv")):
+        assert name in kamus or name in ("kepatuhan_wilayah", "kelengkapan_laporan", "rekonsiliasi_bpjs",
+                                         "klaim_wilayah", "non_asn_provinsi") or name.startswith("semester_"), name
+
+
+def check_manifest(folder: Path) -> None:
+    import hashlib
+
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    listed = {f["path"]: f for f in manifest["berkas"]}
+    on_disk = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} - {"manifest.json"}
+    assert set(listed) == on_disk
+    for path, entry in listed.items():
+        content = (folder / path).read_bytes()
+        assert (entry["bytes"], entry["sha256"]) == (len(content), hashlib.sha256(content).hexdigest()), path
+    assert len(manifest["versi_data"]["hash_masukan"]) == 64 and manifest["periode"] == "2022-10"
+
+
+def check_mail(messages, folder: Path) -> None:
+    by_recipient = {recipients[0]: message for recipients, message in messages}
+    assert set(by_recipient) == {"deputi@kemenkopmk.example", "asdep@kemenkopmk.example",
+                                 "gubernur@sultengprov.example", "gubernur@malukuprov.example"}
+
+    def attachments(message):
+        return {p.get_filename(): p.get_payload(decode=True) for p in message.walk()
+                if p.get_content_disposition() == "attachment"}
+
+    national = attachments(by_recipient["deputi@kemenkopmk.example"])
+    assert set(national) == {"laporan_nasional_2022-10.pdf", "laporan_nasional_2022-10.xlsx",
+                             "laporan_semester_2022_S2.pdf"}
+    assert national["laporan_nasional_2022-10.pdf"] == (folder / "laporan_nasional_2022-10.pdf").read_bytes()
+    assert set(attachments(by_recipient["gubernur@sultengprov.example"])) == {"laporan_provinsi_72_2022-10.pdf"}
+    assert "Oktober 2022" in by_recipient["gubernur@malukuprov.example"]["Subject"]
 
 
 def test_a_gate_failure_stops_the_run_before_the_report(run_nightly, warehouse, tmp_path):
@@ -115,9 +232,10 @@ def test_a_rejected_file_and_a_warning_let_the_report_go_out_and_both_are_in_its
     assert coverage[("72.06", "pekerja_rentan")]["terlindungi"] == "28000"
     data = run.report.parent / "data"
     with open(data / "penolakan.csv", newline="", encoding="utf-8") as f:
-        assert list(csv.DictReader(f)) == [{
-            "file_name": "72.71_2022-10.xlsx", "pelapor": "72.71", "periode": "2022-10",
-            "alasan": "lembar kepesertaan, baris 2, kolom terlindungi: '48,55' bukan bilangan bulat"}]
+        [rejected] = list(csv.DictReader(f))
+    assert {k: rejected[k] for k in ("file_name", "pelapor", "nama_pelapor", "periode", "alasan")} == {
+        "file_name": "72.71_2022-10.xlsx", "pelapor": "72.71", "nama_pelapor": "Kota Palu", "periode": "2022-10",
+        "alasan": "lembar kepesertaan, baris 2, kolom terlindungi: '48,55' bukan bilangan bulat"}
     assert (inbox / "karantina" / "72.71_2022-10.xlsx.alasan.txt").exists()
     assert not (inbox / "72.71_2022-10.xlsx").exists()
 
@@ -126,8 +244,12 @@ def test_a_rejected_file_and_a_warning_let_the_report_go_out_and_both_are_in_its
     warning = warnings["sasaran diisi (tanpa sasaran, cakupan tidak dapat dihitung)"]
     assert warning["jumlah_baris"] == "1" and "sasaran=None" in warning["contoh"]
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(run.report).pages).split())
-    assert "Lampiran: berkas yang ditolak" in text and "'48,55' bukan bilangan bulat" in text
-    assert "Lampiran: peringatan mutu data" in text and "sasaran diisi" in text
+    assert "Berkas yang ditolak" in text and "'48,55' bukan bilangan bulat" in text
+    assert "Peringatan gerbang mutu data" in text and "sasaran diisi" in text
+    # The governor of Sulawesi Tengah reads why Palu's file was refused.
+    palu = " ".join(" ".join(page.extract_text() for page in PdfReader(
+        run.report.parent / "provinsi" / "laporan_provinsi_72_2022-10.pdf").pages).split())
+    assert "72.71_2022-10.xlsx" in palu and "'48,55' bukan bilangan bulat" in palu
     assert "WARNING gate raw_kepesertaan: expect_column_values_to_not_be_null" in run.log
     assert (run.report.parent / "data_docs" / "raw_kepesertaan" / "index.html").exists()
     with psycopg.connect(warehouse) as conn:

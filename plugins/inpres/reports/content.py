@@ -351,10 +351,11 @@ def penolakan(f: Figures) -> Tabel:
             Kolom("file_name", "Berkas", "kode", "Nama berkas seperti dikirim."),
             Kolom("pelapor", "Pelapor", "kode", "Kode pelapor bila terbaca."),
             Kolom("nama_pelapor", "Nama pelapor", "teks", "Nama pemerintah daerah pelapor.", di_pdf=False),
+            Kolom("periode", "Periode", "kode", "Bulan laporan bila terbaca, YYYY-MM.", di_pdf=False),
             Kolom("received_at", "Diterima", "tanggal", "Kapan berkas tiba."),
             Kolom("alasan", "Alasan", "teks", "Semua alasan penolakan, dipisahkan ' | '."),
         ),
-        [(r["file_name"], r["pelapor"], nama.get(r["pelapor"]), r["received_at"], " | ".join(r["alasan"]))
+        [(r["file_name"], r["pelapor"], nama.get(r["pelapor"]), r["periode"], r["received_at"], " | ".join(r["alasan"]))
          for r in f.penolakan],
         catatan="Berkas ditolak seluruhnya: tidak ada angkanya yang masuk ke laporan. Berkas dipindahkan ke folder karantina beserta alasannya; pelapor perlu memperbaiki dan mengirim ulang.",
         sumber=("audit.penolakan",),

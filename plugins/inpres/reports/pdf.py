@@ -23,14 +23,24 @@ RATA_KANAN = {"angka", "persen", "poin", "rupiah"}
 def tabel_pdf(t: Tabel, *, csv: bool = True) -> dict:
     """A table as the templates' `tabel` function reads it: the printed columns, cells formatted."""
     shown = [i for i, k in enumerate(t.kolom) if k.di_pdf]
+    baris = [[format_sel(row[i], t.kolom[i].jenis) for i in shown] for row in t.baris]
     return {
         "judul": t.judul,
         "kolom": [{"label": t.kolom[i].label, "kanan": t.kolom[i].jenis in RATA_KANAN,
-                   "tengah": t.kolom[i].jenis == "status"} for i in shown],
-        "baris": [[format_sel(row[i], t.kolom[i].jenis) for i in shown] for row in t.baris],
+                   "tengah": t.kolom[i].jenis == "status", "lebar": _lebar(t.kolom[i].label, [b[n] for b in baris])}
+                  for n, i in enumerate(shown)],
+        "baris": baris,
         "catatan": t.catatan,
         "csv": f"data/{t.nama}.csv" if csv else None,
     }
+
+
+def _lebar(label: str, cells: list[str]) -> int:
+    """A column's share of the page, in characters: its longest cell or header word, long text capped so it
+    wraps instead of squeezing the figures."""
+    longest = max((len(c) for c in cells), default=1)
+    # + 3: the cell's inset, and bold header letters being wider than the body's.
+    return max(min(longest, 40), *(len(word) + 1 for word in label.split()), 2) + 3
 
 
 def compile_pdf(template: str, data: dict, work: Path, *, dibuat: datetime) -> bytes:
