@@ -1,0 +1,101 @@
+"""The report charts, drawn by real matplotlib into tmp_path.
+
+Text is drawn as glyph paths, but matplotlib writes each text as an XML comment before its glyphs
+(`<!-- 48,6 -->`): that is what these tests look for.
+"""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+from pathlib import Path
+
+from inpres.reports import charts
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _teks(path: Path) -> str:
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("<?xml") and "</svg>" in text
+    return text
+
+
+def _kode_seed() -> list[str]:
+    with (ROOT / "dbt_project" / "seeds" / "wilayah_provinsi.csv").open(newline="", encoding="utf-8") as f:
+        return [r["code"] for r in csv.DictReader(f)]
+
+
+def test_tile_grid_has_every_province_once_at_its_own_place():
+    tiles = charts.petak_provinsi()
+    assert sorted(t.kode for t in tiles) == sorted(_kode_seed())
+    assert len(_kode_seed()) == 38
+    assert len({(t.baris, t.kolom) for t in tiles}) == len(tiles)
+    assert len({t.singkatan for t in tiles}) == len(tiles)
+    # West to east, roughly: Aceh left of Jakarta, left of Sulawesi, left of Papua.
+    kolom = {t.kode: t.kolom for t in tiles}
+    assert kolom["11"] < kolom["31"] < kolom["73"] < kolom["91"]
+
+
+def test_map_labels_every_province_and_draws_the_missing_ones(tmp_path):
+    nilai = {t.kode: Decimal("20.00") for t in charts.petak_provinsi()}
+    nilai["11"] = Decimal("48.55")  # half-up: 48,6
+    nilai["94"] = None
+    del nilai["95"]
+    path = tmp_path / "peta.svg"
+    charts.peta_provinsi(nilai, path, judul_legenda="Cakupan pekerja rentan")
+    svg = _teks(path)
+    for t in charts.petak_provinsi():
+        assert f"<!-- {t.singkatan} -->" in svg
+    assert "<!-- 48,6 -->" in svg
+    assert svg.count("<!-- – -->") == 2  # Papua Tengah (None) and Papua Pegunungan (left out)
+    assert "Tidak ada data" in svg
+    assert "Cakupan pekerja rentan (%)" in svg
+
+
+def test_trend_single_month_and_gaps(tmp_path):
+    one = tmp_path / "satu.svg"
+    charts.tren_segmen({"Pekerja rentan": [("2022-10", Decimal("12.30"))]}, one, sumbu_y="Cakupan (%)", persen=True)
+    svg = _teks(one)
+    assert "<!-- Okt 22 -->" in svg and "<!-- Pekerja rentan -->" in svg and "<!-- 10 % -->" in svg
+
+    months = [f"{2022 + m // 12}-{m % 12 + 1:02d}" for m in range(9, 9 + 26)]
+    seri = {
+        "Pekerja rentan": [(p, None if i in (3, 4) else 1_000_000 + 50_000 * i) for i, p in enumerate(months)],
+        "Pegawai non-ASN": [(p, 400_000) for p in months[5:]],
+    }
+    many = tmp_path / "banyak.svg"
+    charts.tren_segmen(seri, many, sumbu_y="Pekerja terlindungi", persen=False)
+    svg = _teks(many)
+    assert "<!-- Nov 24 -->" in svg  # the last month is always named
+    assert "<!-- 1.000.000 -->" in svg
+
+
+def test_bars_label_indonesian_percentages(tmp_path):
+    path = tmp_path / "peringkat.svg"
+    charts.batang_peringkat([("Aceh", Decimal("48.55")), ("Bali", Decimal("71.2"))], path, sumbu_x="Cakupan (%)")
+    svg = _teks(path)
+    assert "<!-- 48,55 % -->" in svg and "<!-- 71,20 % -->" in svg
+    assert svg.index("<!-- Bali -->") > svg.index("<!-- Aceh -->")  # y labels bottom-up: Bali on top
+
+    path = tmp_path / "kelengkapan.svg"
+    charts.batang_kelengkapan([("Aceh", Decimal("48.55"), Decimal("30")), ("Bali", None, None)], path)
+    svg = _teks(path)
+    assert "<!-- 48,55 % -->" in svg and "<!-- 30,00 % -->" in svg
+    assert "<!-- Diterima -->" in svg and "<!-- Tepat waktu -->" in svg
+    assert svg.count("<!-- tidak ada data -->") == 2
+
+
+def test_same_input_same_bytes(tmp_path):
+    nilai = {t.kode: Decimal(int(t.kode)) for t in charts.petak_provinsi()}
+    nilai["91"] = None
+    seri = {"Pekerja rentan": [("2022-10", Decimal("10")), ("2022-11", None), ("2022-12", Decimal("12.5"))]}
+    for run in ("a", "b"):
+        d = tmp_path / run
+        d.mkdir()
+        charts.peta_provinsi(nilai, d / "peta.svg", judul_legenda="Cakupan")
+        charts.tren_segmen(seri, d / "tren.svg", sumbu_y="Cakupan (%)", persen=True)
+        charts.batang_peringkat([("Aceh", Decimal("48.55"))], d / "peringkat.svg", sumbu_x="Cakupan (%)")
+        charts.batang_kelengkapan([("Aceh", Decimal("90"), None)], d / "kelengkapan.svg")
+    for name in ("peta.svg", "tren.svg", "peringkat.svg", "kelengkapan.svg"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
