@@ -87,7 +87,7 @@ class _FormatIndonesia(Formatter):
         return [self._teks(v, digits) for v in values]
 
     def __call__(self, x, pos=None):
-        return self._teks(x, 2).replace(",00", "")
+        return self.format_ticks([x])[0]
 
 
 # --- tile-grid map -------------------------------------------------------------------------------------
