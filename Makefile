@@ -22,6 +22,7 @@ bench: $(SYNCED)
 	$(VENV)/bin/python bench/dag_parse.py
 	$(VENV)/bin/python bench/intake.py
 	$(VENV)/bin/python bench/dbt_build.py
+	$(VENV)/bin/python bench/report.py
 
 # The environment is exactly the lock file; it is rebuilt when pyproject.toml or uv.lock change.
 $(SYNCED): pyproject.toml uv.lock | $(UV)

@@ -88,12 +88,12 @@ def _text(pdf: Path) -> str:
     return " ".join(" ".join(page.extract_text() for page in PdfReader(pdf).pages).split())
 
 
-def _sheet(workbook, title_start: str) -> dict[str, list]:
-    """A sheet's data rows keyed by their first cell, found by the table's title in A1."""
+def _sheet(workbook, title_start: str) -> list[dict]:
+    """A sheet's data rows as {header: value}, the sheet found by the table's title in A1."""
     [ws] = [ws for ws in workbook.worksheets if str(ws["A1"].value or "").startswith(title_start)]
     rows = list(ws.iter_rows(values_only=True))
     header = next(i for i, r in enumerate(rows) if r and r[0] in ("Kode", "Provinsi", "Bulan", "Segmen", "Berkas"))
-    return {"header": rows[header], **{r[0]: r for r in rows[header + 1:] if r and r[0] is not None}}
+    return [dict(zip(rows[header], r)) for r in rows[header + 1:] if r and r[0] is not None]
 
 
 def check_reports_against_marts(folder: Path, conn, periode: str) -> None:
@@ -109,7 +109,7 @@ def check_reports_against_marts(folder: Path, conn, periode: str) -> None:
         order by kode_wilayah""", (periode,)).fetchall()
     assert [p[0] for p in provinces] == ["72", "81"]
     for kode, nama, sasaran, terlindungi, persen, peringkat in provinces:
-        assert f"{kode} {nama} {peringkat} {format_angka(sasaran)} {format_angka(terlindungi)} {format_persen(persen)}" in pdf
+        assert f"{kode} {nama} {format_angka(peringkat)} {format_angka(sasaran)} {format_angka(terlindungi)} {format_persen(persen)}" in pdf
     # Seed reports 004 and 002: Sulawesi Tengah, Palu, Morowali (its annex) and Ambon (Maluku's annex).
     assert "72 Sulawesi Tengah 1 978.084 474.860 48,55 %" in pdf
     assert "Kota Palu" in pdf and "7.000" in pdf and "Kabupaten Morowali" in pdf and "28.000" in pdf
@@ -126,7 +126,9 @@ def check_reports_against_marts(folder: Path, conn, periode: str) -> None:
 
     province_pdf = _text(folder / "provinsi" / f"laporan_provinsi_72_{periode}.pdf")
     assert "Umpan balik untuk Gubernur Sulawesi Tengah" in province_pdf
-    assert "48,55 % (474.860 dari 978.084), peringkat 1 dari 2 provinsi" in province_pdf
+    ranked = conn.execute("""select peringkat, jumlah_diperingkat from marts.fct_cakupan_wilayah
+        where periode = %s and kode_wilayah = '72' and segmen = 'pekerja_rentan'""", (periode,)).fetchone()
+    assert f"48,55 % (474.860 dari 978.084), peringkat {ranked[0]} dari {ranked[1]} provinsi" in province_pdf
     assert "72.71 Kota Palu" in province_pdf and "Kota Ambon" not in province_pdf
     assert len(list((folder / "provinsi").glob("*.pdf"))) == 38
 
@@ -137,15 +139,15 @@ def check_reports_against_marts(folder: Path, conn, periode: str) -> None:
     assert f"{format_angka(pr[0])} pekerja rentan terlindungi" in semester
 
     workbook = load_workbook(folder / f"laporan_nasional_{periode}.xlsx")
-    ranked = _sheet(workbook, "Peringkat provinsi")
+    ranked = {r["Kode"]: r for r in _sheet(workbook, "Peringkat provinsi")}
     for kode, nama, sasaran, terlindungi, persen, peringkat in provinces:
-        row = dict(zip(ranked["header"], ranked[kode]))
+        row = ranked[kode]
         assert (row["Provinsi"], row["Peringkat"], row["Sasaran"], row["Terlindungi"], row["Cakupan"]) == \
-            (nama, peringkat, sasaran, terlindungi, float(persen))
-    kk = _sheet(workbook, "Kabupaten/kota")
+            (nama, peringkat, sasaran, terlindungi, None if persen is None else float(persen))
+    kk = {r["Kode"]: r for r in _sheet(workbook, "Kabupaten/kota")}
     for kode in ("81.71", "72.71", "72.06"):
-        row = [v for v in kk.values() if v[1] == kode][0]
-        assert dict(zip(kk["header"], row))["Terlindungi p. rentan"] == kabkota[kode][1]
+        assert kk[kode]["Terlindungi p. rentan"] == kabkota[kode][1]
+    assert (kk["81.71"]["Sasaran p. rentan"], kk["81.71"]["Terlindungi p. rentan"]) == (70_000, 40_000)
 
     with open(folder / "data" / "peringkat_provinsi.csv", newline="", encoding="utf-8") as f:
         csv_rows = {r["kode_wilayah"]: r for r in csv.DictReader(f)}

@@ -76,6 +76,7 @@ def cakupan_nasional(f: Figures) -> Tabel:
           r["perubahan_terlindungi_bulan_lalu"], r["perubahan_persen_bulan_lalu"],
           r["perubahan_terlindungi_tahun_lalu"], r["perubahan_persen_tahun_lalu"]) for r in rows],
         sumber=(MART_CAKUPAN,),
+        lembar="Ringkasan nasional",
     )
 
 
@@ -171,6 +172,7 @@ def kepatuhan_provinsi(f: Figures) -> Tabel:
           r["poin_diperoleh"], r["poin_maksimal"], r["skor"], r["peringkat"]) for r in rows],
         catatan="● terpenuhi · ◐ sebagian · ○ tidak terpenuhi · ? tidak diketahui. Hanya pemerintah provinsi yang melapor bulan ini yang ditampilkan.",
         sumber=("marts.fct_kepatuhan_pelapor",),
+        lembar="Kartu kepatuhan",
     )
 
 
@@ -201,6 +203,7 @@ def kabupaten_kota(f: Figures) -> Tabel:
         ),
         rows,
         sumber=(MART_CAKUPAN, "marts.fct_laporan_pelapor"),
+        lembar="Kabupaten-kota",
     )
 
 
@@ -245,6 +248,7 @@ def kelengkapan_provinsi(f: Figures) -> Tabel:
         catatan=(f"Batas lapor: {_batas(f)}. Ketepatan waktu ditentukan oleh versi pertama; revisi tidak mengubahnya."),
         grafik=Grafik("batang", "Laporan diterima dan tepat waktu (%)", "nama_wilayah", ("persen_diterima", "persen_tepat_waktu")),
         sumber=("marts.fct_kelengkapan_laporan",),
+        lembar="Kelengkapan laporan",
     )
 
 
@@ -266,6 +270,7 @@ def belum_lapor(f: Figures) -> Tabel:
         [(r["kode_provinsi"], r["kode_wilayah"], nama[r["kode_wilayah"]]["nama_wilayah"],
           TINGKAT.get(r["tingkat"], r["tingkat"])) for r in rows],
         sumber=("marts.fct_laporan_pelapor",),
+        lembar="Belum lapor bulan ini",
     )
 
 
@@ -282,6 +287,7 @@ def belum_pernah_lapor(f: Figures) -> Tabel:
         [(r["kode_provinsi"], r["kode_wilayah"], r["nama_wilayah"], TINGKAT.get(r["tingkat"], r["tingkat"]),
           r["kiriman_ditolak"], r["ditolak_terakhir"]) for r in f.belum_pernah],
         sumber=("marts.fct_pelapor_belum_pernah_lapor",),
+        lembar="Belum pernah lapor",
     )
 
 
@@ -302,6 +308,7 @@ def selisih_bpjs(f: Figures) -> Tabel:
           r["peserta_aktif"], r["selisih"], r["selisih_persen"]) for r in rows],
         catatan="Toleransi: selisih lebih dari 10 % data BPJS (variabel dbt toleransi_selisih_persen). Semua pasangan angka ada di rekonsiliasi_bpjs.csv.",
         sumber=("marts.fct_rekonsiliasi_bpjs",),
+        lembar="Selisih dengan BPJS",
     )
 
 
@@ -324,6 +331,7 @@ def klaim(f: Figures) -> Tabel:
           r["program"], segmen_label(r["segmen"]), r["kasus"], r["nilai_rp"], r["kasus_kumulatif_tahun"],
           r["nilai_rp_kumulatif_tahun"]) for r in rows],
         sumber=("marts.fct_klaim_wilayah",),
+        lembar="Klaim",
     )
 
 
@@ -340,6 +348,7 @@ def non_asn(f: Figures) -> Tabel:
         [(r["kode_wilayah"], r["nama_wilayah"], r["jumlah_kabupaten_kota"], r["kabupaten_kota_melapor"],
           r["kabupaten_kota_terlindungi_semua"], r["persen_terlindungi_semua"]) for r in f.non_asn],
         sumber=("marts.fct_non_asn_provinsi",),
+        lembar="Perlindungan non-ASN",
     )
 
 
@@ -359,6 +368,7 @@ def penolakan(f: Figures) -> Tabel:
          for r in f.penolakan],
         catatan="Berkas ditolak seluruhnya: tidak ada angkanya yang masuk ke laporan. Berkas dipindahkan ke folder karantina beserta alasannya; pelapor perlu memperbaiki dan mengirim ulang.",
         sumber=("audit.penolakan",),
+        lembar="Berkas ditolak",
     )
 
 
@@ -376,6 +386,7 @@ def peringatan_mutu(f: Figures) -> Tabel:
          for r in f.peringatan],
         catatan="Angka tetap dilaporkan, tetapi perlu diperiksa sebelum dikutip; rincian setiap pemeriksaan ada di folder data_docs/.",
         sumber=("audit.validation_result",),
+        lembar="Peringatan mutu",
     )
 
 

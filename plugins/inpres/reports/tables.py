@@ -66,6 +66,7 @@ class Tabel:
     catatan: str = ""  # footnote shown under the table
     grafik: Grafik | None = None
     sumber: tuple[str, ...] = field(default=())  # the marts the figures come from
+    lembar: str = ""  # the workbook sheet's name where the caption makes a poor one (31 characters at most)
 
     def __post_init__(self):
         width = len(self.kolom)

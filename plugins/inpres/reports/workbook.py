@@ -125,7 +125,7 @@ def _sheet_names(tables: Sequence[Tabel]) -> list[str]:
     taken = {LEMBAR_KETERANGAN.casefold()}
     names = []
     for t in tables:
-        base = _sheet_name(t.judul) or _sheet_name(t.nama) or "Tabel"
+        base = _sheet_name(t.lembar) or _sheet_name(t.judul) or _sheet_name(t.nama) or "Tabel"
         name, n = base, 1
         while name.casefold() in taken:
             n += 1
