@@ -28,7 +28,7 @@ SEGMEN_SINGKAT = {
 POIN_KEPATUHAN = {
     "regulasi": "Regulasi",
     "anggaran": "Anggaran",
-    **{f"cakupan_{s}": f"Cakupan {SEGMEN_SINGKAT[s].lower()}" for s in SEGMEN_LABEL},
+    **{f"cakupan_{s}": f"Cakupan {SEGMEN_SINGKAT[s]}" for s in SEGMEN_LABEL},
     "bumd_terdaftar": "BUMD terdaftar",
     "ptsp": "PTSP",
 }
@@ -106,8 +106,8 @@ def peringkat_provinsi(f: Figures) -> Tabel:
             Kolom("perubahan_persen_bulan_lalu", "Δ bulan lalu", "poin", "Perubahan cakupan pekerja rentan dari bulan lalu, poin persen."),
             Kolom("skor_kepatuhan", "Skor Inpres", "persen", "Skor kartu kepatuhan Inpres pemerintah provinsi (0–100)."),
             Kolom("peringkat_kepatuhan", "Peringkat skor", "angka", "Peringkat skor kepatuhan di antara provinsi."),
-            Kolom("laporan_diterima", "Laporan diterima", "angka", "Laporan bulan ini yang diterima dari provinsi dan kab/kotanya."),
-            Kolom("laporan_diharapkan", "Laporan diharapkan", "angka", "Laporan yang diharapkan: provinsi dan setiap kab/kotanya."),
+            Kolom("laporan_diterima", "Diterima", "angka", "Laporan bulan ini yang diterima dari provinsi dan kab/kotanya."),
+            Kolom("laporan_diharapkan", "Diharapkan", "angka", "Laporan yang diharapkan: provinsi dan setiap kab/kotanya."),
         ),
         rows,
         catatan="Peringkat sama untuk cakupan yang sama. Provinsi tanpa cakupan yang dapat dihitung tidak diberi peringkat dan ditampilkan di bawah.",
@@ -198,7 +198,7 @@ def kabupaten_kota(f: Figures) -> Tabel:
             Kolom("terlindungi_pekerja_rentan", "Terlindungi p. rentan", "angka", "Pekerja rentan terlindungi."),
             Kolom("persen_pekerja_rentan", "Cakupan p. rentan", "persen", "Cakupan pekerja rentan."),
             Kolom("peringkat_pekerja_rentan", "Peringkat", "angka", "Peringkat cakupan pekerja rentan di antara kab/kota provinsinya."),
-            *(Kolom(f"persen_{s}", f"Cakupan {SEGMEN_SINGKAT[s].lower()}", "persen", f"Cakupan {segmen_label(s).lower()}.")
+            *(Kolom(f"persen_{s}", f"% {SEGMEN_SINGKAT[s]}", "persen", f"Cakupan {segmen_label(s).lower()}.")
               for s in list(SEGMEN_LABEL)[1:]),
         ),
         rows,

@@ -34,10 +34,6 @@ class Figures:
     def nasional(self, rows: list[dict]) -> list[dict]:
         return [r for r in rows if r["kode_wilayah"] == "00"]
 
-    def provinsi(self, rows: list[dict]) -> list[dict]:
-        return [r for r in rows if r.get("tingkat") == "provinsi" or
-                (r.get("tingkat") is None and "." not in r["kode_wilayah"] and r["kode_wilayah"] != "00")]
-
 
 def _rows(conn, query: str, params=()) -> list[dict]:
     with conn.cursor(row_factory=dict_row) as cur:

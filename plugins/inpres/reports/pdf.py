@@ -39,8 +39,8 @@ def _lebar(label: str, cells: list[str]) -> int:
     """A column's share of the page, in characters: its longest cell or header word, long text capped so it
     wraps instead of squeezing the figures."""
     longest = max((len(c) for c in cells), default=1)
-    # + 3: the cell's inset, and bold header letters being wider than the body's.
-    return max(min(longest, 40), *(len(word) + 1 for word in label.split()), 2) + 3
+    # + 2: the cell's inset; + 1 on header words: bold letters are wider than the body's.
+    return max(min(longest, 40), *(len(word) + 1 for word in label.split()), 2) + 2
 
 
 def compile_pdf(template: str, data: dict, work: Path, *, dibuat: datetime) -> bytes:

@@ -29,7 +29,10 @@ def ringkasan(f: Figures, kode: str) -> list[list[str]]:
     skor = next((r for r in f.kepatuhan if r["kode_wilayah"] == kode), None)
     lengkap = next((r for r in f.kelengkapan if r["kode_wilayah"] == kode), None)
     rows = []
-    if pr:
+    if pr and pr["persen_terlindungi"] is None:
+        rows.append(["Cakupan pekerja rentan", f"belum dapat dihitung: {format_angka(pr['terlindungi'])} terlindungi, "
+                                               "sasaran seluruh provinsi belum lengkap dilaporkan"])
+    elif pr:
         cakupan = f"{format_persen(pr['persen_terlindungi'])} ({format_angka(pr['terlindungi'])} dari {format_angka(pr['sasaran'])})"
         if pr["peringkat"] is not None:
             cakupan += f", peringkat {pr['peringkat']} dari {pr['jumlah_diperingkat']} provinsi"
@@ -104,7 +107,7 @@ def render(f: Figures, by_name: dict[str, Tabel], w: dict, *, versi, dibuat: dat
         "provinsi": w["nama_wilayah"],
         "periode": format_periode(f.periode),
         "versi_pendek": versi.pendek,
-        "info": info_sampul(format_periode(f.periode), versi, dibuat)[:3],
+        "info": info_sampul(format_periode(f.periode), versi, dibuat)[1:3],
         "ringkasan": ringkasan(f, kode),
         "kedudukan": tabel_pdf(kedudukan(f, kode), csv=False),
         "poin": poin,
