@@ -409,19 +409,8 @@ def temuan_utama(f: Figures) -> list[str]:
         if pr["perubahan_terlindungi_bulan_lalu"] is not None:
             kalimat += f", {_berubah(pr['perubahan_terlindungi_bulan_lalu'])} dari bulan lalu"
         temuan.append(kalimat + ".")
-    ranked = sorted((r for r in f.cakupan if r["tingkat"] == "provinsi" and r["segmen"] == "pekerja_rentan"
-                     and r["peringkat"] is not None), key=lambda r: (r["peringkat"], r["kode_wilayah"]))
-    if ranked:
-        best, worst = ranked[0], ranked[-1]
-        kalimat = (f"Cakupan pekerja rentan tertinggi: {best['nama_wilayah']} ({format_persen(best['persen_terlindungi'])})")
-        if worst is not best:
-            kalimat += f"; terendah: {worst['nama_wilayah']} ({format_persen(worst['persen_terlindungi'])})"
-        temuan.append(kalimat + f", dari {best['jumlah_diperingkat']} provinsi yang cakupannya dapat dihitung.")
-    naik = [r for r in ranked if (r["perubahan_persen_bulan_lalu"] or 0) > 0]
-    if naik:
-        top = max(naik, key=lambda r: (r["perubahan_persen_bulan_lalu"], r["kode_wilayah"]))
-        temuan.append(f"Kenaikan cakupan pekerja rentan terbesar dari bulan lalu: {top['nama_wilayah']} "
-                      f"({format_poin(top['perubahan_persen_bulan_lalu'])}).")
+    temuan += temuan_peringkat([r for r in f.cakupan if r["tingkat"] == "provinsi"], "perubahan_persen_bulan_lalu",
+                               "dari bulan lalu")
     lengkap = next((r for r in f.kelengkapan if r["kode_wilayah"] == "00"), None)
     if lengkap:
         temuan.append(f"{format_angka(lengkap['laporan_diterima'])} dari {format_angka(lengkap['laporan_diharapkan'])} "
@@ -438,6 +427,25 @@ def temuan_utama(f: Figures) -> list[str]:
                       "Ketenagakerjaan melewati toleransi (lihat bagian Rekonsiliasi).")
     if f.penolakan:
         temuan.append(f"{format_angka(len(f.penolakan))} berkas ditolak dan menunggu perbaikan dari pelapor.")
+    return temuan
+
+
+def temuan_peringkat(provinsi: list[dict], perubahan: str, sejak: str) -> list[str]:
+    """Best and worst province by pekerja-rentan coverage, and the biggest rise (`perubahan`, in points)."""
+    ranked = sorted((r for r in provinsi if r["segmen"] == "pekerja_rentan" and r["peringkat"] is not None),
+                    key=lambda r: (r["peringkat"], r["kode_wilayah"]))
+    if not ranked:
+        return []
+    best, worst = ranked[0], ranked[-1]
+    kalimat = f"Cakupan pekerja rentan tertinggi: {best['nama_wilayah']} ({format_persen(best['persen_terlindungi'])})"
+    if worst is not best:
+        kalimat += f"; terendah: {worst['nama_wilayah']} ({format_persen(worst['persen_terlindungi'])})"
+    temuan = [kalimat + f", dari {best['jumlah_diperingkat']} provinsi yang cakupannya dapat dihitung."]
+    naik = [r for r in ranked if (r[perubahan] or 0) > 0]
+    if naik:
+        top = max(naik, key=lambda r: (r[perubahan], r["kode_wilayah"]))
+        temuan.append(f"Kenaikan cakupan pekerja rentan terbesar {sejak}: {top['nama_wilayah']} "
+                      f"({format_poin(top[perubahan])}).")
     return temuan
 
 

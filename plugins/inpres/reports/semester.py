@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from inpres.reports import charts, content
 from inpres.reports.delivery import DataVersion
 from inpres.reports.figures import _rows
-from inpres.reports.formatting import format_angka, format_periode, format_persen, format_poin
+from inpres.reports.formatting import format_angka, format_periode, format_persen
 from inpres.reports.pdf import compile_pdf, tabel_pdf
 from inpres.reports.tables import Grafik, Kolom, Tabel, write_csv, write_kamus
 from inpres.reports.workbook import write_workbook
@@ -143,17 +143,8 @@ def temuan_semester(s: SemesterFigures) -> list[str]:
         if pr["perubahan_terlindungi_semester"] is not None:
             kalimat += f", {content._berubah(pr['perubahan_terlindungi_semester'])} selama semester"
         temuan.append(kalimat + ".")
-    ranked = sorted((r for r in s.cakupan if r["kode_wilayah"] != "00" and r["segmen"] == "pekerja_rentan"
-                     and r["peringkat"] is not None), key=lambda r: (r["peringkat"], r["kode_wilayah"]))
-    if ranked:
-        temuan.append(f"Cakupan pekerja rentan tertinggi: {ranked[0]['nama_wilayah']} "
-                      f"({format_persen(ranked[0]['persen_terlindungi'])}); terendah: {ranked[-1]['nama_wilayah']} "
-                      f"({format_persen(ranked[-1]['persen_terlindungi'])}).")
-        naik = [r for r in ranked if (r["perubahan_persen_semester"] or 0) > 0]
-        if naik:
-            top = max(naik, key=lambda r: (r["perubahan_persen_semester"], r["kode_wilayah"]))
-            temuan.append(f"Kenaikan terbesar selama semester: {top['nama_wilayah']} "
-                          f"({format_poin(top['perubahan_persen_semester'])}).")
+    temuan += content.temuan_peringkat([r for r in s.cakupan if r["kode_wilayah"] != "00"],
+                                       "perubahan_persen_semester", "selama semester")
     lengkap = next((r for r in s.kelengkapan if r["kode_wilayah"] == "00"), None)
     if lengkap:
         temuan.append(f"Selama semester diterima {format_angka(lengkap['laporan_diterima'])} dari "
