@@ -42,6 +42,13 @@ def dbt_build_group(group_id: str = "dbt_build") -> DbtTaskGroup:
     )
 
 
+def dbt_var(name: str):
+    """A var of `dbt_project.yml` (a threshold the marts apply), for the sentences that name it."""
+    import yaml
+
+    return yaml.safe_load((DBT_PROJECT / "dbt_project.yml").read_text(encoding="utf-8"))["vars"][name]
+
+
 def compile_manifest() -> None:
     """`dbt parse`: writes target/manifest.json, which the DAG renders from. Needs no database."""
     from dbt.cli.main import dbtRunner
