@@ -16,14 +16,16 @@ from aiosmtpd.controller import Controller
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCAL = ROOT / ".local" / "test"
+# Each pytest process its own Airflow home: two suites at once must not share one SQLite metadata file.
+AIRFLOW_HOME = LOCAL / f"airflow-{os.getpid()}"
 
 # Airflow reads its configuration once, at import: point it at a test home before anything imports it.
 os.environ.update({
-    "AIRFLOW_HOME": str(LOCAL / "airflow"),
+    "AIRFLOW_HOME": str(AIRFLOW_HOME),
     "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
     "AIRFLOW__CORE__PLUGINS_FOLDER": str(ROOT / "plugins"),
     "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-    "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{LOCAL / 'airflow' / 'airflow.db'}",
+    "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{AIRFLOW_HOME / 'airflow.db'}",
     "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
 })
 (LOCAL / "run").mkdir(parents=True, exist_ok=True, mode=0o700)
