@@ -45,3 +45,28 @@ def periode() -> str | None:
     if value and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
         raise ValueError(f"INPRES_PERIODE={value!r} is not a month written YYYY-MM")
     return value or None
+
+
+# Rp 10 triliun: no cell of a month's report comes near it (a large kabupaten's yearly budget for two million
+# pekerja rentan at Rp 16.800 a month is Rp 0,4 triliun; DKI Jakarta's whole APBD is about Rp 80 triliun a
+# year), while a NIK typed into an amount reads as Rp 1.100 triliun or more.
+MAX_RUPIAH_DEFAULT = 10**13
+
+
+def max_rupiah() -> int:
+    """The largest amount one cell may carry (`INPRES_MAX_RUPIAH`, whole Rupiah)."""
+    value = os.environ.get("INPRES_MAX_RUPIAH", "").strip().replace(".", "").replace("_", "")
+    if value and not value.isdigit():
+        raise ValueError(f"INPRES_MAX_RUPIAH={value!r} is not a whole number of Rupiah")
+    return int(value) if value else MAX_RUPIAH_DEFAULT
+
+
+def karantina() -> ObjectStoragePath:
+    """Where rejected files are copied with their reasons (`INPRES_KARANTINA`).
+
+    By default `karantina/` beside the output folder: never inside the inbox, which may be read-only (an
+    object store the regions write to), and not inside the output, which is published.
+    """
+    if os.environ.get("INPRES_KARANTINA"):
+        return _location("INPRES_KARANTINA", Path())
+    return output().parent / "karantina"
