@@ -85,7 +85,9 @@ def test_region_names_cannot_break_the_template(tmp_path):
     t = Tabel("x", "Uji", TABEL.kolom[:2], [("72", nasty)])
     data = {"judul": "Uji", "periode": "Oktober 2022", "provinsi": nasty, "versi_pendek": "abc",
             "info": [["Periode", "Oktober 2022"]], "ringkasan": [["Cakupan", nasty]], "kedudukan": tabel_pdf(t),
-            "poin": [], "kabupaten_kota": tabel_pdf(t), "belum_lapor": [nasty], "belum_pernah": [],
+            "poin": [], "kabupaten_kota": tabel_pdf(t), "banding": tabel_pdf(t), "belum_pernah": [nasty],
+            "penghambat": {"belum_lapor": [nasty], "diwakili": [nasty], "tindakan": [nasty],
+                           "sasaran_kosong": [{"nama": nasty, "segmen": nasty}]},
             "selisih": tabel_pdf(t), "penolakan": tabel_pdf(t)}
     pdf = compile_pdf("provinsi.typ", data, tmp_path, dibuat=datetime(2022, 11, 10, tzinfo=timezone.utc))
     (tmp_path / "x.pdf").write_bytes(pdf)

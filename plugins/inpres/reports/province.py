@@ -1,20 +1,28 @@
 """Per-province feedback: a short PDF for each governor, and the province's annex in the national report.
 
-Its standing among the provinces, its kab/kota, what is missing, and its rejected files with the reasons.
+Its standing among the provinces and against the nation, each province-wide figure with its basis (how many
+of the governments it should include it does include, and how much of the target), who keeps the figure
+from being complete and what to ask of them, its kab/kota, and its rejected files with the reasons.
+The governor receives only the PDF: it names regions, never codes, files or settings of the warehouse.
 """
 
 from __future__ import annotations
 
+import math
 import tempfile
+from dataclasses import replace
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 from inpres.reports import content
 from inpres.reports.figures import Figures
-from inpres.reports.formatting import format_angka, format_periode, format_persen
+from inpres.reports.formatting import format_angka, format_periode, format_persen, format_tanggal
 from inpres.reports.pdf import compile_pdf, tabel_pdf
-from inpres.reports.tables import Kolom, Tabel, pilih
+from inpres.reports.tables import WIB, Kolom, Tabel, pilih
+from inpres.transform import dbt_var
 
+_URUTAN_SEGMEN = list(content.SEGMEN_LABEL)
 STATUS_KATA = {"terpenuhi": "terpenuhi", "sebagian": "sebagian", "tidak_terpenuhi": "tidak terpenuhi",
                "tidak_diketahui": "tidak diketahui"}
 
@@ -24,21 +32,76 @@ def _milik(kode_provinsi: str):
     return lambda r: (r.get("kode_provinsi") or r.get("pelapor") or r.get("kode_wilayah") or "").split(".")[0] == kode_provinsi
 
 
-def ringkasan(f: Figures, kode: str) -> list[list[str]]:
+def _ambang() -> Decimal:
+    return Decimal(str(dbt_var("ambang_basis_persen")))
+
+
+def nama_pemerintah(r: dict) -> str:
+    """'Pemerintah Provinsi Sulawesi Tengah' for a province; a kab/kota's name already says what it is."""
+    return f"Pemerintah Provinsi {r['nama_wilayah']}" if r["tingkat"] == "provinsi" else r["nama_wilayah"]
+
+
+# --- the basis of a province-wide figure -------------------------------------------------------------------
+
+def basis(r: dict) -> str:
+    """What a province-wide or national figure includes, e.g. 'mencakup 14 dari 36 pemerintah daerah;
+    sasaran terlapor 61,00 % dari sasaran acuan'."""
+    kalimat = (f"mencakup {format_angka(r['pemerintah_dihitung'])} dari "
+               f"{format_angka(r['pemerintah_diharapkan'])} pemerintah daerah; ")
+    if r["persen_sasaran_terlapor"] is None:
+        return kalimat + "sasaran acuan belum diketahui"
+    return kalimat + f"sasaran terlapor {format_persen(r['persen_sasaran_terlapor'])} dari sasaran acuan"
+
+
+def _pemerintah_perlu(r: dict) -> int:
+    """The fewest governments whose figures make the first half of a complete basis."""
+    return math.ceil(_ambang() * r["pemerintah_diharapkan"] / 100)
+
+
+def belum_lengkap(r: dict) -> str:
+    """Why a province-wide figure is not ranked, and what would complete it ('' when it is complete)."""
+    if r["basis_lengkap"]:
+        return ""
+    ambang = format_persen(_ambang())
+    kurang = []
+    perlu = _pemerintah_perlu(r)
+    if r["pemerintah_dihitung"] < perlu:
+        kurang.append(f"baru {format_angka(r['pemerintah_dihitung'])} dari {format_angka(r['pemerintah_diharapkan'])} "
+                      f"pemerintah daerah yang angkanya masuk (perlu sekurang-kurangnya {format_angka(perlu)})")
+    if r["persen_sasaran_terlapor"] is None:
+        kurang.append("belum ada sasaran yang pernah dilaporkan")
+    elif r["persen_sasaran_terlapor"] < _ambang():
+        kurang.append(f"sasaran yang terlapor baru {format_persen(r['persen_sasaran_terlapor'])} dari sasaran acuan "
+                      f"(perlu sekurang-kurangnya {ambang})")
+    return ("Belum diberi peringkat karena angkanya belum lengkap: " + " dan ".join(kurang) + ". "
+            f"Provinsi diberi peringkat bila angkanya mencakup sekurang-kurangnya {ambang} pemerintah daerahnya "
+            f"dan {ambang} sasaran acuannya. Yang melengkapinya: laporan dari pemerintah daerah yang belum melapor "
+            "dan sasaran yang masih kosong (lihat bagian Yang menghambat angka provinsi).")
+
+
+def _cakupan(r: dict) -> str:
+    if r["persen_terlindungi"] is None:
+        return f"belum dapat dihitung: {format_angka(r['terlindungi'])} terlindungi, belum ada sasaran yang dilaporkan"
+    return f"{format_persen(r['persen_terlindungi'])} ({format_angka(r['terlindungi'])} dari {format_angka(r['sasaran'])})"
+
+
+def ringkasan(f: Figures, kode: str, *, nasional: bool = False) -> list[list[str]]:
+    """The province's standing as label/sentence pairs; `nasional`: with the nation's figure to compare."""
     pr = next((r for r in f.cakupan if r["kode_wilayah"] == kode and r["segmen"] == "pekerja_rentan"), None)
     skor = next((r for r in f.kepatuhan if r["kode_wilayah"] == kode), None)
     lengkap = next((r for r in f.kelengkapan if r["kode_wilayah"] == kode), None)
     rows = []
-    if pr and pr["persen_terlindungi"] is None:
-        rows.append(["Cakupan pekerja rentan", f"belum dapat dihitung: {format_angka(pr['terlindungi'])} terlindungi, "
-                                               "sasaran seluruh provinsi belum lengkap dilaporkan"])
-    elif pr:
-        cakupan = f"{format_persen(pr['persen_terlindungi'])} ({format_angka(pr['terlindungi'])} dari {format_angka(pr['sasaran'])})"
+    if pr:
+        cakupan = _cakupan(pr)
         if pr["peringkat"] is not None:
             cakupan += f", peringkat {pr['peringkat']} dari {pr['jumlah_diperingkat']} provinsi"
-        rows.append(["Cakupan pekerja rentan", cakupan])
+        rows.append(["Cakupan pekerja rentan", f"{cakupan} — {basis(pr)}"])
+        if not pr["basis_lengkap"]:
+            rows.append(["Belum diberi peringkat", belum_lengkap(pr)])
     else:
         rows.append(["Cakupan pekerja rentan", "belum ada laporan"])
+    if nasional:
+        rows.append(["Pembanding nasional", pembanding_nasional(f)])
     if skor and skor["skor"] is not None:
         rows.append(["Skor kepatuhan Inpres", f"{format_persen(skor['skor'])}, peringkat {skor['peringkat']} "
                                               f"dari {skor['jumlah_diperingkat']} provinsi"])
@@ -51,71 +114,242 @@ def ringkasan(f: Figures, kode: str) -> list[list[str]]:
     return rows
 
 
+def pembanding_nasional(f: Figures) -> str:
+    """The nation's pekerja-rentan figure with its basis: it too is a sum of what was reported."""
+    pr = next((r for r in f.nasional(f.cakupan) if r["segmen"] == "pekerja_rentan"), None)
+    if pr is None:
+        return "belum ada laporan"
+    kalimat = f"Cakupan pekerja rentan nasional {_cakupan(pr)} — {basis(pr)}"
+    if not pr["basis_lengkap"]:
+        kalimat += ". Angka nasional juga belum lengkap: bandingkan dengan hati-hati"
+    return kalimat
+
+
+# --- who keeps the province's figure from being complete ----------------------------------------------------
+
+def _berangka(f: Figures) -> set[str]:
+    """Territories with figures this month, reported by themselves or by their province on their behalf."""
+    return {r["kode_wilayah"] for r in f.cakupan}
+
+
+def belum_lapor(f: Figures, kode: str) -> list[dict]:
+    """The province's governments (itself first, then its kab/kota) that have not reported this month."""
+    return [r for r in f.laporan if r["kode_provinsi"] == kode and r["status_laporan"] == "belum_lapor"]
+
+
+def sasaran_kosong(f: Figures, kode: str) -> list[dict]:
+    """The province's kab/kota that reported a segment without its target: [{nama, segmen: [label, ...]}]."""
+    kosong: dict[str, dict] = {}
+    rows = sorted((r for r in f.cakupan if r["kode_provinsi"] == kode and r["tingkat"] in ("kabupaten", "kota")
+                   and r["sasaran"] is None), key=lambda r: (r["kode_wilayah"], _URUTAN_SEGMEN.index(r["segmen"])))
+    for r in rows:
+        kosong.setdefault(r["kode_wilayah"], {"nama": r["nama_wilayah"], "segmen": []})["segmen"].append(
+            content.segmen_label(r["segmen"]).lower())
+    return list(kosong.values())
+
+
+def penghambat(f: Figures, kode: str, dibuat: datetime) -> dict:
+    """Who blocks the province-wide figure, and what to ask of them."""
+    periode = format_periode(f.periode)
+    berangka = _berangka(f)
+    belum = belum_lapor(f, kode)
+    tanpa_angka = [nama_pemerintah(r) for r in belum if r["tingkat"] == "provinsi" or r["kode_wilayah"] not in berangka]
+    diwakili = [nama_pemerintah(r) for r in belum if r["tingkat"] != "provinsi" and r["kode_wilayah"] in berangka]
+    kosong = sasaran_kosong(f, kode)
+    tindakan = []
+    if tanpa_angka:
+        batas = next(r["batas_lapor"] for r in belum)
+        yang = "pemerintah daerah ini" if len(tanpa_angka) == 1 else f"{format_angka(len(tanpa_angka))} pemerintah daerah ini"
+        if dibuat.astimezone(WIB).date() <= batas:
+            tindakan.append(f"Minta dinas yang membidangi ketenagakerjaan di {yang} mengirim laporan {periode} "
+                            f"paling lambat {format_tanggal(batas)}.")
+        else:
+            tindakan.append(f"Minta dinas yang membidangi ketenagakerjaan di {yang} mengirim laporan {periode} "
+                            f"secepatnya. Batas lapor {format_tanggal(batas)} sudah lewat, tetapi laporan yang "
+                            "terlambat tetap masuk ke angka provinsi pada pengolahan malam berikutnya.")
+    if kosong:
+        yang = "kabupaten/kota ini" if len(kosong) == 1 else f"{format_angka(len(kosong))} kabupaten/kota ini"
+        tindakan.append(f"Minta {yang} mengisi kolom sasaran untuk segmen yang disebut di lembar kepesertaan, "
+                        f"lalu mengirim ulang laporan {periode}; kiriman terbaru menggantikan yang lama.")
+    return {"belum_lapor": tanpa_angka, "diwakili": diwakili,
+            "sasaran_kosong": [{"nama": k["nama"], "segmen": ", ".join(k["segmen"])} for k in kosong],
+            "tindakan": tindakan}
+
+
+# --- tables -------------------------------------------------------------------------------------------------
+
+def _sembunyikan(t: Tabel, *nama: str) -> Tabel:
+    """The same table with some columns left out of the PDF (the workbook and CSV still have them)."""
+    return replace(t, kolom=tuple(replace(k, di_pdf=False) if k.nama in nama else k for k in t.kolom))
+
+
+def _tampilkan(t: Tabel, *nama: str) -> Tabel:
+    return replace(t, kolom=tuple(replace(k, di_pdf=True) if k.nama in nama else k for k in t.kolom))
+
+
+def kabupaten_kota(f: Figures, by_name: dict[str, Tabel], kode: str) -> Tabel | None:
+    """The province's kab/kota that have figures this month; the others are named in one line under the
+    table instead of a row of dashes each. None when none of them has figures."""
+    berangka = _berangka(f)
+    semua = pilih(by_name["kabupaten_kota"], _milik(kode))
+    t = pilih(semua, lambda r: r["kode_wilayah"] in berangka)
+    if not t.baris:
+        return None
+    tanpa = [r for r in belum_lapor(f, kode) if r["tingkat"] != "provinsi" and r["kode_wilayah"] not in berangka]
+    if tanpa:
+        t = replace(t, catatan=f"Belum melapor untuk {format_periode(f.periode)} dan belum ada angkanya "
+                               f"({format_angka(len(tanpa))}): {', '.join(r['nama_wilayah'] for r in tanpa)}.")
+    return t
+
+
+def _tanpa_laporan(f: Figures, kode: str) -> str:
+    """The one line that replaces a province's figures when none of its governments has reported."""
+    belum = belum_lapor(f, kode)
+    return (f"Belum ada laporan untuk {format_periode(f.periode)} dari {format_angka(len(belum))} pemerintah "
+            f"daerah di provinsi ini: {', '.join(nama_pemerintah(r) for r in belum)}.")
+
+
+def ada_laporan(f: Figures, kode: str) -> bool:
+    return any(r["kode_provinsi"] == kode and r["status_laporan"] != "belum_lapor" for r in f.laporan)
+
+
 def lampiran(f: Figures, by_name: dict[str, Tabel], w: dict) -> dict:
-    """The province's section in the national report's annex."""
+    """The province's section in the national report's annex: one line when it has no figures."""
     kode = w["kode_wilayah"]
+    if not ada_laporan(f, kode):
+        return {"kode": kode, "nama": w["nama_wilayah"], "ringkasan": [["Laporan", _tanpa_laporan(f, kode)]],
+                "kabupaten_kota": None, "klaim": tabel_pdf(pilih(by_name["klaim"], lambda r: False), csv=False)}
     klaim = pilih(by_name["klaim"], lambda r: r["tingkat"] in ("Kabupaten", "Kota") and _milik(kode)(r))
+    kabkota = kabupaten_kota(f, by_name, kode)
     return {
         "kode": kode,
         "nama": w["nama_wilayah"],
         "ringkasan": ringkasan(f, kode),
-        "kabupaten_kota": tabel_pdf(pilih(by_name["kabupaten_kota"], _milik(kode)), csv=False),
+        "kabupaten_kota": tabel_pdf(kabkota, csv=False) if kabkota else None,
         "klaim": tabel_pdf(klaim, csv=False),
     }
 
 
+def _peringkat(r: dict) -> str | None:
+    if r.get("peringkat") is not None:
+        return f"{r['peringkat']} dari {r['jumlah_diperingkat']}"
+    if r and not r["basis_lengkap"]:
+        return "belum lengkap"
+    return None
+
+
+def _sebanding(r: dict) -> bool:
+    """A change from last month is a figure only when both months' bases are complete."""
+    return bool(r.get("basis_lengkap") and r.get("basis_lengkap_bulan_lalu"))
+
+
+def _pemerintah(r: dict) -> str | None:
+    if not r:
+        return None
+    return f"{format_angka(r['pemerintah_dihitung'])} dari {format_angka(r['pemerintah_diharapkan'])}"
+
+
 def kedudukan(f: Figures, kode: str) -> Tabel:
-    """The province against the nation, segment by segment (rows of the coverage mart side by side)."""
+    """The province-wide figures segment by segment, each with its basis and rank."""
     own = {r["segmen"]: r for r in f.cakupan if r["kode_wilayah"] == kode}
-    nasional = {r["segmen"]: r for r in f.nasional(f.cakupan)}
     rows = []
     for segmen, label in content.SEGMEN_LABEL.items():
         r = own.get(segmen, {})
-        rows.append((label, r.get("sasaran"), r.get("terlindungi"), r.get("persen_terlindungi"),
-                     r.get("peringkat"), r.get("jumlah_diperingkat"), r.get("perubahan_persen_bulan_lalu"),
-                     nasional.get(segmen, {}).get("persen_terlindungi")))
+        rows.append((label, r.get("sasaran"), r.get("terlindungi"), r.get("persen_terlindungi"), _pemerintah(r),
+                     r.get("persen_sasaran_terlapor"), _peringkat(r),
+                     r.get("perubahan_persen_bulan_lalu") if _sebanding(r) else None))
+    ambang = format_persen(_ambang())
     return Tabel(
         "kedudukan_provinsi", f"Cakupan seluruh provinsi per segmen, {format_periode(f.periode)}",
         (
             Kolom("segmen", "Segmen", "teks", "Segmen pekerja."),
-            Kolom("sasaran", "Sasaran", "angka", "Sasaran seluruh provinsi."),
+            Kolom("sasaran", "Sasaran", "angka", "Sasaran yang dilaporkan di seluruh provinsi."),
             Kolom("terlindungi", "Terlindungi", "angka", "Terlindungi seluruh provinsi."),
             Kolom("persen_terlindungi", "Cakupan", "persen", "Cakupan provinsi."),
-            Kolom("peringkat", "Peringkat", "angka", "Peringkat di antara provinsi."),
-            Kolom("jumlah_diperingkat", "dari", "angka", "Provinsi yang diberi peringkat."),
+            Kolom("pemerintah", "Pemerintah daerah", "teks", "Pemerintah daerah yang angkanya masuk, dari yang diharapkan."),
+            Kolom("persen_sasaran_terlapor", "Sasaran terlapor", "persen", "Sasaran yang dilaporkan, persen dari sasaran acuan."),
+            Kolom("peringkat", "Peringkat", "teks", "Peringkat di antara provinsi yang angkanya lengkap."),
             Kolom("perubahan_persen_bulan_lalu", "Δ bulan lalu", "poin", "Perubahan dari bulan lalu."),
-            Kolom("persen_nasional", "Nasional", "persen", "Cakupan nasional segmen ini."),
         ),
         rows,
+        catatan=(f"Cakupan dihitung atas sasaran yang dilaporkan. Sasaran acuan: sasaran bulan ini dari semua pemerintah "
+                 "daerah di provinsi, atau sasaran terakhir yang pernah dilaporkan bila bulan ini belum ada. Angka "
+                 f"diberi peringkat bila mencakup sekurang-kurangnya {ambang} pemerintah daerah dan {ambang} sasaran "
+                 "acuan; perubahan dari bulan lalu ditampilkan bila angka kedua bulan itu lengkap."),
         sumber=("marts.fct_cakupan_wilayah",),
     )
 
 
-def render(f: Figures, by_name: dict[str, Tabel], w: dict, *, versi, dibuat: datetime) -> bytes:
+def banding_nasional(f: Figures, kode: str) -> Tabel:
+    """The province against the nation, segment by segment, with the nation's basis: it is partial too."""
+    own = {r["segmen"]: r for r in f.cakupan if r["kode_wilayah"] == kode}
+    nasional = {r["segmen"]: r for r in f.nasional(f.cakupan)}
+    rows = []
+    for segmen, label in content.SEGMEN_LABEL.items():
+        n = nasional.get(segmen, {})
+        rows.append((label, own.get(segmen, {}).get("persen_terlindungi"), n.get("persen_terlindungi"),
+                     _pemerintah(n), n.get("persen_sasaran_terlapor"),
+                     ("lengkap" if n["basis_lengkap"] else "belum lengkap") if n else None))
+    return Tabel(
+        "banding_nasional", f"Provinsi dibandingkan dengan nasional, {format_periode(f.periode)}",
+        (
+            Kolom("segmen", "Segmen", "teks", "Segmen pekerja."),
+            Kolom("persen_provinsi", "Cakupan provinsi", "persen", "Cakupan seluruh provinsi."),
+            Kolom("persen_nasional", "Cakupan nasional", "persen", "Cakupan nasional."),
+            Kolom("pemerintah_nasional", "Pemerintah daerah (nasional)", "teks", "Pemerintah daerah yang angkanya masuk ke angka nasional."),
+            Kolom("sasaran_terlapor_nasional", "Sasaran terlapor (nasional)", "persen", "Sasaran nasional yang dilaporkan, persen dari sasaran acuan."),
+            Kolom("basis_nasional", "Angka nasional", "teks", "Lengkap atau belum lengkap."),
+        ),
+        rows,
+        catatan="Angka nasional juga jumlah dari yang sudah dilaporkan: selama belum lengkap, bandingkan dengan hati-hati.",
+        sumber=("marts.fct_cakupan_wilayah",),
+    )
+
+
+def selisih(f: Figures, by_name: dict[str, Tabel], kode: str) -> Tabel:
+    """The BPJS reconciliation table in plain words: no setting or file the governor never sees."""
+    t = _sembunyikan(pilih(by_name["selisih_bpjs"], _milik(kode)), "kode_wilayah")
+    return replace(t, catatan=f"Ditampilkan bila angka terlindungi yang dilaporkan berselisih lebih dari "
+                              f"{dbt_var('toleransi_selisih_persen')} % dari data BPJS Ketenagakerjaan. Cocokkan "
+                              "angka yang dilaporkan dengan kantor cabang BPJS Ketenagakerjaan setempat.")
+
+
+def penolakan(by_name: dict[str, Tabel], kode: str) -> Tabel:
+    t = _tampilkan(_sembunyikan(pilih(by_name["penolakan"], _milik(kode)), "pelapor"), "nama_pelapor")
+    return replace(t, catatan="Berkas yang ditolak tidak masuk ke angka sama sekali. Perbaiki sesuai alasan di atas "
+                              "dan kirim ulang berkas lengkapnya.")
+
+
+def data_pdf(f: Figures, by_name: dict[str, Tabel], w: dict, *, versi, dibuat: datetime) -> dict:
+    """Everything provinsi.typ prints, as formatted strings."""
     from inpres.reports.national import info_sampul
 
     kode = w["kode_wilayah"]
-    milik = _milik(kode)
     skor = next((r for r in f.kepatuhan if r["kode_wilayah"] == kode), None)
     poin = [[label, STATUS_KATA.get(skor[f"status_{p}"], skor[f"status_{p}"])] for p, label in
             content.POIN_KEPATUHAN.items()] if skor else []
-    belum = pilih(by_name["belum_lapor_bulan_ini"], milik)
-    belum_pernah = pilih(by_name["belum_pernah_lapor"], milik)
-    i_nama = belum.kolom_ke("nama_wilayah")
-    data = {
+    berangka = any(r["kode_wilayah"] == kode for r in f.cakupan)
+    kabkota = kabupaten_kota(f, by_name, kode)
+    return {
         "judul": f"Umpan Balik Pemantauan Inpres 2/2021 — {w['nama_wilayah']}",
         "provinsi": w["nama_wilayah"],
         "periode": format_periode(f.periode),
         "versi_pendek": versi.pendek,
         "info": info_sampul(format_periode(f.periode), versi, dibuat)[1:3],
-        "ringkasan": ringkasan(f, kode),
-        "kedudukan": tabel_pdf(kedudukan(f, kode), csv=False),
+        "ringkasan": ringkasan(f, kode, nasional=True) if ada_laporan(f, kode)
+        else [["Laporan", _tanpa_laporan(f, kode)], ["Pembanding nasional", pembanding_nasional(f)]],
+        "kedudukan": tabel_pdf(kedudukan(f, kode), csv=False) if berangka else None,
+        "banding": tabel_pdf(banding_nasional(f, kode), csv=False) if berangka else None,
+        "penghambat": penghambat(f, kode, dibuat),
         "poin": poin,
-        "kabupaten_kota": tabel_pdf(pilih(by_name["kabupaten_kota"], milik), csv=False),
-        "belum_lapor": [r[i_nama] for r in belum.baris],
-        "belum_pernah": [r[belum_pernah.kolom_ke("nama_wilayah")] for r in belum_pernah.baris],
-        "selisih": tabel_pdf(pilih(by_name["selisih_bpjs"], milik), csv=False),
-        "penolakan": tabel_pdf(pilih(by_name["penolakan"], milik), csv=False),
+        "kabupaten_kota": tabel_pdf(_sembunyikan(kabkota, "kode_wilayah"), csv=False) if kabkota else None,
+        "belum_pernah": [nama_pemerintah(r) for r in f.belum_pernah if r["kode_provinsi"] == kode],
+        "selisih": tabel_pdf(selisih(f, by_name, kode), csv=False),
+        "penolakan": tabel_pdf(penolakan(by_name, kode), csv=False),
     }
+
+
+def render(f: Figures, by_name: dict[str, Tabel], w: dict, *, versi, dibuat: datetime) -> bytes:
+    data = data_pdf(f, by_name, w, versi=versi, dibuat=dibuat)
     with tempfile.TemporaryDirectory(prefix="laporan_provinsi_") as tmp:
         return compile_pdf("provinsi.typ", data, Path(tmp), dibuat=dibuat)

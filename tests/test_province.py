@@ -1,0 +1,217 @@
+"""The governor's feedback PDF and the province annex of the national report, from small `Figures` built by hand
+(no database): who keeps the province-wide figure from being complete, the basis of every figure, the wording
+for an unranked province, no machinery in the PDF, and the one line for a province without reports."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+import pypdf
+import pytest
+
+from inpres.reports import content, province
+from inpres.reports.delivery import DataVersion
+from inpres.reports.figures import Figures
+from inpres.reports.formatting import format_persen
+from inpres.transform import dbt_var
+
+BATAS = date(2022, 11, 10)
+SEBELUM_BATAS = datetime(2022, 11, 5, 1, 0, tzinfo=timezone.utc)
+SESUDAH_BATAS = datetime(2022, 11, 20, 1, 0, tzinfo=timezone.utc)
+VERSI = DataVersion(run_id="scheduled__2022-11-20", hash_masukan="ab" * 32)
+
+WILAYAH = [
+    {"kode_wilayah": "72", "nama_wilayah": "Sulawesi Tengah", "tingkat": "provinsi", "kode_provinsi": "72"},
+    {"kode_wilayah": "72.01", "nama_wilayah": "Kabupaten Banggai", "tingkat": "kabupaten", "kode_provinsi": "72"},
+    {"kode_wilayah": "72.02", "nama_wilayah": "Kabupaten Poso", "tingkat": "kabupaten", "kode_provinsi": "72"},
+    {"kode_wilayah": "72.71", "nama_wilayah": "Kota Palu", "tingkat": "kota", "kode_provinsi": "72"},
+    {"kode_wilayah": "81", "nama_wilayah": "Maluku", "tingkat": "provinsi", "kode_provinsi": "81"},
+    {"kode_wilayah": "81.71", "nama_wilayah": "Kota Ambon", "tingkat": "kota", "kode_provinsi": "81"},
+]
+NAMA = {w["kode_wilayah"]: w for w in WILAYAH}
+
+
+def cakupan(kode, segmen, sasaran, terlindungi, persen, *, dihitung=1, diharapkan=1, sasaran_terlapor=None,
+            lengkap=True, peringkat=None, jumlah=None, perubahan=None, lengkap_bulan_lalu=True):
+    w = NAMA.get(kode, {"nama_wilayah": "Indonesia", "tingkat": "nasional", "kode_provinsi": None})
+    return {"kode_wilayah": kode, "nama_wilayah": w["nama_wilayah"], "tingkat": w["tingkat"],
+            "kode_provinsi": w["kode_provinsi"], "periode": "2022-10", "segmen": segmen, "sasaran": sasaran,
+            "terlindungi": terlindungi, "terlindungi_bersasaran": terlindungi,
+            "persen_terlindungi": None if persen is None else Decimal(persen),
+            "perubahan_terlindungi_bulan_lalu": None, "perubahan_persen_bulan_lalu": perubahan,
+            "perubahan_terlindungi_tahun_lalu": None, "perubahan_persen_tahun_lalu": None,
+            "pemerintah_diharapkan": diharapkan, "pemerintah_dihitung": dihitung, "pemerintah_bersasaran": dihitung,
+            "sasaran_acuan": None, "persen_sasaran_terlapor": None if sasaran_terlapor is None else Decimal(sasaran_terlapor),
+            "basis_lengkap": lengkap, "basis_lengkap_bulan_lalu": lengkap_bulan_lalu, "basis_lengkap_tahun_lalu": None,
+            "peringkat": peringkat, "jumlah_diperingkat": jumlah}
+
+
+def laporan(kode, status):
+    w = NAMA[kode]
+    return {"kode_wilayah": kode, "nama_wilayah": w["nama_wilayah"], "tingkat": w["tingkat"],
+            "kode_provinsi": w["kode_provinsi"], "periode": "2022-10", "batas_lapor": BATAS, "status_laporan": status}
+
+
+@pytest.fixture
+def figures() -> Figures:
+    """Sulawesi Tengah: the province reported (for itself and for Kota Palu), Banggai reported without a
+    target for perangkat desa, Poso did not report. Maluku: nobody reported."""
+    return Figures(
+        periode="2022-10",
+        wilayah=WILAYAH,
+        cakupan=[
+            cakupan("00", "pekerja_rentan", 30000, 12000, "40.00", dihitung=3, diharapkan=552,
+                    sasaran_terlapor="2.50", lengkap=False),
+            cakupan("72", "pekerja_rentan", 30000, 12000, "40.00", dihitung=3, diharapkan=4,
+                    sasaran_terlapor="61.20", lengkap=False, jumlah=0, perubahan=Decimal("1.5")),
+            cakupan("72", "perangkat_desa", None, 900, None, dihitung=3, diharapkan=4, lengkap=False, jumlah=0),
+            cakupan("72.01", "pekerja_rentan", 20000, 9000, "45.00", peringkat=1, jumlah=2),
+            cakupan("72.01", "perangkat_desa", None, 900, None, jumlah=0),
+            cakupan("72.71", "pekerja_rentan", 10000, 3000, "30.00", peringkat=2, jumlah=2),
+        ],
+        tren=[],
+        kepatuhan=[],
+        kelengkapan=[
+            {"kode_wilayah": "72", "nama_wilayah": "Sulawesi Tengah", "laporan_diharapkan": 4, "laporan_diterima": 2,
+             "laporan_tepat_waktu": 2, "persen_diterima": Decimal("50"), "persen_tepat_waktu": Decimal("50"),
+             "batas_lapor": BATAS},
+        ],
+        tren_kelengkapan=[],
+        laporan=[laporan("72", "tepat_waktu"), laporan("72.01", "terlambat"), laporan("72.02", "belum_lapor"),
+                 laporan("72.71", "belum_lapor"), laporan("81", "belum_lapor"), laporan("81.71", "belum_lapor")],
+        belum_pernah=[{**NAMA["81.71"], "kiriman_ditolak": 0, "ditolak_terakhir": None}],
+        rekonsiliasi=[
+            {"kode_provinsi": "72", "kode_wilayah": "72.01", "nama_wilayah": "Kabupaten Banggai",
+             "segmen": "pekerja_rentan", "terlindungi": 9000, "peserta_aktif": 11000, "selisih": -2000,
+             "selisih_persen": Decimal("-18.18"), "melewati_toleransi": True},
+        ],
+        klaim=[],
+        non_asn=[],
+        penolakan=[{"file_name": "72.02_2022-10.xlsx", "pelapor": "72.02", "periode": "2022-10",
+                    "alasan": ["Baris 7, kolom terlindungi: '48,55' bukan bilangan bulat"],
+                    "received_at": datetime(2022, 11, 3, 2, 0, tzinfo=timezone.utc)}],
+    )
+
+
+def _by_name(f: Figures):
+    return {t.nama: t for t in content.tables_bulanan(f)}
+
+
+def _ambang() -> str:
+    return format_persen(Decimal(str(dbt_var("ambang_basis_persen"))))
+
+
+def test_who_blocks_names_the_governments_not_reported_and_the_blank_targets(figures):
+    h = province.penghambat(figures, "72", SEBELUM_BATAS)
+    # Poso sent nothing; Palu did not report itself, but its figures came with the province's report.
+    assert h["belum_lapor"] == ["Kabupaten Poso"]
+    assert h["diwakili"] == ["Kota Palu"]
+    assert h["sasaran_kosong"] == [{"nama": "Kabupaten Banggai", "segmen": "perangkat desa"}]
+    assert h["tindakan"][0] == ("Minta dinas yang membidangi ketenagakerjaan di pemerintah daerah ini mengirim "
+                                "laporan Oktober 2022 paling lambat 10 November 2022.")
+    assert h["tindakan"][1].startswith("Minta kabupaten/kota ini mengisi kolom sasaran")
+
+
+def test_who_blocks_includes_the_provincial_government_and_a_passed_deadline(figures):
+    h = province.penghambat(figures, "81", SESUDAH_BATAS)
+    assert h["belum_lapor"] == ["Pemerintah Provinsi Maluku", "Kota Ambon"]
+    assert h["sasaran_kosong"] == [] and h["diwakili"] == []
+    assert h["tindakan"] == [
+        "Minta dinas yang membidangi ketenagakerjaan di 2 pemerintah daerah ini mengirim laporan Oktober 2022 "
+        "secepatnya. Batas lapor 10 November 2022 sudah lewat, tetapi laporan yang terlambat tetap masuk ke angka "
+        "provinsi pada pengolahan malam berikutnya."]
+
+
+def test_every_province_wide_figure_states_its_basis(figures):
+    pr = next(r for r in figures.cakupan if r["kode_wilayah"] == "72" and r["segmen"] == "pekerja_rentan")
+    assert province.basis(pr) == "mencakup 3 dari 4 pemerintah daerah; sasaran terlapor 61,20 % dari sasaran acuan"
+    rows = dict(province.ringkasan(figures, "72", nasional=True))
+    assert rows["Cakupan pekerja rentan"] == ("40,00 % (12.000 dari 30.000) — mencakup 3 dari 4 pemerintah daerah; "
+                                              "sasaran terlapor 61,20 % dari sasaran acuan")
+    # The nation's figure is a partial sum too, and says so.
+    assert rows["Pembanding nasional"] == (
+        "Cakupan pekerja rentan nasional 40,00 % (12.000 dari 30.000) — mencakup 3 dari 552 pemerintah daerah; "
+        "sasaran terlapor 2,50 % dari sasaran acuan. Angka nasional juga belum lengkap: bandingkan dengan hati-hati")
+    tabel = province.kedudukan(figures, "72")
+    pr_row = dict(zip([k.nama for k in tabel.kolom], tabel.baris[0]))
+    assert pr_row["pemerintah"] == "3 dari 4" and pr_row["persen_sasaran_terlapor"] == Decimal("61.20")
+    assert pr_row["peringkat"] == "belum lengkap"
+    # The month before was complete but this one is not: the change is not a figure.
+    assert pr_row["perubahan_persen_bulan_lalu"] is None
+    banding = province.banding_nasional(figures, "72")
+    assert banding.baris[0][3:] == ("3 dari 552", Decimal("2.50"), "belum lengkap")
+
+
+def test_an_incomplete_province_is_told_it_is_not_ranked_why_and_what_completes_it(figures):
+    pr = next(r for r in figures.cakupan if r["kode_wilayah"] == "72" and r["segmen"] == "pekerja_rentan")
+    perlu = math.ceil(Decimal(str(dbt_var("ambang_basis_persen"))) * 4 / 100)
+    kalimat = province.belum_lengkap(pr)
+    assert kalimat.startswith("Belum diberi peringkat karena angkanya belum lengkap: ")
+    assert f"baru 3 dari 4 pemerintah daerah yang angkanya masuk (perlu sekurang-kurangnya {perlu})" in kalimat
+    assert f"sasaran yang terlapor baru 61,20 % dari sasaran acuan (perlu sekurang-kurangnya {_ambang()})" in kalimat
+    assert "laporan dari pemerintah daerah yang belum melapor dan sasaran yang masih kosong" in kalimat
+    assert dict(province.ringkasan(figures, "72"))["Belum diberi peringkat"] == kalimat
+
+    lengkap = {**pr, "pemerintah_dihitung": 4, "persen_sasaran_terlapor": Decimal("100"), "basis_lengkap": True,
+               "peringkat": 3, "jumlah_diperingkat": 12}
+    assert province.belum_lengkap(lengkap) == ""
+    figures.cakupan = [lengkap if r is pr else r for r in figures.cakupan]
+    rows = dict(province.ringkasan(figures, "72"))
+    assert rows["Cakupan pekerja rentan"].startswith("40,00 % (12.000 dari 30.000), peringkat 3 dari 12 provinsi — ")
+    assert "Belum diberi peringkat" not in rows
+
+
+def test_the_pdf_names_regions_not_files_settings_or_codes(figures):
+    data = province.data_pdf(figures, _by_name(figures), NAMA["72"], versi=VERSI, dibuat=SEBELUM_BATAS)
+    # The rejected file's own name is what the region sent; everything else is checked word for word.
+    tanpa_berkas = json.dumps({k: v for k, v in data.items() if k != "penolakan"}, ensure_ascii=False, default=str)
+    penolakan = json.dumps(data["penolakan"]["catatan"], ensure_ascii=False)
+    for word in (".csv", "data/", "dbt", "variabel", "toleransi_selisih_persen", "marts.", "rekonsiliasi_bpjs"):
+        assert word not in tanpa_berkas + penolakan, word
+    for kode in ("72.01", "72.02", "72.71"):
+        assert kode not in tanpa_berkas, kode
+    assert data["selisih"]["catatan"].startswith(
+        f"Ditampilkan bila angka terlindungi yang dilaporkan berselisih lebih dari "
+        f"{dbt_var('toleransi_selisih_persen')} % dari data BPJS Ketenagakerjaan.")
+    assert "Kabupaten Banggai" in data["selisih"]["baris"][0]
+    labels = [k["label"] for k in data["penolakan"]["kolom"]]
+    assert "Nama pelapor" in labels and "Pelapor" not in labels
+    assert data["penolakan"]["baris"][0][labels.index("Nama pelapor")] == "Kabupaten Poso"
+
+
+def test_annex_b_says_in_one_line_that_a_province_has_no_reports(figures):
+    p = province.lampiran(figures, _by_name(figures), NAMA["81"])
+    assert p["ringkasan"] == [["Laporan", "Belum ada laporan untuk Oktober 2022 dari 2 pemerintah daerah di "
+                                          "provinsi ini: Pemerintah Provinsi Maluku, Kota Ambon."]]
+    assert p["kabupaten_kota"] is None and p["klaim"]["baris"] == []
+
+
+def test_annex_b_lists_the_kab_kota_without_figures_under_the_table(figures):
+    p = province.lampiran(figures, _by_name(figures), NAMA["72"])
+    names = [row[1] for row in p["kabupaten_kota"]["baris"]]
+    # Palu has figures (sent by the province), Poso has none: one line instead of a row of dashes.
+    assert names == ["Kabupaten Banggai", "Kota Palu"]
+    assert p["kabupaten_kota"]["catatan"] == "Belum melapor untuk Oktober 2022 dan belum ada angkanya (1): Kabupaten Poso."
+
+
+def _text(pdf: bytes, tmp_path) -> str:
+    (tmp_path / "p.pdf").write_bytes(pdf)
+    return " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(tmp_path / "p.pdf").pages)
+
+
+def test_the_governors_pdf_names_who_blocks_the_figure(figures, tmp_path):
+    by_name = _by_name(figures)
+    text = _text(province.render(figures, by_name, NAMA["72"], versi=VERSI, dibuat=SEBELUM_BATAS), tmp_path)
+    assert "Yang menghambat angka provinsi" in text
+    assert "Belum melapor untuk Oktober 2022 (1): Kabupaten Poso." in text
+    assert "Kabupaten Banggai: perangkat desa" in text
+    assert "paling lambat 10 November 2022" in text
+    assert "Belum diberi peringkat karena angkanya belum lengkap" in text
+    assert "mencakup 3 dari 552 pemerintah daerah" in text
+
+    kosong = _text(province.render(figures, by_name, NAMA["81"], versi=VERSI, dibuat=SESUDAH_BATAS), tmp_path)
+    assert "Belum melapor untuk Oktober 2022 (2): Pemerintah Provinsi Maluku, Kota Ambon." in kosong
+    assert "Belum ada kabupaten/kota di provinsi ini yang angkanya masuk" in kosong
