@@ -128,7 +128,7 @@ def test_who_blocks_includes_the_provincial_government_and_a_passed_deadline(fig
 def test_every_province_wide_figure_states_its_basis(figures):
     pr = next(r for r in figures.cakupan if r["kode_wilayah"] == "72" and r["segmen"] == "pekerja_rentan")
     assert province.basis(pr) == "mencakup 3 dari 4 pemerintah daerah; sasaran terlapor 61,20 % dari sasaran acuan"
-    rows = dict(province.ringkasan(figures, "72", nasional=True))
+    rows = dict(province.ringkasan(figures, "72", gubernur=True))
     assert rows["Cakupan pekerja rentan"] == ("40,00 % (12.000 dari 30.000) — mencakup 3 dari 4 pemerintah daerah; "
                                               "sasaran terlapor 61,20 % dari sasaran acuan")
     # The nation's figure is a partial sum too, and says so.
@@ -152,8 +152,13 @@ def test_an_incomplete_province_is_told_it_is_not_ranked_why_and_what_completes_
     assert kalimat.startswith("Belum diberi peringkat karena angkanya belum lengkap: ")
     assert f"baru 3 dari 4 pemerintah daerah yang angkanya masuk (perlu sekurang-kurangnya {perlu})" in kalimat
     assert f"sasaran yang terlapor baru 61,20 % dari sasaran acuan (perlu sekurang-kurangnya {_ambang()})" in kalimat
-    assert "laporan dari pemerintah daerah yang belum melapor dan sasaran yang masih kosong" in kalimat
+    # The governor is also told the rule and what completes the figure; the annex keeps to the reason.
     assert dict(province.ringkasan(figures, "72"))["Belum diberi peringkat"] == kalimat
+    untuk_gubernur = dict(province.ringkasan(figures, "72", gubernur=True))["Belum diberi peringkat"]
+    assert untuk_gubernur.startswith(kalimat)
+    assert (f"bila angkanya mencakup sekurang-kurangnya {_ambang()} pemerintah daerahnya dan {_ambang()} sasaran "
+            "acuannya. Yang melengkapinya: laporan dari pemerintah daerah yang belum melapor dan sasaran yang masih "
+            "kosong") in untuk_gubernur
 
     lengkap = {**pr, "pemerintah_dihitung": 4, "persen_sasaran_terlapor": Decimal("100"), "basis_lengkap": True,
                "peringkat": 3, "jumlah_diperingkat": 12}

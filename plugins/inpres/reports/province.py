@@ -59,24 +59,28 @@ def _pemerintah_perlu(r: dict) -> int:
 
 
 def belum_lengkap(r: dict) -> str:
-    """Why a province-wide figure is not ranked, and what would complete it ('' when it is complete)."""
+    """Why a province-wide figure is not ranked ('' when it is complete)."""
     if r["basis_lengkap"]:
         return ""
-    ambang = format_persen(_ambang())
     kurang = []
     perlu = _pemerintah_perlu(r)
     if r["pemerintah_dihitung"] < perlu:
         kurang.append(f"baru {format_angka(r['pemerintah_dihitung'])} dari {format_angka(r['pemerintah_diharapkan'])} "
                       f"pemerintah daerah yang angkanya masuk (perlu sekurang-kurangnya {format_angka(perlu)})")
     if r["persen_sasaran_terlapor"] is None:
-        kurang.append("belum ada sasaran yang pernah dilaporkan")
+        kurang.append("belum ada sasaran yang dilaporkan bulan ini")
     elif r["persen_sasaran_terlapor"] < _ambang():
         kurang.append(f"sasaran yang terlapor baru {format_persen(r['persen_sasaran_terlapor'])} dari sasaran acuan "
-                      f"(perlu sekurang-kurangnya {ambang})")
-    return ("Belum diberi peringkat karena angkanya belum lengkap: " + " dan ".join(kurang) + ". "
-            f"Provinsi diberi peringkat bila angkanya mencakup sekurang-kurangnya {ambang} pemerintah daerahnya "
+                      f"(perlu sekurang-kurangnya {format_persen(_ambang())})")
+    return "Belum diberi peringkat karena angkanya belum lengkap: " + " dan ".join(kurang) + "."
+
+
+def syarat_peringkat() -> str:
+    """The rule an unranked province needs, and what would complete its figure."""
+    ambang = format_persen(_ambang())
+    return (f"Provinsi diberi peringkat bila angkanya mencakup sekurang-kurangnya {ambang} pemerintah daerahnya "
             f"dan {ambang} sasaran acuannya. Yang melengkapinya: laporan dari pemerintah daerah yang belum melapor "
-            "dan sasaran yang masih kosong (lihat bagian Yang menghambat angka provinsi).")
+            "dan sasaran yang masih kosong, seperti diuraikan di bawah.")
 
 
 def _cakupan(r: dict) -> str:
@@ -85,8 +89,9 @@ def _cakupan(r: dict) -> str:
     return f"{format_persen(r['persen_terlindungi'])} ({format_angka(r['terlindungi'])} dari {format_angka(r['sasaran'])})"
 
 
-def ringkasan(f: Figures, kode: str, *, nasional: bool = False) -> list[list[str]]:
-    """The province's standing as label/sentence pairs; `nasional`: with the nation's figure to compare."""
+def ringkasan(f: Figures, kode: str, *, gubernur: bool = False) -> list[list[str]]:
+    """The province's standing as label/sentence pairs. `gubernur`: for the governor's PDF, which also says
+    what would complete an unranked figure and compares with the nation (the annex leaves both out)."""
     pr = next((r for r in f.cakupan if r["kode_wilayah"] == kode and r["segmen"] == "pekerja_rentan"), None)
     skor = next((r for r in f.kepatuhan if r["kode_wilayah"] == kode), None)
     lengkap = next((r for r in f.kelengkapan if r["kode_wilayah"] == kode), None)
@@ -97,10 +102,10 @@ def ringkasan(f: Figures, kode: str, *, nasional: bool = False) -> list[list[str
             cakupan += f", peringkat {pr['peringkat']} dari {pr['jumlah_diperingkat']} provinsi"
         rows.append(["Cakupan pekerja rentan", f"{cakupan} — {basis(pr)}"])
         if not pr["basis_lengkap"]:
-            rows.append(["Belum diberi peringkat", belum_lengkap(pr)])
+            rows.append(["Belum diberi peringkat", belum_lengkap(pr) + (" " + syarat_peringkat() if gubernur else "")])
     else:
         rows.append(["Cakupan pekerja rentan", "belum ada laporan"])
-    if nasional:
+    if gubernur:
         rows.append(["Pembanding nasional", pembanding_nasional(f)])
     if skor and skor["skor"] is not None:
         rows.append(["Skor kepatuhan Inpres", f"{format_persen(skor['skor'])}, peringkat {skor['peringkat']} "
@@ -336,7 +341,7 @@ def data_pdf(f: Figures, by_name: dict[str, Tabel], w: dict, *, versi, dibuat: d
         "periode": format_periode(f.periode),
         "versi_pendek": versi.pendek,
         "info": info_sampul(format_periode(f.periode), versi, dibuat)[1:3],
-        "ringkasan": ringkasan(f, kode, nasional=True) if ada_laporan(f, kode)
+        "ringkasan": ringkasan(f, kode, gubernur=True) if ada_laporan(f, kode)
         else [["Laporan", _tanpa_laporan(f, kode)], ["Pembanding nasional", pembanding_nasional(f)]],
         "kedudukan": tabel_pdf(kedudukan(f, kode), csv=False) if berangka else None,
         "banding": tabel_pdf(banding_nasional(f, kode), csv=False) if berangka else None,
