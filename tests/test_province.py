@@ -153,8 +153,8 @@ def test_an_incomplete_province_is_told_it_is_not_ranked_why_and_what_completes_
     assert f"baru 3 dari 4 pemerintah daerah yang angkanya masuk (perlu sekurang-kurangnya {perlu})" in kalimat
     assert f"sasaran yang terlapor baru 61,20 % dari sasaran acuan (perlu sekurang-kurangnya {_ambang()})" in kalimat
     # The governor is also told the rule and what completes the figure; the annex keeps to the reason.
-    assert dict(province.ringkasan(figures, "72"))["Belum diberi peringkat"] == kalimat
-    untuk_gubernur = dict(province.ringkasan(figures, "72", gubernur=True))["Belum diberi peringkat"]
+    assert dict(province.ringkasan(figures, "72"))["Peringkat"] == kalimat
+    untuk_gubernur = dict(province.ringkasan(figures, "72", gubernur=True))["Peringkat"]
     assert untuk_gubernur.startswith(kalimat)
     assert (f"bila angkanya mencakup sekurang-kurangnya {_ambang()} pemerintah daerahnya dan {_ambang()} sasaran "
             "acuannya. Yang melengkapinya: laporan dari pemerintah daerah yang belum melapor dan sasaran yang masih "
@@ -166,7 +166,7 @@ def test_an_incomplete_province_is_told_it_is_not_ranked_why_and_what_completes_
     figures.cakupan = [lengkap if r is pr else r for r in figures.cakupan]
     rows = dict(province.ringkasan(figures, "72"))
     assert rows["Cakupan pekerja rentan"].startswith("40,00 % (12.000 dari 30.000), peringkat 3 dari 12 provinsi — ")
-    assert "Belum diberi peringkat" not in rows
+    assert "Peringkat" not in rows
 
 
 def test_the_pdf_names_regions_not_files_settings_or_codes(figures):

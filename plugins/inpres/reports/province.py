@@ -102,7 +102,7 @@ def ringkasan(f: Figures, kode: str, *, gubernur: bool = False) -> list[list[str
             cakupan += f", peringkat {pr['peringkat']} dari {pr['jumlah_diperingkat']} provinsi"
         rows.append(["Cakupan pekerja rentan", f"{cakupan} — {basis(pr)}"])
         if not pr["basis_lengkap"]:
-            rows.append(["Belum diberi peringkat", belum_lengkap(pr) + (" " + syarat_peringkat() if gubernur else "")])
+            rows.append(["Peringkat", belum_lengkap(pr) + (" " + syarat_peringkat() if gubernur else "")])
     else:
         rows.append(["Cakupan pekerja rentan", "belum ada laporan"])
     if gubernur:
