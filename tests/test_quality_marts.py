@@ -54,7 +54,8 @@ create table intermediate.int_submissions__terkini (pelapor text, periode text);
 create table marts.dim_wilayah (kode_wilayah text, nama_wilayah text, tingkat text, kode_provinsi text);
 create table marts.fct_cakupan_wilayah (
     kode_wilayah text, tingkat text, kode_provinsi text, periode text, segmen text, sasaran bigint,
-    terlindungi bigint, persen_terlindungi numeric, perubahan_terlindungi_bulan_lalu bigint);
+    terlindungi bigint, terlindungi_bersasaran bigint, persen_terlindungi numeric,
+    perubahan_terlindungi_bulan_lalu bigint);
 create table marts.fct_klaim_wilayah (
     kode_wilayah text, tingkat text, kode_provinsi text, periode text, program text, segmen text,
     kasus bigint, nilai_rp bigint);
@@ -69,17 +70,19 @@ create table marts.fct_kelengkapan_laporan (
 CAKUPAN = """
 insert into marts.fct_cakupan_wilayah
 with cakupan as (
-    select kode_wilayah, periode, segmen, sasaran, terlindungi
+    select kode_wilayah, periode, segmen, sasaran, terlindungi,
+           case when sasaran is not null then terlindungi end as terlindungi_bersasaran
     from intermediate.int_kepesertaan__wilayah
     where kode_wilayah <> kode_provinsi
     union all
     select coalesce(kode_provinsi, '00'), periode, segmen,
-           case when count(*) = count(sasaran) then sum(sasaran) end, sum(terlindungi)
+           sum(sasaran), sum(terlindungi), sum(terlindungi) filter (where sasaran is not null)
     from intermediate.int_kepesertaan__wilayah
     group by grouping sets ((kode_provinsi, periode, segmen), (periode, segmen))
 )
 select c.kode_wilayah, d.tingkat, d.kode_provinsi, c.periode, c.segmen, c.sasaran, c.terlindungi,
-       round(100.0 * c.terlindungi / nullif(c.sasaran, 0), 2), c.terlindungi - l.terlindungi
+       c.terlindungi_bersasaran, round(100.0 * c.terlindungi_bersasaran / nullif(c.sasaran, 0), 2),
+       c.terlindungi - l.terlindungi
 from cakupan as c
 join marts.dim_wilayah as d using (kode_wilayah)
 left join cakupan as l
@@ -251,7 +254,8 @@ def test_a_province_wide_figure_that_is_not_its_parts_stops_the_gate(marts, tmp_
     assert set(outcomes) == {PROVINSI} and PROVINSI in message
     parts = _terlindungi(20_000, 800, 7) + _terlindungi(5_000, 200, 7)
     sample = {"kode_wilayah": "72", "periode": TERAKHIR, "segmen": "pekerja_rentan", "terlindungi_kiri": parts,
-              "terlindungi_kanan": parts + 7, "sasaran_kiri": 40_000, "sasaran_kanan": 40_000}
+              "terlindungi_kanan": parts + 7, "sasaran_kiri": 40_000, "sasaran_kanan": 40_000,
+              "terlindungi_bersasaran_kiri": parts, "terlindungi_bersasaran_kanan": parts}
     assert (outcomes[PROVINSI].severity, outcomes[PROVINSI].unexpected_count, outcomes[PROVINSI].sample) == (
         BLOCKING, 1, [sample])
     assert _recorded(marts.url)[PROVINSI] == (BLOCKING, False, 1, [sample])
@@ -268,15 +272,26 @@ def test_the_provinces_own_row_is_read_from_the_intermediate_model(marts, tmp_pa
     assert (row["kode_wilayah"], row["segmen"], row["terlindungi_kiri"] - row["terlindungi_kanan"]) == ("72", "non_asn", 5)
 
 
-def test_a_province_wide_sasaran_is_known_only_when_every_part_is(marts, tmp_path):
+def test_a_province_wide_sasaran_is_the_sum_of_the_known_parts(marts, tmp_path):
     marts.build()
-    # Maluku's own non-ASN sasaran is unknown, so its province-wide sasaran must be empty, not a number.
+    # Maluku's own non-ASN sasaran is unknown: the province-wide sasaran is Ambon's alone, not a guess.
     assert marts.kepesertaan["81", TERAKHIR, "non_asn"][0] is None
     marts.sql("update marts.fct_cakupan_wilayah set sasaran = 9000 "
               "where kode_wilayah = '81' and periode = %s and segmen = 'non_asn'", TERAKHIR)
     outcomes, _ = _blocked(marts, tmp_path)
     [row] = outcomes[PROVINSI].sample
-    assert (row["kode_wilayah"], row["sasaran_kiri"], row["sasaran_kanan"]) == ("81", None, 9000)
+    assert (row["kode_wilayah"], row["sasaran_kiri"], row["sasaran_kanan"]) == ("81", 2_000, 9000)
+
+
+def test_the_covered_part_of_a_province_wide_figure_must_add_up(marts, tmp_path):
+    marts.build()
+    # Counting Maluku's own non-ASN workers (target unknown) into the covered part is caught.
+    marts.sql("update marts.fct_cakupan_wilayah set terlindungi_bersasaran = terlindungi "
+              "where kode_wilayah = '81' and periode = %s and segmen = 'non_asn'", TERAKHIR)
+    outcomes, _ = _blocked(marts, tmp_path)
+    [row] = outcomes[PROVINSI].sample
+    assert (row["kode_wilayah"], row["segmen"], row["terlindungi_bersasaran_kiri"], row["terlindungi_bersasaran_kanan"]) == (
+        "81", "non_asn", _terlindungi(1_500, 10, 7), row["terlindungi_kanan"])
 
 
 def test_a_kab_kota_missing_from_the_mart_breaks_its_province(marts, tmp_path):
@@ -300,7 +315,8 @@ def test_a_national_figure_that_is_not_the_sum_of_the_provinces_stops_the_gate(m
     provinces = sum(_terlindungi(t0, g, 6) for (k, s), (_, t0, g) in SERI.items() if s == "pekerja_rentan")
     sample = {"kode_wilayah": "00", "periode": SEBELUMNYA, "segmen": "pekerja_rentan",
               "terlindungi_kiri": provinces - 100, "terlindungi_kanan": provinces,
-              "sasaran_kiri": 110_001, "sasaran_kanan": 110_000}
+              "sasaran_kiri": 110_001, "sasaran_kanan": 110_000,
+              "terlindungi_bersasaran_kiri": provinces, "terlindungi_bersasaran_kanan": provinces}
     assert (outcomes[NASIONAL].severity, outcomes[NASIONAL].unexpected_count, outcomes[NASIONAL].sample) == (
         BLOCKING, 1, [sample])
     assert _recorded(marts.url)[NASIONAL] == (BLOCKING, False, 1, [sample])
@@ -312,8 +328,9 @@ def test_a_missing_national_row_stops_the_gate(marts, tmp_path):
               "and segmen = 'non_asn'", TERAKHIR)
     outcomes, _ = _blocked(marts, tmp_path)
     [row] = outcomes[NASIONAL].sample
+    known = sum(s for (_, segmen), (s, _, _) in SERI.items() if segmen == "non_asn" and s is not None)
     assert (row["segmen"], row["terlindungi_kiri"], row["sasaran_kiri"], row["sasaran_kanan"]) == (
-        "non_asn", None, None, None)  # Maluku's own non-ASN sasaran is unknown: so is the nation's
+        "non_asn", None, None, known)  # the nation's sasaran: every known provincial one, summed
 
 
 # --- 4. klaim sesuai kasus (warning)

@@ -38,6 +38,13 @@ select
     akhir.sasaran,
     akhir.terlindungi,
     akhir.persen_terlindungi,
+    -- The basis the last month's figure stands on (see fct_cakupan_wilayah), and whether the month
+    -- before the semester was complete too: only then is the change comparable.
+    akhir.pemerintah_diharapkan,
+    akhir.pemerintah_dihitung,
+    akhir.persen_sasaran_terlapor,
+    akhir.basis_lengkap,
+    awal.basis_lengkap as basis_lengkap_awal,
     awal.terlindungi as terlindungi_awal,
     awal.persen_terlindungi as persen_terlindungi_awal,
     akhir.terlindungi - awal.terlindungi as perubahan_terlindungi_semester,

@@ -1,33 +1,105 @@
 -- Coverage per territory × segment × month: each kab/kota as reported, each province
--- province-wide (its own rows plus its kab/kota), and the nation ('00'), with the change from
--- the month before and from the same month a year earlier, and the rank among its peers.
+-- province-wide (its own rows plus its kab/kota), and the nation ('00'), with the basis every
+-- province-wide and national figure stands on, the change from the month before and from the
+-- same month a year earlier, and the rank among its peers.
+--
+-- A rollup is the sum of what was reported, never an estimate of what was not. Its basis says how
+-- much that is: the governments it includes of those it should, and how much of the target it
+-- covers (this month's reported targets against each government's last known target). Only a
+-- figure whose basis reaches ambang_basis_persen on both counts is ranked.
 with wilayah as (
     select * from {{ ref('int_kepesertaan__wilayah') }}
 ),
 
+-- Every government a rollup should include (the 38 provincial governments' own territories and
+-- the 514 kab/kota) × every month with figures × every segment, with what it reported, if anything.
+bagian as (
+    select
+        d.kode_wilayah,
+        d.kode_provinsi,
+        p.periode,
+        s.segmen,
+        w.sasaran,
+        w.terlindungi,
+        w.kode_wilayah is not null as ada_angka,
+        dilaporkan.kode_wilayah is not null as dihitung
+    from {{ ref('dim_wilayah') }} as d
+    cross join (select distinct periode from wilayah) as p
+    cross join (
+        {%- for segmen in daftar_segmen() %}
+        select '{{ segmen }}' as segmen{% if not loop.last %} union all{% endif %}
+        {%- endfor %}
+    ) as s
+    left join wilayah as w
+        on w.kode_wilayah = d.kode_wilayah
+        and w.periode = p.periode
+        and w.segmen = s.segmen
+    left join (select distinct kode_wilayah, periode from wilayah) as dilaporkan
+        on dilaporkan.kode_wilayah = d.kode_wilayah
+        and dilaporkan.periode = p.periode
+    where d.tingkat <> 'nasional'
+),
+
+-- A government's target this month, or else the last one it reported before: what a complete
+-- rollup would have counted. Runs of months share the group of their last known target.
+acuan as (
+    select
+        *,
+        max(sasaran) over (partition by kode_wilayah, segmen, kelompok_sasaran) as sasaran_acuan
+    from (
+        select
+            *,
+            count(sasaran) over (partition by kode_wilayah, segmen order by periode) as kelompok_sasaran
+        from bagian
+    ) as berurut
+),
+
 cakupan as (
-    select kode_wilayah, periode, segmen, sasaran, terlindungi
-    from wilayah
-    where kode_wilayah <> kode_provinsi
+    select
+        kode_wilayah,
+        periode,
+        segmen,
+        sasaran,
+        terlindungi,
+        case when sasaran is not null then terlindungi end as terlindungi_bersasaran,
+        1 as pemerintah_diharapkan,
+        1 as pemerintah_dihitung,
+        (sasaran is not null)::int as pemerintah_bersasaran,
+        sasaran_acuan
+    from acuan
+    where ada_angka and kode_wilayah <> kode_provinsi
 
     union all
 
-    -- Each territory is in `wilayah` once, so a province's or the nation's sum counts it once.
     -- The second grouping set has no province: that is the nation.
     select
         coalesce(kode_provinsi, '00'),
         periode,
         segmen,
-        {{ rollup_sasaran() }},
-        sum(terlindungi)
-    from wilayah
+        sum(sasaran),
+        sum(terlindungi),
+        sum(terlindungi) filter (where sasaran is not null),
+        count(*),
+        count(*) filter (where dihitung),
+        count(*) filter (where sasaran is not null),
+        sum(sasaran_acuan)
+    from acuan
     group by grouping sets ((kode_provinsi, periode, segmen), (periode, segmen))
+    having bool_or(ada_angka)
 ),
 
 persen as (
     select
         *,
-        {{ persen('terlindungi', 'sasaran') }} as persen_terlindungi,
+        {{ persen('terlindungi_bersasaran', 'sasaran') }} as persen_terlindungi,
+        {{ persen('sasaran', 'sasaran_acuan') }} as persen_sasaran_terlapor,
+        -- Compared unrounded, as counts: 4 of 5 governments is 80 %, and meets 80.
+        coalesce(
+            100 * pemerintah_dihitung >= {{ var('ambang_basis_persen') }} * pemerintah_diharapkan
+            and 100 * sasaran >= {{ var('ambang_basis_persen') }} * sasaran_acuan
+            and sasaran > 0,
+            false
+        ) as basis_lengkap,
         {{ shift_periode('periode', -1) }} as periode_bulan_lalu,
         {{ shift_periode('periode', -12) }} as periode_tahun_lalu
     from cakupan
@@ -43,18 +115,28 @@ bandingan as (
         c.segmen,
         c.sasaran::bigint as sasaran,
         c.terlindungi::bigint as terlindungi,
+        c.terlindungi_bersasaran::bigint as terlindungi_bersasaran,
         c.persen_terlindungi,
+        c.pemerintah_diharapkan::int as pemerintah_diharapkan,
+        c.pemerintah_dihitung::int as pemerintah_dihitung,
+        c.pemerintah_bersasaran::int as pemerintah_bersasaran,
+        c.sasaran_acuan::bigint as sasaran_acuan,
+        c.persen_sasaran_terlapor,
+        c.basis_lengkap,
         (c.terlindungi - bulan_lalu.terlindungi)::bigint as perubahan_terlindungi_bulan_lalu,
         -- Percentage points between the published (rounded) percentages, so the report adds up.
         c.persen_terlindungi - bulan_lalu.persen_terlindungi as perubahan_persen_bulan_lalu,
+        bulan_lalu.basis_lengkap as basis_lengkap_bulan_lalu,
         (c.terlindungi - tahun_lalu.terlindungi)::bigint as perubahan_terlindungi_tahun_lalu,
         c.persen_terlindungi - tahun_lalu.persen_terlindungi as perubahan_persen_tahun_lalu,
+        tahun_lalu.basis_lengkap as basis_lengkap_tahun_lalu,
         -- Who is ranked with whom: provinces among provinces, a kab/kota among the kab/kota of its
-        -- own province; the nation has no peers.
+        -- own province; the nation has no peers. Only a complete basis with a known percentage is ranked.
         case
             when d.tingkat = 'provinsi' then 'provinsi'
             when d.tingkat in ('kabupaten', 'kota') then d.kode_provinsi
-        end as kelompok_peringkat
+        end as kelompok_peringkat,
+        c.basis_lengkap and c.persen_terlindungi is not null as diperingkat
     from persen as c
     inner join {{ ref('dim_wilayah') }} as d using (kode_wilayah)
     left join persen as bulan_lalu
@@ -76,20 +158,25 @@ select
     segmen,
     sasaran,
     terlindungi,
+    terlindungi_bersasaran,
     persen_terlindungi,
+    pemerintah_diharapkan,
+    pemerintah_dihitung,
+    pemerintah_bersasaran,
+    sasaran_acuan,
+    persen_sasaran_terlapor,
+    basis_lengkap,
     perubahan_terlindungi_bulan_lalu,
     perubahan_persen_bulan_lalu,
+    basis_lengkap_bulan_lalu,
     perubahan_terlindungi_tahun_lalu,
     perubahan_persen_tahun_lalu,
-    -- Highest percentage first; equal percentages share a rank (1, 2, 2, 4); an unknown percentage
-    -- is not ranked but its group still is.
-    case when kelompok_peringkat is not null and persen_terlindungi is not null then
-        rank() over (
-            partition by periode, segmen, kelompok_peringkat, persen_terlindungi is null
-            order by persen_terlindungi desc
-        )
+    basis_lengkap_tahun_lalu,
+    -- Highest percentage first; equal percentages share a rank (1, 2, 2, 4).
+    case when kelompok_peringkat is not null and diperingkat then
+        rank() over (partition by periode, segmen, kelompok_peringkat, diperingkat order by persen_terlindungi desc)
     end as peringkat,
     case when kelompok_peringkat is not null then
-        count(persen_terlindungi) over (partition by periode, segmen, kelompok_peringkat)
+        count(*) filter (where diperingkat) over (partition by periode, segmen, kelompok_peringkat)
     end as jumlah_diperingkat
 from bandingan

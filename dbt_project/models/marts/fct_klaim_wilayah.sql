@@ -66,8 +66,15 @@ select
     s.segmen,
     s.kasus::bigint as kasus,
     s.nilai_rp::bigint as nilai_rp,
+    -- The basis of a province-wide or national sum: whose reports of the month it includes, of the
+    -- governments it should (fct_kelengkapan_laporan); a kab/kota row is its own report.
+    coalesce(k.laporan_diharapkan, 1)::int as pemerintah_diharapkan,
+    coalesce(k.laporan_diterima, 1)::int as pemerintah_dihitung,
     (sum(s.kasus) over tahun)::bigint as kasus_kumulatif_tahun,
     (sum(s.nilai_rp) over tahun)::bigint as nilai_rp_kumulatif_tahun
 from semua as s
 inner join {{ ref('dim_wilayah') }} as d using (kode_wilayah)
+left join {{ ref('fct_kelengkapan_laporan') }} as k
+    on k.kode_wilayah = s.kode_wilayah
+    and k.periode = s.periode
 window tahun as (partition by s.kode_wilayah, s.program, s.segmen, left(s.periode, 4) order by s.periode)
