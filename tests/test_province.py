@@ -15,7 +15,6 @@ import pytest
 from inpres.reports import content, province
 from inpres.reports.delivery import DataVersion
 from inpres.reports.figures import Figures
-from inpres.reports.formatting import format_persen
 from inpres.transform import dbt_var
 
 BATAS = date(2022, 11, 10)
@@ -101,7 +100,7 @@ def _by_name(f: Figures):
 
 
 def _ambang() -> str:
-    return format_persen(Decimal(str(dbt_var("ambang_basis_persen"))))
+    return f"{dbt_var('ambang_basis_persen')} %"
 
 
 def test_who_blocks_names_the_governments_not_reported_and_the_blank_targets(figures):

@@ -36,6 +36,12 @@ def _ambang() -> Decimal:
     return Decimal(str(dbt_var("ambang_basis_persen")))
 
 
+def _persen_ambang() -> str:
+    """The threshold as people say it: '80 %' rather than '80,00 %'."""
+    a = _ambang()
+    return f"{format_angka(int(a))} %" if a == int(a) else format_persen(a)
+
+
 def nama_pemerintah(r: dict) -> str:
     """'Pemerintah Provinsi Sulawesi Tengah' for a province; a kab/kota's name already says what it is."""
     return f"Pemerintah Provinsi {r['nama_wilayah']}" if r["tingkat"] == "provinsi" else r["nama_wilayah"]
@@ -71,13 +77,13 @@ def belum_lengkap(r: dict) -> str:
         kurang.append("belum ada sasaran yang dilaporkan bulan ini")
     elif r["persen_sasaran_terlapor"] < _ambang():
         kurang.append(f"sasaran yang terlapor baru {format_persen(r['persen_sasaran_terlapor'])} dari sasaran acuan "
-                      f"(perlu sekurang-kurangnya {format_persen(_ambang())})")
+                      f"(perlu sekurang-kurangnya {_persen_ambang()})")
     return "Belum diberi peringkat karena angkanya belum lengkap: " + " dan ".join(kurang) + "."
 
 
 def syarat_peringkat() -> str:
     """The rule an unranked province needs, and what would complete its figure."""
-    ambang = format_persen(_ambang())
+    ambang = _persen_ambang()
     return (f"Provinsi diberi peringkat bila angkanya mencakup sekurang-kurangnya {ambang} pemerintah daerahnya "
             f"dan {ambang} sasaran acuannya. Yang melengkapinya: laporan dari pemerintah daerah yang belum melapor "
             "dan sasaran yang masih kosong, seperti diuraikan di bawah.")
@@ -263,7 +269,7 @@ def kedudukan(f: Figures, kode: str) -> Tabel:
         rows.append((label, r.get("sasaran"), r.get("terlindungi"), r.get("persen_terlindungi"), _pemerintah(r),
                      r.get("persen_sasaran_terlapor"), _peringkat(r),
                      r.get("perubahan_persen_bulan_lalu") if _sebanding(r) else None))
-    ambang = format_persen(_ambang())
+    ambang = _persen_ambang()
     return Tabel(
         "kedudukan_provinsi", f"Cakupan seluruh provinsi per segmen, {format_periode(f.periode)}",
         (
@@ -301,8 +307,10 @@ def banding_nasional(f: Figures, kode: str) -> Tabel:
             Kolom("segmen", "Segmen", "teks", "Segmen pekerja."),
             Kolom("persen_provinsi", "Cakupan provinsi", "persen", "Cakupan seluruh provinsi."),
             Kolom("persen_nasional", "Cakupan nasional", "persen", "Cakupan nasional."),
-            Kolom("pemerintah_nasional", "Pemerintah daerah (nasional)", "teks", "Pemerintah daerah yang angkanya masuk ke angka nasional."),
-            Kolom("sasaran_terlapor_nasional", "Sasaran terlapor (nasional)", "persen", "Sasaran nasional yang dilaporkan, persen dari sasaran acuan."),
+            Kolom("pemerintah_nasional", "Pemerintah daerah (nasional)", "teks",
+                  "Pemerintah daerah yang angkanya masuk ke angka nasional."),
+            Kolom("sasaran_terlapor_nasional", "Sasaran terlapor (nasional)", "persen",
+                  "Sasaran nasional yang dilaporkan, persen dari sasaran acuan."),
             Kolom("basis_nasional", "Angka nasional", "teks", "Lengkap atau belum lengkap."),
         ),
         rows,
