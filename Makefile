@@ -40,11 +40,12 @@ lock: | $(UV)
 manifest: $(SYNCED)
 	$(VENV)/bin/python -c "from inpres.transform import compile_manifest; compile_manifest()"
 
-# The bundled sample: the seed reports' pelapor (Sulawesi Tengah, Maluku) for two months, with revisions.
+# The bundled sample: all 552 pelapor for two months, some missing, late, revised or rejected. The zip bomb and
+# the oversized file are left out: a repository should not carry them (the tests make their own).
 sample-inbox: $(SYNCED)
 	rm -rf sample_inbox
-	$(VENV)/bin/python -m inpres.generate --out sample_inbox --from 2022-09 --to 2022-10 --scale 0 --broken 0 \
-		--late 0.1 --revised 0.1 --no-progress
+	$(VENV)/bin/python -m inpres.generate --out sample_inbox --from 2022-09 --to 2022-10 --missing 0.1 \
+		--late 0.1 --revised 0.05 --broken 0.02 --skip-broken zip_bomb,oversized --no-progress
 
 # The compose file is validated offline by a test with Debian's docker-compose (no Docker engine here).
 .PHONY: docker-compose

@@ -115,7 +115,7 @@ def ten_months(tmp_path_factory):
 
 
 def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path):
-    args = dict(start="2022-11", end="2022-12", scale=0.03, broken=0.1, revised=0.1, progress=False)
+    args = dict(start="2022-11", end="2022-12", scale=0.03, broken=0.1, revised=0.1, missing=0.1, progress=False)
     generate(tmp_path / "a", seed=7, **args)
     generate(tmp_path / "b", seed=7, **args)
     generate(tmp_path / "c", seed=8, **args)
@@ -123,6 +123,43 @@ def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path):
     assert len(first) > 100 and first == again
     assert other != first
     assert sum(other.get(name) == digest for name, digest in first.items()) < len(first) // 10
+
+
+def test_missing_pelapor_months_have_no_file_and_are_in_the_answer_key(tmp_path):
+    from inpres import wilayah
+    from inpres.generate.national import all_pelapor, is_seed
+
+    manifest = generate(tmp_path, start="2022-09", end="2022-10", scale=1.0, missing=0.3, broken=0.05,
+                        progress=False)
+    sent = {(e.pelapor, e.periode) for e in manifest.files if e.kind != "bpjs"}
+    missing = {tuple(m) for m in manifest.missing}
+    everyone = {(p, m) for p in all_pelapor() for m in ("2022-09", "2022-10")}
+    assert sent | missing == everyone and not sent & missing
+    for pelapor, periode in missing:
+        assert not list(tmp_path.glob(f"{pelapor}_{periode}*"))
+        assert not is_seed(pelapor, periode) and wilayah.provinsi(pelapor) not in ("72", "81")
+    # The share is of those that may go missing: not Sulawesi Tengah's and Maluku's 26 pelapor.
+    assert 0.25 < len(missing) / (len(everyone) - 2 * 26) < 0.35
+    assert Manifest.load(tmp_path / MANIFEST) == manifest
+
+
+def test_the_bundled_sample_is_the_generators_output(tmp_path):
+    """`make sample-inbox` rebuilds it byte for byte: the manifest's parameters give the same files again."""
+    from inpres.paths import SAMPLE_INBOX
+
+    params = Manifest.load(SAMPLE_INBOX / MANIFEST).params
+    generate(tmp_path, **{**params, "formats": tuple(params["formats"]),
+                          "skip_broken": tuple(params["skip_broken"])}, progress=False)
+    assert digests(tmp_path) == digests(SAMPLE_INBOX)
+
+
+def test_skipped_broken_kinds_are_never_made(tmp_path):
+    wanted = {"negative_count", "missing_sheet"}
+    manifest = generate(tmp_path, start="2022-09", end="2022-09", scale=0, broken=1.0, progress=False,
+                        skip_broken=tuple(set(BROKEN_KINDS) - wanted))
+    assert {r for e in manifest.files if e.kind == "broken" for r in e.reasons} == wanted
+    with pytest.raises(ValueError, match="unknown broken kinds"):
+        generate(tmp_path / "x", skip_broken=("zip_bomb", "bom"), progress=False)
 
 
 def test_national_scale_covers_all_552_pelapor(october):

@@ -1,5 +1,5 @@
-"""python -m inpres.generate --out DIR [--from YYYY-MM --to YYYY-MM --seed N --scale X --late F --revised F
---broken F --formats xlsx,csv --no-progress]"""
+"""python -m inpres.generate --out DIR [--from YYYY-MM --to YYYY-MM --seed N --scale X --missing F --late F
+--revised F --broken F --skip-broken KIND,... --formats xlsx,csv --no-progress]"""
 
 from __future__ import annotations
 
@@ -20,9 +20,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--to", dest="end", default="2022-12", help="last month, YYYY-MM")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--scale", type=float, default=1.0, help="share of the 552 pelapor (1.0 = all)")
+    parser.add_argument("--missing", type=float, default=0.0,
+                        help="share of pelapor-months never sent (the manifest lists them)")
     parser.add_argument("--late", type=float, default=0.05, help="share of submissions signed after the 10th")
     parser.add_argument("--revised", type=float, default=0.03, help="share sent twice, the second one the truth")
     parser.add_argument("--broken", type=float, default=0.02, help="share that breaks the template")
+    parser.add_argument("--skip-broken", default="", metavar="KIND,...",
+                        help="broken kinds not to make, e.g. zip_bomb,oversized")
     parser.add_argument("--formats", default="xlsx,csv", help="xlsx, csv or both")
     parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)
@@ -35,13 +39,15 @@ def main(argv: list[str] | None = None) -> None:
     formats = tuple(f.strip() for f in args.formats.split(","))
     began = time.perf_counter()
     manifest = generate(args.out, start=args.start, end=args.end, seed=args.seed, scale=args.scale, late=args.late,
-                        revised=args.revised, broken=args.broken, formats=formats, progress=not args.no_progress)
+                        revised=args.revised, broken=args.broken, missing=args.missing,
+                        skip_broken=tuple(k.strip() for k in args.skip_broken.split(",") if k.strip()),
+                        formats=formats, progress=not args.no_progress)
     seconds = time.perf_counter() - began
     stats = [(args.out / e.path).stat() for e in manifest.files]
     apparent = sum(s.st_size for s in stats)
     on_disk = sum(s.st_blocks * 512 for s in stats)  # the oversized kind is sparse
     kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(manifest.counts().items()))
-    print(f"{len(manifest.files)} files ({kinds}); {apparent / 1e6:.1f} MB ({on_disk / 1e6:.1f} MB on disk); "
+    print(f"{len(manifest.files)} files ({kinds}), {len(manifest.missing)} pelapor-months missing; {apparent / 1e6:.1f} MB ({on_disk / 1e6:.1f} MB on disk); "
           f"{seconds:.1f} s -> {args.out}")
 
 

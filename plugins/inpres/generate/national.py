@@ -212,6 +212,11 @@ def is_seed(pelapor: str, periode: str) -> bool:
             or (periode == MALUKU_PERIODE and provinsi == "81"))
 
 
+def always_reports(pelapor: str) -> bool:
+    """Sulawesi Tengah and Maluku never miss a month: their province-wide seed figures need every part."""
+    return wilayah.provinsi(pelapor) in (SULTENG, "81")
+
+
 # --- one submission --------------------------------------------------------------------------------
 
 def _poisson(rng: random.Random, mean: float) -> int:
@@ -369,15 +374,17 @@ class Entry:
 class Manifest:
     params: dict
     files: list[Entry] = field(default_factory=list)
+    # Pelapor-months never sent (--missing): no file says so, only this answer key does. [pelapor, periode].
+    missing: list[list[str]] = field(default_factory=list)
 
     def save(self, path: Path) -> None:
-        Path(path).write_text(json.dumps({"params": self.params, "files": [asdict(e) for e in self.files]},
-                                         indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        data = {"params": self.params, "files": [asdict(e) for e in self.files], "missing": self.missing}
+        Path(path).write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
     @classmethod
     def load(cls, path: Path) -> "Manifest":
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        return cls(data["params"], [Entry(**e) for e in data["files"]])
+        return cls(data["params"], [Entry(**e) for e in data["files"]], data.get("missing", []))
 
     def counts(self) -> dict[str, int]:
         found: dict[str, int] = {}
@@ -410,11 +417,18 @@ def pelapor_subset(seed: int, scale: float) -> list[str]:
     return sorted(chosen | {p for p in everyone if wilayah.provinsi(p) in (SULTENG, "81")})
 
 
-def _plan(seed, periodes, subset, late, revised, broken, formats) -> list[_Job]:
-    jobs, kinds = [], list(breaking.BROKEN_KINDS)
+def _plan(seed, periodes, subset, late, revised, broken, formats, missing=0.0,
+          skip_broken=()) -> tuple[list[_Job], list[list[str]]]:
+    """(the jobs to write, the [pelapor, periode] never sent)."""
+    jobs, absent, kinds = [], [], [k for k in breaking.BROKEN_KINDS if k not in skip_broken]
     for periode in periodes:
         month = []
         for pelapor in subset:
+            # A stream of its own: with --missing 0 every other draw, and so every byte, is as before the option.
+            if (not is_seed(pelapor, periode) and not always_reports(pelapor)
+                    and _rng(seed, "absen", pelapor, periode).random() < missing):
+                absent.append([pelapor, periode])
+                continue
             rng = _rng(seed, "nasib", pelapor, periode)
             draw = rng.random()
             kind = GOOD if is_seed(pelapor, periode) else (
@@ -448,7 +462,7 @@ def _plan(seed, periodes, subset, late, revised, broken, formats) -> list[_Job]:
                                       if rng.random() < (0.03 if k in reported else 0.6)
                                       or (k, periode) == ("72.71", SEED_PERIODE))
         jobs.extend(month)
-    return jobs
+    return jobs, absent
 
 
 def _touch(paths: list[Path], day: date) -> None:
@@ -500,20 +514,30 @@ def _bpjs_rows(seed: int, periode: str):
 
 
 def generate(out_dir: Path, *, start: str = "2022-01", end: str = "2022-12", seed: int = 1, scale: float = 1.0,
-             late: float = 0.05, revised: float = 0.03, broken: float = 0.02,
-             formats: tuple[str, ...] = ("xlsx", "csv"), progress: bool = True) -> Manifest:
-    """Write the inbox for months start..end into `out_dir` (BPJS extracts in `out_dir/bpjs/`)."""
+             late: float = 0.05, revised: float = 0.03, broken: float = 0.02, missing: float = 0.0,
+             skip_broken: tuple[str, ...] = (), formats: tuple[str, ...] = ("xlsx", "csv"),
+             progress: bool = True) -> Manifest:
+    """Write the inbox for months start..end into `out_dir` (BPJS extracts in `out_dir/bpjs/`).
+
+    `missing` is the share of pelapor-months never sent (never a seed one, never Sulawesi Tengah or Maluku);
+    `skip_broken` names broken kinds not to make (the bundled sample leaves out the zip bomb and the
+    oversized file, which a repository should not carry).
+    """
     if not PERIODE_PERTAMA <= start <= end:
         raise ValueError(f"need {PERIODE_PERTAMA} <= start <= end, got {start}..{end}")
     if not formats or set(formats) - {"xlsx", "csv"}:
         raise ValueError(f"formats must be xlsx and/or csv, got {formats}")
+    if unknown := set(skip_broken) - set(breaking.BROKEN_KINDS):
+        raise ValueError(f"unknown broken kinds {sorted(unknown)}; known: {', '.join(breaking.BROKEN_KINDS)}")
     formats = tuple(formats)
     out = Path(out_dir)
     (out / "bpjs").mkdir(parents=True, exist_ok=True)
     periodes = months(start, end)
-    jobs = _plan(seed, periodes, pelapor_subset(seed, scale), late, revised, broken, formats)
+    jobs, absent = _plan(seed, periodes, pelapor_subset(seed, scale), late, revised, broken, formats, missing,
+                         tuple(skip_broken))
     manifest = Manifest(dict(start=start, end=end, seed=seed, scale=scale, late=late, revised=revised,
-                             broken=broken, formats=list(formats)))
+                             broken=broken, missing=missing, skip_broken=list(skip_broken), formats=list(formats)),
+                        missing=absent)
     with tqdm(total=len(jobs) + len(periodes), unit="submission", disable=not progress, desc="inpres.generate") as bar:
         for job in jobs:
             rng = _rng(seed, "berkas", job.pelapor, job.periode)
