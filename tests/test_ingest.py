@@ -20,6 +20,14 @@ KEPATUHAN = ("SK Wali Kota Ambon No. 533 Tahun 2021", "2021-06-01", "Rp 1.200.00
 KLAIM = [("JKM", "perangkat_desa", 2, "84 juta")]
 
 
+@pytest.fixture(autouse=True)
+def karantina(tmp_path_factory, monkeypatch) -> Path:
+    """The quarantine: a folder of its own, never inside the inbox."""
+    folder = tmp_path_factory.mktemp("karantina")
+    monkeypatch.setenv("INPRES_KARANTINA", str(folder))
+    return folder
+
+
 @pytest.fixture
 def xlsx(submission):
     def write(folder: Path, name: str, *, pelapor="81.71", periode="2022-10", kepesertaan=GOOD,
@@ -200,7 +208,7 @@ BAD = {
 
 
 @pytest.mark.parametrize("case", list(BAD))
-def test_a_bad_workbook_is_rejected_whole_and_the_good_one_loads(warehouse, tmp_path, xlsx, case):
+def test_a_bad_workbook_is_rejected_whole_and_the_good_one_loads(warehouse, tmp_path, xlsx, karantina, case):
     changes, reasons = BAD[case]
     xlsx(tmp_path, "bad.xlsx", **changes)
     xlsx(tmp_path, "good.xlsx", pelapor="72.71", kepesertaan=[("72.71", "pekerja_rentan", 26_000, 7_000, None, None)])
@@ -212,12 +220,12 @@ def test_a_bad_workbook_is_rejected_whole_and_the_good_one_loads(warehouse, tmp_
     assert query(warehouse, "select distinct pelapor from raw.submission") == [("72.71",)]
     assert query(warehouse, "select count(*) from raw.kepesertaan") == [(1,)]
     assert query(warehouse, "select count(*) from raw.klaim") == [(1,)]
-    [(file_name, alasan, karantina)] = query(warehouse, "select file_name, alasan, karantina from audit.penolakan")
+    [(file_name, alasan, folder)] = query(warehouse, "select file_name, alasan, karantina from audit.penolakan")
     assert (file_name, alasan) == ("bad.xlsx", reasons)
-    quarantined = tmp_path / "karantina"
-    assert karantina.endswith("karantina") and (quarantined / "bad.xlsx").exists()
-    assert not (tmp_path / "bad.xlsx").exists() and (tmp_path / "good.xlsx").exists()
-    assert all(r in (quarantined / "bad.xlsx.alasan.txt").read_text(encoding="utf-8") for r in reasons)
+    assert ObjectStoragePath(folder) == ObjectStoragePath(karantina.as_uri())
+    # Copied, never moved: the inbox is only read.
+    assert (karantina / "bad.xlsx").read_bytes() == (tmp_path / "bad.xlsx").read_bytes()
+    assert all(r in (karantina / "bad.xlsx.alasan.txt").read_text(encoding="utf-8") for r in reasons)
 
 
 def test_a_missing_sheet_and_a_missing_column_are_named(warehouse, tmp_path):
@@ -237,7 +245,7 @@ def test_unreadable_files_are_rejected_with_a_sentence(warehouse, tmp_path):
     tmp_path.joinpath("72.71_2022-10_kepesertaan.csv").write_bytes(bytes(range(256)) * 10)
     summary = load(warehouse, tmp_path)
     assert summary.rejected == {
-        "72.71_2022-10": ["berkas bukan CSV teks (berisi data biner)"],
+        "72.71_2022-10": ["72.71_2022-10_kepesertaan.csv: berkas bukan CSV teks (berisi data biner)"],
         "81.71_2022-10.xlsx": ["berkas tidak dapat dibaca sebagai Excel (.xlsx); simpan ulang sebagai Excel "
                                "Workbook (.xlsx) atau kirim CSV"]}
     assert query(warehouse, "select count(*) from raw.submission") == [(0,)]
@@ -283,13 +291,13 @@ def test_a_nik_typed_into_a_wrong_column_never_reaches_a_message(warehouse, tmp_
     nik = "3171010290000001"
     with pytest.raises(ValueError) as refused:
         values.segmen(nik)
-    assert nik not in str(refused.value) and "disamarkan" in str(refused.value)
+    assert nik not in str(refused.value) and "3171********0001" in str(refused.value)
     xlsx(tmp_path, "81.71_2022-10.xlsx", kepesertaan=[("81.71", "pekerja_rentan", 70_000, nik, None, None),
                                                       ("81.71", nik, 10, 5, None, None)])
     summary = load(warehouse, tmp_path)
     assert summary.rejected == {"81.71_2022-10.xlsx": [
         "lembar kepesertaan, baris 2, kolom terlindungi: angka lebih dari 300 juta orang; periksa kembali isian ini",
-        "lembar kepesertaan, baris 3, kolom segmen: segmen '<nomor 16 digit disamarkan>' tidak dikenal (pilihan: "
+        "lembar kepesertaan, baris 3, kolom segmen: segmen '3171********0001' tidak dikenal (pilihan: "
         "pekerja_rentan, non_asn, perangkat_desa, penyelenggara_pemilu, pegawai_bumd)"]}
 
 
@@ -311,6 +319,7 @@ def test_a_csv_that_is_only_a_bom_or_badly_quoted_is_rejected_not_a_crash(wareho
     assert summary.rejected["81.71_2022-10"] == [
         "lembar klaim: kolom program, segmen, kasus, nilai_rp tidak ada (kolom yang diharapkan: program, segmen, "
         "kasus, nilai_rp)"]
-    [reason] = summary.rejected["72.71_2022-10"]
-    assert reason.startswith("berkas CSV rusak dan tidak dapat dibaca")
+    assert summary.rejected["72.71_2022-10"] == [
+        "lembar kepesertaan, baris 2, kolom sumber_dana: isi sel terlalu panjang (200.000 karakter; "
+        "paling banyak 32.767)"]
     assert query(warehouse, "select count(*) from raw.submission") == [(0,)]

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable, Iterator
 
-from inpres import wilayah
+from inpres import settings, wilayah
 from inpres.ingest import values
-from inpres.ingest.reader import Sheet
+from inpres.ingest.reader import Formula, Sheet
+from inpres.privacy import mask_nik
 
 PERIODE_PERTAMA = "2021-04"  # the Inpres was signed on 25 March 2021
 MAX_REASONS = 200
@@ -42,8 +43,9 @@ class Reasons:
     dropped: int = 0
 
     def add(self, pesan: str, lembar: str | None = None, baris: int | None = None, kolom: str | None = None):
+        # Every reason passes here on its way to the log, audit.penolakan, the quarantine and the reports.
         if len(self.items) < MAX_REASONS:
-            self.items.append(Alasan(pesan, lembar, baris, kolom))
+            self.items.append(Alasan(mask_nik(pesan), lembar and mask_nik(lembar), baris, kolom and mask_nik(kolom)))
         else:
             self.dropped += 1
 
@@ -76,6 +78,16 @@ def _count(value):
     return number
 
 
+def _amount(value):
+    """Whole Rupiah, refused above the ceiling: a NIK or an account number typed into an amount."""
+    amount = values.rupiah(value)
+    ceiling = settings.max_rupiah()
+    if amount is not None and amount > ceiling:
+        raise ValueError(f"jumlah lebih dari {values.rupiah_teks(ceiling)}, batas untuk satu isian; periksa "
+                         "kembali isian ini (bukan NIK atau nomor rekening?)")
+    return amount
+
+
 def _choice(allowed, what, optional=False):
     return lambda v: values.pilihan(v, allowed, what, kosong_boleh=optional)
 
@@ -85,13 +97,13 @@ KEPESERTAAN = (
     Column("segmen", values.segmen, required=True),
     Column("sasaran", _count, non_negative=True),
     Column("terlindungi", _count, required=True, non_negative=True),
-    Column("iuran_rp", values.rupiah, non_negative=True),
+    Column("iuran_rp", _amount, non_negative=True),
     Column("sumber_dana", _choice(values.SUMBER_DANA, "sumber_dana", optional=True)),
 )
 KEPATUHAN = (
     Column("regulasi", values.teks),
     Column("tanggal_regulasi", values.tanggal),
-    Column("anggaran_rp", values.rupiah, non_negative=True),
+    Column("anggaran_rp", _amount, non_negative=True),
     Column("ptsp_mensyaratkan", _choice(("Ya", "Tidak"), "ptsp_mensyaratkan"), required=True),
     Column("bumd_terdaftar", _choice(("Ya", "Tidak", "Sebagian"), "bumd_terdaftar", optional=True)),
 )
@@ -99,7 +111,7 @@ KLAIM = (
     Column("program", _choice(values.PROGRAM, "program"), required=True),
     Column("segmen", values.segmen, required=True),
     Column("kasus", _count, required=True, non_negative=True),
-    Column("nilai_rp", values.rupiah, required=True, non_negative=True),
+    Column("nilai_rp", _amount, required=True, non_negative=True),
 )
 BPJS = (
     Column("kode_wilayah", values.kode_wilayah, required=True),
@@ -107,9 +119,12 @@ BPJS = (
     Column("segmen", values.segmen, required=True),
     Column("peserta_aktif", _count, required=True, non_negative=True),
     Column("peserta_baru", _count, non_negative=True),
-    Column("iuran_diterima_rp", values.rupiah, non_negative=True),
+    Column("iuran_diterima_rp", _amount, non_negative=True),
 )
 SHEETS = {"kepesertaan": KEPESERTAAN, "kepatuhan": KEPATUHAN, "klaim": KLAIM}
+# calamine reads a formula Excel never calculated as an empty cell: a figure would silently become unknown.
+FORMULA_WITHOUT_VALUE = ("sel berisi rumus tanpa nilai; simpan berkas dengan nilai (di Excel: salin lalu "
+                         "Tempel Khusus > Nilai, atau buka dan simpan ulang berkas di Excel)")
 IDENTITAS_KEYS = ("kode_pelapor", "periode", "nama_instansi", "tanggal_laporan")
 
 
@@ -139,13 +154,19 @@ def identitas(sheet: Sheet | None, reasons: Reasons, today: date) -> Identitas |
         return None
     found: dict[str, tuple[int, object]] = {}
     for number, row in sheet.rows:
-        key = values.teks(row.get("kunci"))
-        if key:
+        key = row.get("kunci")
+        if isinstance(key, Formula):
+            reasons.add(FORMULA_WITHOUT_VALUE, "identitas", number, "kunci")
+            continue
+        if key := values.teks(key):
             found[key.lower()] = (number, row.get("nilai"))
     parsed = {}
     for key, parse in (("kode_pelapor", values.kode_wilayah), ("periode", values.periode),
                        ("nama_instansi", values.teks), ("tanggal_laporan", values.tanggal)):
         number, raw = found.get(key, (None, None))
+        if isinstance(raw, Formula):
+            reasons.add(FORMULA_WITHOUT_VALUE, "identitas", number, "nilai")
+            continue
         if key in ("kode_pelapor", "periode") and values.teks(raw) is None:
             reasons.add(f"{key} wajib diisi", "identitas", number, "nilai")
             continue
@@ -181,8 +202,13 @@ def rows(sheet: Sheet | None, name: str, columns: tuple[Column, ...], reasons: R
     for number, cells in sheet.rows:
         parsed, ok = {}, True
         for column in columns:
+            cell = cells.get(column.name)
+            if isinstance(cell, Formula):
+                reasons.add(FORMULA_WITHOUT_VALUE, name, number, column.name)
+                ok = False
+                continue
             try:
-                value = column.parse(cells.get(column.name))
+                value = column.parse(cell)
             except ValueError as error:
                 reasons.add(str(error), name, number, column.name)
                 ok = False

@@ -2,8 +2,16 @@
 
 A delivery is one XLSX workbook, or the CSV files of one submission (`<stem>_<sheet>.csv`), or one
 BPJS extract. A delivery whose bytes were seen before (loaded or rejected) changes nothing.
-A rejected delivery is moved to `karantina/` in its inbox with its reasons beside it, and recorded
-in `audit.penolakan`.
+
+The inbox is only read (it may be a read-only mount or an object store the regions write to). A rejected
+delivery is first recorded in `audit.penolakan` (committed), then copied to the quarantine
+(`settings.karantina()`) with its reasons beside it; the reasons file is written last and marks the copy
+done. A run killed in between leaves the rejection recorded and the file in the inbox, and the next run
+finishes the copy: a rejection is never lost, and never judged twice.
+
+A file name may carry a NIK (`3171234567890123.xlsx`): a delivery holds its names masked, so nothing it
+is turned into (XCom, log, audit, quarantine, reports) shows the number; the real file is found again in
+its folder by its masked name when it is read.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ import csv
 import hashlib
 import logging
 import re
+import shutil
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Iterable
@@ -20,14 +29,15 @@ from typing import Iterable
 import psycopg
 from airflow.sdk import ObjectStoragePath
 
+from inpres import settings
 from inpres.alerts import REJECTED
-from inpres.ingest import contract
+from inpres.ingest import contract, reader
 from inpres.ingest.reader import Unreadable, check_size, csv_sheet, xlsx_sheets
+from inpres.privacy import mask_nik
 
 log = logging.getLogger(__name__)
 
 LAPORAN, BPJS = "laporan", "bpjs"
-QUARANTINE = "karantina"
 REASONS_SUFFIX = ".alasan.txt"
 _CSV_SHEET = re.compile(r"^(?P<stem>.+)_(?P<sheet>identitas|kepesertaan|kepatuhan|klaim)\.csv$", re.IGNORECASE)
 _NAME_HINT = re.compile(r"^(?P<pelapor>\d{2}(?:\.?\d{2})?)_(?P<periode>\d{4}-\d{2})")
@@ -35,9 +45,15 @@ _NAME_HINT = re.compile(r"^(?P<pelapor>\d{2}(?:\.?\d{2})?)_(?P<periode>\d{4}-\d{
 
 @dataclass
 class Delivery:
+    """One delivery; `name` and the file names in `files` are masked (see the module's docstring)."""
+
     name: str
     source: str
     files: list[str]
+
+    def __post_init__(self):
+        self.name = mask_nik(self.name)
+        self.files = [_masked_path(f) for f in self.files]
 
 
 @dataclass
@@ -54,6 +70,7 @@ def find_deliveries(inbox: ObjectStoragePath, source: str) -> list[Delivery]:
     groups: dict[str, list[str]] = {}
     for path in inbox.iterdir():
         name = path.name
+        # A reasons file is what an older version wrote beside a rejected file in the inbox.
         if not path.is_file() or name.startswith(".") or name.endswith(REASONS_SUFFIX):
             continue
         match = _CSV_SHEET.match(name) if source == LAPORAN else None
@@ -61,16 +78,20 @@ def find_deliveries(inbox: ObjectStoragePath, source: str) -> list[Delivery]:
     return [Delivery(name, source, sorted(files)) for name, files in sorted(groups.items())]
 
 
-def load_deliveries(conn: psycopg.Connection, deliveries: Iterable[Delivery], today: date) -> LoadSummary:
-    """Load each delivery on its own: a bad one never stops, or half-writes, the others."""
+def load_deliveries(conn: psycopg.Connection, deliveries: Iterable[Delivery], today: date,
+                    karantina: ObjectStoragePath | None = None) -> LoadSummary:
+    """Load each delivery on its own: a bad one never stops, or half-writes, the others.
+
+    `karantina`: where rejected files are copied; by default `settings.karantina()`.
+    """
     summary = LoadSummary()
     for delivery in deliveries:
-        outcome, reasons = load_delivery(conn, delivery, today)
+        outcome, reasons = load_delivery(conn, delivery, today, karantina)
         if outcome == "loaded":
             summary.loaded.append(delivery.name)
         elif outcome == "unchanged":
             summary.unchanged.append(delivery.name)
-        else:
+        elif outcome == "rejected":
             summary.rejected[delivery.name] = reasons
     return summary
 
@@ -79,17 +100,32 @@ class _Rejected(Exception):
     """Raised inside the delivery's transaction so that nothing of it is kept."""
 
 
-def load_delivery(conn: psycopg.Connection, delivery: Delivery, today: date) -> tuple[str, list[str]]:
-    paths = [ObjectStoragePath(f) for f in delivery.files]
+def load_delivery(conn: psycopg.Connection, delivery: Delivery, today: date,
+                  karantina: ObjectStoragePath | None = None) -> tuple[str, list[str]]:
+    """("loaded" | "unchanged" | "rejected" | "vanished", reasons) for one delivery."""
+    _own_transactions(conn)
+    karantina = karantina or settings.karantina()
+    paths, alike = _real_paths(delivery.files)
+    if not paths:
+        log.warning("%s left the inbox before it was read", delivery.name)
+        return "vanished", []
     sha256 = _content_hash(paths)
     if _loaded(conn, sha256):
         return "unchanged", []
-    if earlier := _rejected_before(conn, sha256):
-        # The same bad bytes sent again: same verdict, no second record.
-        _quarantine(paths, delivery.name, earlier)
-        return "rejected", earlier
+    if recorded := _rejected_before(conn, sha256):
+        # The same bad bytes again (a read-only inbox keeps them): judged once. Only a quarantine a
+        # killed run left unfinished is finished.
+        texts, folder = recorded
+        if _quarantined(folder, delivery.name):
+            return "unchanged", []
+        _quarantine(paths, delivery.name, texts, folder)
+        log.warning("%s %s ditolak: %s", REJECTED, delivery.name, "; ".join(texts))
+        return "rejected", texts
     received_at = max(_received_at(p) for p in paths)
     reasons = contract.Reasons()
+    if alike:
+        reasons.add(f"ada beberapa berkas bernama {delivery.name} yang hanya berbeda pada nomor 16 digit; "
+                    "jangan menulis NIK pada nama berkas")
     who: contract.Identitas | None = None
     try:
         with conn.transaction(), contextlib.ExitStack() as streams:
@@ -100,19 +136,20 @@ def load_delivery(conn: psycopg.Connection, delivery: Delivery, today: date) -> 
             if reasons:
                 raise _Rejected
     except Unreadable as unreadable:
-        reasons.add(str(unreadable))
+        for reason in unreadable.reasons:
+            reasons.add(reason)
     except UnicodeDecodeError:
         reasons.add("berkas CSV tidak dapat dibaca: simpan sebagai CSV UTF-8 atau Windows-1252")
-    except csv.Error as error:
-        # e.g. a quote never closed, or a cell larger than the csv module allows
-        reasons.add(f"berkas CSV rusak dan tidak dapat dibaca ({error})")
+    except csv.Error:
+        # The reader turns these into a sentence with the sheet and row; this is the last resort.
+        reasons.add("berkas CSV rusak dan tidak dapat dibaca; simpan ulang sebagai CSV dari Excel")
     except _Rejected:
         pass
     if not reasons:
         log.info("loaded %s (%s)", delivery.name, delivery.source)
         return "loaded", []
     texts = reasons.texts()
-    _reject(conn, delivery, paths, sha256, received_at, who, texts, today)
+    _reject(conn, delivery, paths, sha256, received_at, who, texts, today, karantina)
     return "rejected", texts
 
 
@@ -169,7 +206,11 @@ def _sheets(delivery: Delivery, paths: list[ObjectStoragePath], streams) -> dict
             raise Unreadable("format berkas tidak didukung: kirim satu berkas Excel (.xlsx) atau CSV per lembar "
                              "bernama <kode_pelapor>_<TAHUN-BULAN>_<lembar>.csv")
         sheet = match.group("sheet").lower()
-        sheets[sheet] = csv_sheet(sheet, streams.enter_context(path.open("rb")), path.stat()["size"])
+        try:
+            sheets[sheet] = csv_sheet(sheet, streams.enter_context(path.open("rb")), path.stat()["size"])
+        except Unreadable as unreadable:
+            # In a set of four files, say which one (an empty klaim.csv, a binary kepesertaan.csv).
+            raise Unreadable(*(f"{path.name}: {r}" for r in unreadable.reasons)) from None
     return sheets
 
 
@@ -206,12 +247,28 @@ def _loaded(conn, sha256: str) -> bool:
     ).fetchone() is not None
 
 
-def _rejected_before(conn, sha256: str) -> list[str] | None:
-    row = conn.execute("select alasan from audit.penolakan where sha256 = %s", (sha256,)).fetchone()
-    return row[0] if row else None
+def _rejected_before(conn, sha256: str) -> tuple[list[str], ObjectStoragePath] | None:
+    """The reasons and quarantine folder of an earlier rejection of the same bytes."""
+    row = conn.execute("select alasan, karantina from audit.penolakan where sha256 = %s", (sha256,)).fetchone()
+    if not row:
+        return None
+    alasan, folder = row
+    return alasan, ObjectStoragePath(folder) if folder else settings.karantina()
 
 
-def _reject(conn, delivery, paths, sha256, received_at, who, texts: list[str], today: date) -> None:
+def _own_transactions(conn) -> None:
+    """Each delivery commits on its own: with autocommit, `conn.transaction()` is a real transaction.
+
+    Without it the first query opens an implicit transaction and every later block is only a savepoint
+    inside it: a run killed mid-load would lose every rejection recorded so far.
+    """
+    if not conn.autocommit:
+        conn.commit()
+        conn.autocommit = True
+
+
+def _reject(conn, delivery, paths, sha256, received_at, who, texts: list[str], today: date,
+            karantina: ObjectStoragePath) -> None:
     # The annex lists a rejection under the month it is about: the content's month when it is a real
     # one (a typo like 2202-10 is not), else the month in the file name.
     hint = _NAME_HINT.match(delivery.name)
@@ -220,28 +277,70 @@ def _reject(conn, delivery, paths, sha256, received_at, who, texts: list[str], t
         periode = who.periode
     else:
         periode = hint.group("periode") if hint else None
-    quarantine = _quarantine(paths, delivery.name, texts)
+    # Recorded (committed) first, copied after: see the module's docstring.
     with conn.transaction():
         conn.execute(
             """insert into audit.penolakan (sumber, file_name, sha256, pelapor, periode, received_at, alasan, karantina)
                values (%s, %s, %s, %s, %s, %s, %s, %s) on conflict (sha256) do nothing""",
-            (delivery.source, delivery.name, sha256, pelapor, periode, received_at, texts, quarantine),
+            (delivery.source, delivery.name, sha256, pelapor, periode, received_at, texts, str(karantina)),
         )
+    _quarantine(paths, delivery.name, texts, karantina)
     log.warning("%s %s ditolak: %s", REJECTED, delivery.name, "; ".join(texts))
 
 
-def _quarantine(paths: list[ObjectStoragePath], name: str, texts: list[str]) -> str:
-    """Move the files out of the inbox, with the reasons beside them for the regional officer."""
-    folder = paths[0].parent / QUARANTINE
-    folder.mkdir(parents=True, exist_ok=True)
-    for path in paths:
-        path.move(folder / path.name)
-    (folder / f"{name}{REASONS_SUFFIX}").write_text(
-        f"Berkas {name} ditolak seluruhnya. Perbaiki hal berikut lalu kirim ulang:\n"
-        + "".join(f"- {t}\n" for t in texts),
-        encoding="utf-8",
-    )
-    return str(folder)
+def _quarantined(folder: ObjectStoragePath, name: str) -> bool:
+    return (folder / f"{name}{REASONS_SUFFIX}").exists()
+
+
+def _quarantine(paths: list[ObjectStoragePath], name: str, texts: list[str], folder: ObjectStoragePath) -> None:
+    """Copy the files to the quarantine, then the reasons beside them for the regional officer.
+
+    The inbox is never written. A failure is logged, not raised: the rejection is recorded already and
+    the next run tries the copy again; one unwritable folder must not stop the night.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        skipped = []
+        for path in paths:
+            if path.stat()["size"] > reader.MAX_FILE_BYTES:
+                skipped.append(mask_nik(path.name))  # the officer has it; a copy would only fill the disk
+                continue
+            with path.open("rb") as source, (folder / mask_nik(path.name)).open("wb") as target:
+                shutil.copyfileobj(source, target, 1 << 20)
+        (folder / f"{name}{REASONS_SUFFIX}").write_text(
+            f"Berkas {name} ditolak seluruhnya. Perbaiki hal berikut lalu kirim ulang:\n"
+            + "".join(f"- {t}\n" for t in texts)
+            + "".join(f"(Berkas {s} tidak disalin ke karantina karena terlalu besar.)\n" for s in skipped),
+            encoding="utf-8",
+        )
+    except OSError as error:
+        log.error("could not quarantine %s in %s (%s); the next run tries again", name, folder,
+                  mask_nik(str(error)))
+
+
+def _masked_path(file: str) -> str:
+    folder, slash, name = file.rpartition("/")
+    return f"{folder}{slash}{mask_nik(name)}"
+
+
+def _real_paths(files: list[str]) -> tuple[list[ObjectStoragePath], bool]:
+    """The files a delivery's (masked) names stand for, and whether one name stood for several.
+
+    A name without a NIK is the file's own; a masked one is looked up among its folder's files.
+    """
+    paths, alike = [], False
+    for file in files:
+        path = ObjectStoragePath(file)
+        if path.exists():
+            paths.append(path)
+            continue
+        if not path.parent.exists():
+            continue
+        found = sorted((p for p in path.parent.iterdir() if p.is_file() and mask_nik(p.name) == path.name),
+                       key=lambda p: p.name)
+        alike = alike or len(found) > 1
+        paths.extend(found)
+    return paths, alike
 
 
 def _received_at(path: ObjectStoragePath) -> datetime:

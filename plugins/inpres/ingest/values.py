@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from inpres.privacy import mask_nik
+
 SEGMEN = ("pekerja_rentan", "non_asn", "perangkat_desa", "penyelenggara_pemilu", "pegawai_bumd")
 PROGRAM = ("JKK", "JKM", "JHT")
 SUMBER_DANA = ("apbd", "apbdes", "bapak_asuh", "csr", "mandiri", "campuran")
@@ -33,11 +35,10 @@ def shown(value: object) -> str:
     """A cell's content as a rejection message may quote it: never a NIK, never a long text.
 
     Messages reach logs, the quarantine and the report annex; a 16-digit number in a wrong column is
-    most likely someone's NIK (UU 27/2022), and a long text may be a name list.
+    most likely someone's NIK (UU 27/2022), and a long text may be a name list. Masked before it is
+    cut, so a cut never leaves most of a NIK behind.
     """
-    text = _text(value)
-    if re.fullmatch(r"\d{16}", text.replace(" ", "")):
-        return "<nomor 16 digit disamarkan>"
+    text = mask_nik(_text(value))
     return text if len(text) <= 30 else text[:27] + "…"
 
 
@@ -148,9 +149,18 @@ def segmen(value: object) -> str:
 
 
 def teks(value: object) -> str | None:
-    return _text(value) or None
+    """Free text (an institution's name, a regulation); a NIK typed in it is stored masked."""
+    return mask_nik(_text(value)) or None
 
 
 def _angka(value: float) -> str:
     """Show a float the way the officer typed it, with a decimal comma."""
     return f"{value:f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def rupiah_teks(amount: int) -> str:
+    """An amount as a sentence writes it: `Rp 10 triliun`, `Rp 600 juta`, `Rp 1.234.567`."""
+    for name, unit in (("triliun", 10**12), ("miliar", 10**9), ("juta", 10**6)):
+        if amount >= unit and amount % unit == 0:
+            return f"Rp {amount // unit:,} {name}".replace(",", ".")
+    return f"Rp {amount:,}".replace(",", ".")
