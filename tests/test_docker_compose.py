@@ -258,3 +258,64 @@ def test_dockerfile_matches_the_lock_and_its_build_context():
             top = path.strip("/").split("/")[0]
             assert f"!{top}" in ignore, f"{top} is copied into the image but excluded by .dockerignore"
             assert (ROOT / top).exists(), f"the Dockerfile copies {top}, which is not in the repository"
+
+
+def _unescaped(script: str) -> str:
+    """A compose command as the container's shell runs it: Compose turns `$$` into `$`."""
+    return script.replace("$$", "$")
+
+
+def test_ui_is_published_on_loopback_only(config):
+    ports = services(config)["airflow-apiserver"]["ports"]
+    published = [p if isinstance(p, str) else f"{p.get('host_ip', '')}:{p.get('published')}:{p.get('target')}"
+                 for p in ports]
+    assert published and all(p.startswith("127.0.0.1:") for p in published), published
+
+
+def test_placeholder_secrets_stop_the_stack_before_anything_starts(config, tmp_path):
+    svc = services(config)
+    check = svc["check-secrets"]
+    for name in SERVICES:
+        assert depends_on(svc[name]).get("check-secrets") == "service_completed_successfully", name
+    script = _unescaped(check["command"][0] if isinstance(check["command"], list) else check["command"])
+    secrets = environment(check)
+    assert set(secrets) >= {"AIRFLOW_FERNET_KEY", "REDIS_PASSWORD", "WAREHOUSE_PASSWORD"}
+
+    refused = subprocess.run(["/bin/sh", "-c", script], env={"PATH": "/usr/bin:/bin", **secrets},
+                             capture_output=True, text=True)
+    assert refused.returncode == 1
+    assert "Refusing to start" in refused.stderr
+    assert all(name in refused.stderr for name in secrets), refused.stderr
+    assert not any(value in refused.stderr for value in secrets.values()), "a secret's value was printed"
+
+    generated = {name: f"{i:02d}" + "a1b2c3d4" * 4 for i, name in enumerate(secrets)}
+    accepted = subprocess.run(["/bin/sh", "-c", script], env={"PATH": "/usr/bin:/bin", **generated},
+                              capture_output=True, text=True)
+    assert accepted.returncode == 0, accepted.stderr
+    one_left = {**generated, "REDIS_PASSWORD": "CHANGE_ME_redis_password"}
+    refused = subprocess.run(["/bin/sh", "-c", script], env={"PATH": "/usr/bin:/bin", **one_left},
+                             capture_output=True, text=True)
+    assert refused.returncode == 1 and "REDIS_PASSWORD" in refused.stderr and "WAREHOUSE" not in refused.stderr
+
+
+def test_redis_password_never_on_a_command_line(config, tmp_path):
+    redis = services(config)["redis"]
+    password = env_example()["REDIS_PASSWORD"]
+    argv = " ".join([*(redis.get("entrypoint") or []), *redis["command"]])
+    assert password not in argv
+    # Run the start-up line with the server swapped for `cat`: the password reaches the config file.
+    script = _unescaped(redis["command"][0]).replace("/tmp/redis.conf", str(tmp_path / "redis.conf"))
+    script = script.replace("exec redis-server", "exec cat")
+    done = subprocess.run(["/bin/sh", "-c", script], env={"PATH": "/usr/bin:/bin", **environment(redis)},
+                          capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout == f"requirepass {password}\n"
+
+
+def test_quarantine_is_writable_and_the_inbox_only_read(config):
+    worker = services(config)["airflow-worker"]
+    env = environment(worker)
+    volumes = mounts(worker)
+    assert volumes[env["INPRES_INBOX"]][1], "the inbox must be mounted read-only"
+    karantina = env["INPRES_KARANTINA"]
+    assert karantina in volumes and not volumes[karantina][1], "the quarantine must be writable"
+    assert not karantina.startswith(env["INPRES_INBOX"] + "/")
