@@ -33,12 +33,13 @@ def dbt_build_group(group_id: str = "dbt_build") -> DbtTaskGroup:
         )
     return DbtTaskGroup(
         group_id=group_id,
-        project_config=ProjectConfig(dbt_project_path=DBT_PROJECT, manifest_path=DBT_MANIFEST),
+        # The project has no packages: no `dbt deps`, which would reach dbt's package hub.
+        project_config=ProjectConfig(dbt_project_path=DBT_PROJECT, manifest_path=DBT_MANIFEST,
+                                     install_dbt_deps=False),
         profile_config=profile_config(),
         # A test between two models (relationships) runs once both are built, not after the first.
         render_config=RenderConfig(load_method=LoadMode.DBT_MANIFEST, test_behavior=TestBehavior.BUILD,
                                    should_detach_multiple_parents_tests=True),
-        operator_args={"install_deps": False},
     )
 
 

@@ -15,6 +15,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from inpres import wilayah
 from inpres.paths import EXPECTATIONS
@@ -75,6 +76,12 @@ def with_thresholds(expectations: list[dict], values: dict) -> list[dict]:
     return filled
 
 
+def _with_gx_severity(expectations: list[dict]) -> list[dict]:
+    """GX's own severity from ours, so what GX stores says which failures stop the night."""
+    return [{**e, "severity": "warning" if (e.get("meta") or {}).get("severity") == WARNING else "critical"}
+            for e in expectations]
+
+
 def validate(suite_name: str, url: str, docs: Path | None = None) -> list[Outcome]:
     """Run the suite and return every expectation's outcome; with `docs`, write GX Data Docs there."""
     import great_expectations as gx
@@ -86,13 +93,11 @@ def validate(suite_name: str, url: str, docs: Path | None = None) -> list[Outcom
     with tempfile.TemporaryDirectory(prefix="gx-") as project:
         context = gx.get_context(mode="file", project_root_dir=project)
         context.variables.progress_bars = ProgressBarsConfig(globally=False)
-        source = context.data_sources.add_postgres(
-            "warehouse", connection_string=libpq_url(url).replace("postgresql://", "postgresql+psycopg://", 1)
-        )
-        batch = source.add_table_asset(table, table_name=table, schema_name=schema).add_batch_definition_whole_table(
-            "all")
+        source = context.data_sources.add_postgres("warehouse", connection_string=_sqlalchemy_url(url, schema))
+        batch = source.add_table_asset(table, table_name=table).add_batch_definition_whole_table("all")
         suite = context.suites.add(gx.ExpectationSuite(name=spec["name"],
-                                                       expectations=with_thresholds(spec["expectations"], parameters()),
+                                                       expectations=_with_gx_severity(
+                                                           with_thresholds(spec["expectations"], parameters())),
                                                        meta={"description": gate.get("description", "")}))
         definition = context.validation_definitions.add(gx.ValidationDefinition(name=suite_name, data=batch,
                                                                                 suite=suite))
@@ -108,6 +113,16 @@ def validate(suite_name: str, url: str, docs: Path | None = None) -> list[Outcom
             shutil.copytree(site, docs, dirs_exist_ok=True)
     [validation] = result.run_results.values()
     return [_outcome(suite_name, r) for r in validation.results]
+
+
+def _sqlalchemy_url(url: str, schema: str) -> str:
+    """The warehouse for SQLAlchemy (psycopg 3), with the guarded table's schema first on the search path:
+    GX 1.x takes a table's schema from the connection, not from the asset."""
+    parts = urlsplit(libpq_url(url))
+    pairs = parse_qsl(parts.query)
+    options = " ".join([v for k, v in pairs if k == "options"] + [f"-csearch_path={schema},public"])
+    query = [(k, v) for k, v in pairs if k != "options"] + [("options", options)]
+    return parts._replace(scheme="postgresql+psycopg", query=urlencode(query)).geturl()
 
 
 def _outcome(suite_name: str, result) -> Outcome:
