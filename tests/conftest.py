@@ -28,6 +28,10 @@ os.environ.update({
     "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{AIRFLOW_HOME / 'airflow.db'}",
     "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
 })
+# As every night runs: no usage statistics to Cosmos, dbt or GX (inpres.settings imports nothing of Airflow).
+from inpres.settings import NO_TELEMETRY  # noqa: E402
+
+os.environ.update(NO_TELEMETRY)
 (LOCAL / "run").mkdir(parents=True, exist_ok=True, mode=0o700)
 os.environ.setdefault("XDG_RUNTIME_DIR", str(LOCAL / "run"))
 

@@ -6,15 +6,30 @@ import os
 import re
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from airflow.sdk import ObjectStoragePath
-
 from inpres.paths import DEFAULT_OUTPUT, SAMPLE_INBOX
+
+if TYPE_CHECKING:
+    from airflow.sdk import ObjectStoragePath
+
+# A night talks to the warehouse, the inbox/output store and the mail server, nothing else: Cosmos
+# (Scarf), dbt (Snowplow) and GX would otherwise report usage over the internet. Set wherever Airflow
+# or dbt runs (inpres.run, inpres.dbt_cli, the tests, the Docker image and compose file).
+NO_TELEMETRY = {
+    "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",
+    "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    "GX_ANALYTICS_ENABLED": "False",
+    "SCARF_NO_ANALYTICS": "true",
+    "DO_NOT_TRACK": "1",
+}
 
 
 def _location(variable: str, default: Path) -> ObjectStoragePath:
     """A URL ObjectStoragePath understands (s3://…, file://…) or a plain local path."""
+    from airflow.sdk import ObjectStoragePath
+
     value = os.environ.get(variable) or str(default)
     if re.match(r"^[a-z][a-z0-9+.-]*://", value):
         return ObjectStoragePath(value)
