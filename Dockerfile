@@ -18,7 +18,12 @@ RUN uv export --frozen --no-dev --no-emit-project --no-header > requirements.txt
 # --- 2. the runtime image ---
 FROM ${AIRFLOW_BASE_IMAGE}
 
+# No usage statistics from Cosmos, dbt or GX (plugins/inpres/settings.py NO_TELEMETRY).
 ENV DBT_SEND_ANONYMOUS_USAGE_STATS=false \
+    AIRFLOW__COSMOS__ENABLE_TELEMETRY=False \
+    GX_ANALYTICS_ENABLED=False \
+    SCARF_NO_ANALYTICS=true \
+    DO_NOT_TRACK=1 \
     AIRFLOW__COSMOS__CACHE_DIR=/opt/airflow/cosmos_cache \
     PYTHONPATH=/opt/airflow/plugins
 
