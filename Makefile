@@ -7,7 +7,7 @@ SYNCED := $(VENV)/.synced-$(UV_VERSION)
 export UV_PYTHON_DOWNLOADS := never
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run test bench lock manifest sample-inbox clean
+.PHONY: run test bench lock manifest dbt sample-inbox clean
 
 # Git does not keep file times; the sample's arrival times (revisions, timeliness) come from its manifest.
 run: $(SYNCED)
@@ -39,6 +39,11 @@ lock: | $(UV)
 # dbt's manifest, which Cosmos renders the DAG from (`make run` and the tests compile it themselves).
 manifest: $(SYNCED)
 	$(VENV)/bin/python -c "from inpres.transform import compile_manifest; compile_manifest()"
+
+# dbt by hand against the warehouse `make run` uses (the embedded one is started and stopped around it),
+# e.g. make dbt ARGS="build --select fct_cakupan_wilayah"
+dbt: $(SYNCED)
+	$(VENV)/bin/python -m inpres.dbt_cli $(ARGS)
 
 # The bundled sample: all 552 pelapor for two months, some missing, late, revised or rejected. The zip bomb and
 # the oversized file are left out: a repository should not carry them (the tests make their own).
