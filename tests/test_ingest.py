@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from datetime import date
 from pathlib import Path
 
+import openpyxl
 import psycopg
 import pytest
 from airflow.sdk import ObjectStoragePath
 
+from inpres.ingest import inbox as inbox_module
 from inpres.ingest import reader, values
 from inpres.ingest.inbox import BPJS, LAPORAN, find_deliveries, load_deliveries
 
@@ -323,3 +326,222 @@ def test_a_csv_that_is_only_a_bom_or_badly_quoted_is_rejected_not_a_crash(wareho
         "lembar kepesertaan, baris 2, kolom sumber_dana: isi sel terlalu panjang (200.000 karakter; "
         "paling banyak 32.767)"]
     assert query(warehouse, "select count(*) from raw.submission") == [(0,)]
+
+
+# --- issue 10: amounts, formulas, sheets, CSV forms --------------------------------------------------
+
+NIK = "3171234567890123"
+
+
+def test_an_amount_above_the_ceiling_is_refused_without_quoting_it(warehouse, tmp_path, xlsx):
+    xlsx(tmp_path, "81.71_2022-10.xlsx",
+         kepesertaan=[("81.71", "pekerja_rentan", 70_000, 40_000, int(NIK), None)],
+         kepatuhan=(None, None, float(NIK), "Ya", None), klaim=[("JKM", "perangkat_desa", 2, NIK)])
+    summary = load(warehouse, tmp_path)
+    because = ("jumlah lebih dari Rp 10 triliun, batas untuk satu isian; periksa kembali isian ini "
+               "(bukan NIK atau nomor rekening?)")
+    assert summary.rejected == {"81.71_2022-10.xlsx": [
+        f"lembar kepesertaan, baris 2, kolom iuran_rp: {because}",
+        f"lembar kepatuhan, baris 2, kolom anggaran_rp: {because}",
+        f"lembar klaim, baris 2, kolom nilai_rp: {because}"]}
+
+
+def test_the_amount_ceiling_is_a_setting(warehouse, tmp_path, xlsx, monkeypatch):
+    monkeypatch.setenv("INPRES_MAX_RUPIAH", "2.000.000.000")
+    xlsx(tmp_path, "81.71_2022-10.xlsx", klaim=[("JKM", "perangkat_desa", 2, "2,5 miliar")])
+    assert load(warehouse, tmp_path).rejected["81.71_2022-10.xlsx"] == [
+        "lembar klaim, baris 2, kolom nilai_rp: jumlah lebih dari Rp 2 miliar, batas untuk satu isian; periksa "
+        "kembali isian ini (bukan NIK atau nomor rekening?)"]
+
+
+def _with_cached_values(path: Path, cached: dict[str, str]) -> None:
+    """Give formula cells the value Excel would have saved with them (openpyxl writes none)."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    for part, content in parts.items():
+        for ref, value in cached.items():
+            content = re.sub(rf'(<c r="{ref}"[^>]*>\s*<f>[^<]*</f>)\s*<v\s*/>'.encode(),
+                             rf"\1<v>{value}</v>".encode(), content)
+        parts[part] = content
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+
+
+def test_a_formula_without_its_value_is_refused_and_one_with_it_is_read(warehouse, tmp_path, xlsx):
+    uncalculated = tmp_path / "81.71_2022-10.xlsx"
+    xlsx(tmp_path, uncalculated.name, kepesertaan=[("81.71", "pekerja_rentan", 70_000, "=C2-30000", None, None)],
+         kepatuhan=("=\"SK Wali Kota\"", None, None, "Ya", None))
+    calculated = xlsx(tmp_path, "72.71_2022-10.xlsx", pelapor="72.71",
+                      kepesertaan=[("72.71", "pekerja_rentan", 26_000, "=C2-19000", None, None)])
+    _with_cached_values(calculated, {"D2": "7000"})
+
+    summary = load(warehouse, tmp_path)
+
+    assert summary.rejected == {uncalculated.name: [
+        "lembar kepesertaan, baris 2, kolom terlindungi: sel berisi rumus tanpa nilai; simpan berkas dengan nilai "
+        "(di Excel: salin lalu Tempel Khusus > Nilai, atau buka dan simpan ulang berkas di Excel)",
+        "lembar kepatuhan, baris 2, kolom regulasi: sel berisi rumus tanpa nilai; simpan berkas dengan nilai "
+        "(di Excel: salin lalu Tempel Khusus > Nilai, atau buka dan simpan ulang berkas di Excel)"]}
+    assert summary.loaded == [calculated.name]
+    assert query(warehouse, "select kode_wilayah, terlindungi from raw.kepesertaan") == [("72.71", 7_000)]
+
+
+def _add_sheets(path: Path, *sheets: tuple[str, str, list]) -> None:
+    """(title, 'visible' | 'hidden', rows) added to a written workbook."""
+    workbook = openpyxl.load_workbook(path)
+    for title, state, rows in sheets:
+        sheet = workbook.create_sheet(title)
+        sheet.sheet_state = state
+        for row in rows:
+            sheet.append(row)
+    workbook.save(path)
+
+
+KEPESERTAAN_HEADER = ("kode_wilayah", "segmen", "sasaran", "terlindungi", "iuran_rp", "sumber_dana")
+
+
+def test_a_hidden_or_a_second_sheet_of_the_same_name_is_refused_and_a_hidden_list_is_ignored(
+        warehouse, tmp_path, xlsx):
+    other = [KEPESERTAAN_HEADER, ("81.71", "pekerja_rentan", 70_000, 1, None, None)]
+    _add_sheets(xlsx(tmp_path, "81.71_2022-10.xlsx"), ("kepesertaan ", "hidden", other))
+    _add_sheets(xlsx(tmp_path, "81.71_2022-09.xlsx", periode="2022-09"), ("Kepesertaan ", "visible", other))
+    _add_sheets(xlsx(tmp_path, "81.71_2022-08.xlsx", periode="2022-08"),
+                ("pilihan", "hidden", [("segmen",), ("non_asn",)]))
+
+    summary = load(warehouse, tmp_path)
+
+    assert summary.rejected == {
+        "81.71_2022-10.xlsx": ["ada 2 lembar bernama kepesertaan ('kepesertaan', 'kepesertaan '); hapus yang "
+                               "tidak dipakai agar jelas lembar mana yang dilaporkan"],
+        "81.71_2022-09.xlsx": ["ada 2 lembar bernama kepesertaan ('kepesertaan', 'Kepesertaan '); hapus yang "
+                               "tidak dipakai agar jelas lembar mana yang dilaporkan"]}
+    assert summary.loaded == ["81.71_2022-08.xlsx"]
+    assert query(warehouse, "select terlindungi from raw.kepesertaan order by baris") == [(40_000,), (2_850,)]
+
+
+def test_a_template_sheet_that_is_hidden_is_refused_by_name(warehouse, tmp_path, xlsx):
+    path = xlsx(tmp_path, "81.71_2022-10.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    workbook["klaim"].sheet_state = "hidden"
+    workbook.save(path)
+    assert load(warehouse, tmp_path).rejected == {"81.71_2022-10.xlsx": [
+        "lembar 'klaim' tersembunyi; tampilkan (Unhide) lembar itu bila isinya yang dilaporkan, atau hapus"]}
+
+
+@pytest.mark.parametrize("encoding, delimiter", [("utf-16", "\t"), ("utf-16", ";"), ("utf-8", "\t"),
+                                                 ("cp1252", "\t")])
+def test_excel_unicode_text_utf16_and_tab_separated_csv_are_read(warehouse, tmp_path, encoding, delimiter):
+    rows = [("8171", "pekerja_rentan", "70.000", "40.000", "Rp 672.000.000", "bapak_asuh")]
+    csv_set(tmp_path, "81.71_2022-10", encoding=encoding, delimiter=delimiter, kepesertaan=rows)
+    summary = load(warehouse, tmp_path)
+    assert summary.loaded == ["81.71_2022-10"], summary.rejected
+    assert query(warehouse, "select kode_wilayah, sasaran, terlindungi, iuran_rp, sumber_dana from raw.kepesertaan") \
+        == [("81.71", 70_000, 40_000, 672_000_000, "bapak_asuh")]
+    assert query(warehouse, "select nama_instansi from raw.submission") == [("Dinas Tenaga Kerja Kota Ambon",)]
+
+
+def test_an_empty_file_in_a_csv_set_is_named(warehouse, tmp_path):
+    csv_set(tmp_path, "81.71_2022-10")
+    tmp_path.joinpath("81.71_2022-10_klaim.csv").write_bytes(b"")
+    assert load(warehouse, tmp_path).rejected == {"81.71_2022-10": ["81.71_2022-10_klaim.csv: berkas kosong"]}
+
+
+# --- issue 10: the quarantine ------------------------------------------------------------------------
+
+def _snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_read_only_inbox_is_never_written_and_a_rejected_file_is_judged_once(warehouse, tmp_path, xlsx, karantina,
+                                                                               caplog):
+    inbox = tmp_path / "inbox"
+    xlsx(inbox, "81.71_2022-10.xlsx", kepesertaan=[("81.71", "petani", 1, 1, None, None)])
+    xlsx(inbox, "72.71_2022-10.xlsx", pelapor="72.71", kepesertaan=[("72.71", "non_asn", 10, 5, None, None)])
+    csv_set(inbox, "81.71_2022-11", periode="2022-11")
+    inbox.joinpath("81.71_2022-11_klaim.csv").write_bytes(b"")
+    before = _snapshot(inbox)
+    inbox.chmod(0o555)  # as the production stack mounts it (root ignores it: the snapshot is the proof)
+    try:
+        first = load(warehouse, inbox)
+        quarantined = _snapshot(karantina)
+        caplog.clear()
+        second = load(warehouse, inbox)
+    finally:
+        inbox.chmod(0o755)
+
+    assert sorted(first.rejected) == ["81.71_2022-10.xlsx", "81.71_2022-11"] and first.loaded == ["72.71_2022-10.xlsx"]
+    assert _snapshot(inbox) == before
+    assert sorted(quarantined) == ["81.71_2022-10.xlsx", "81.71_2022-10.xlsx.alasan.txt", "81.71_2022-11.alasan.txt",
+                                   *(f"81.71_2022-11_{s}.csv" for s in ("identitas", "kepatuhan", "kepesertaan",
+                                                                        "klaim"))]
+    assert second.rejected == {} and sorted(second.unchanged) == ["72.71_2022-10.xlsx", "81.71_2022-10.xlsx",
+                                                                  "81.71_2022-11"]
+    assert _snapshot(karantina) == quarantined and "ditolak" not in caplog.text
+    assert query(warehouse, "select count(*) from audit.penolakan") == [(2,)]
+
+
+class Killed(BaseException):
+    """What a kill looks like from inside: nothing after it runs, no except Exception catches it."""
+
+
+def test_a_run_killed_during_the_load_keeps_every_rejection_recorded_before(warehouse, tmp_path, xlsx, karantina,
+                                                                             monkeypatch):
+    for pelapor in ("81.01", "81.02"):
+        xlsx(tmp_path, f"{pelapor}_2022-10.xlsx", pelapor=pelapor, kepesertaan=[(pelapor, "petani", 1, 1, None, None)])
+    xlsx(tmp_path, "81.71_2022-10.xlsx")
+    real = inbox_module._load_laporan
+
+    def dies_on_the_third(conn, delivery, *args):
+        if delivery.name == "81.71_2022-10.xlsx":
+            raise Killed
+        return real(conn, delivery, *args)
+
+    monkeypatch.setattr(inbox_module, "_load_laporan", dies_on_the_third)
+    with pytest.raises(Killed):
+        load(warehouse, tmp_path)
+
+    assert query(warehouse, "select file_name from audit.penolakan order by 1") == [
+        ("81.01_2022-10.xlsx",), ("81.02_2022-10.xlsx",)]
+    assert (karantina / "81.02_2022-10.xlsx.alasan.txt").exists()
+    monkeypatch.setattr(inbox_module, "_load_laporan", real)
+    summary = load(warehouse, tmp_path)
+    assert summary.loaded == ["81.71_2022-10.xlsx"] and summary.rejected == {}
+    assert sorted(summary.unchanged) == ["81.01_2022-10.xlsx", "81.02_2022-10.xlsx"]
+
+
+def test_a_run_killed_between_the_record_and_the_copy_finishes_the_copy_next_time(warehouse, tmp_path, xlsx,
+                                                                                   karantina, monkeypatch):
+    xlsx(tmp_path, "81.71_2022-10.xlsx", kepesertaan=[("81.71", "petani", 1, 1, None, None)])
+    real = inbox_module._quarantine
+
+    def killed(*args):
+        raise Killed
+
+    monkeypatch.setattr(inbox_module, "_quarantine", killed)
+    with pytest.raises(Killed):
+        load(warehouse, tmp_path)
+    assert query(warehouse, "select file_name from audit.penolakan") == [("81.71_2022-10.xlsx",)]
+    assert not list(karantina.iterdir()) and (tmp_path / "81.71_2022-10.xlsx").exists()
+
+    monkeypatch.setattr(inbox_module, "_quarantine", real)
+    reasons = ["lembar kepesertaan, baris 2, kolom segmen: segmen 'petani' tidak dikenal (pilihan: pekerja_rentan, "
+               "non_asn, perangkat_desa, penyelenggara_pemilu, pegawai_bumd)"]
+    assert load(warehouse, tmp_path).rejected == {"81.71_2022-10.xlsx": reasons}
+    assert sorted(p.name for p in karantina.iterdir()) == ["81.71_2022-10.xlsx", "81.71_2022-10.xlsx.alasan.txt"]
+    assert load(warehouse, tmp_path).unchanged == ["81.71_2022-10.xlsx"]
+    assert query(warehouse, "select count(*) from audit.penolakan") == [(1,)]
+
+
+def test_an_unwritable_quarantine_does_not_stop_the_night(warehouse, tmp_path, xlsx, monkeypatch, caplog):
+    blocked = tmp_path / "bukan-folder"
+    blocked.write_text("a file where the quarantine folder should be")
+    monkeypatch.setenv("INPRES_KARANTINA", str(blocked))
+    inbox = tmp_path / "inbox"
+    xlsx(inbox, "81.71_2022-10.xlsx", kepesertaan=[("81.71", "petani", 1, 1, None, None)])
+    xlsx(inbox, "72.71_2022-10.xlsx", pelapor="72.71", kepesertaan=[("72.71", "non_asn", 10, 5, None, None)])
+    summary = load(warehouse, inbox)
+    assert list(summary.rejected) == ["81.71_2022-10.xlsx"] and summary.loaded == ["72.71_2022-10.xlsx"]
+    assert "could not quarantine 81.71_2022-10.xlsx" in caplog.text
+    assert query(warehouse, "select file_name from audit.penolakan") == [("81.71_2022-10.xlsx",)]

@@ -169,9 +169,11 @@ def _load_laporan(conn, delivery, paths, sha256, received_at, reasons, today, st
     _copy(conn, "raw.kepesertaan", contract.KEPESERTAAN, submission_id, contract.rows(
         sheets.get("kepesertaan"), "kepesertaan", contract.KEPESERTAAN, reasons, contract.kepesertaan_check(who)))
     contract.duplicates(conn, "raw.kepesertaan", parent, ("kode_wilayah", "segmen"), "kepesertaan", reasons)
+    before = len(reasons.items) + reasons.dropped
     count = _copy(conn, "raw.kepatuhan", contract.KEPATUHAN, submission_id, contract.rows(
         sheets.get("kepatuhan"), "kepatuhan", contract.KEPATUHAN, reasons))
-    if count != 1 and "kepatuhan" in sheets:
+    # Only rows without a fault are written: a faulty single row has its own reason already.
+    if count != 1 and "kepatuhan" in sheets and len(reasons.items) + reasons.dropped == before:
         reasons.add(f"harus berisi tepat satu baris isian, ada {count}", "kepatuhan")
     _copy(conn, "raw.klaim", contract.KLAIM, submission_id, contract.rows(
         sheets.get("klaim"), "klaim", contract.KLAIM, reasons))
