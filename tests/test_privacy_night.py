@@ -1,0 +1,105 @@
+"""No NIK in clear anywhere a night writes (UU 27/2022), whatever cell or file name it hides in.
+
+A night through Airflow with files whose officers typed NIKs where they do not belong: as an XLSX number,
+with Excel's apostrophe, inside text, in an amount, in a CSV cell and in a file's name. Afterwards every
+output (PDF text, workbook XML, CSV, JSON, HTML), the run's log and Airflow's task logs, the quarantine's
+reasons and file names, Airflow's metadata database (XCom) and every table of the warehouse are searched
+for those numbers. The quarantined files themselves are the officers' originals and keep what they sent.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import psycopg
+import pytest
+from pypdf import PdfReader
+
+from inpres.generate.writer import write_csv
+
+NIK = ["3171234567890123", "7271015507850012", "8171042308900003", "7203016612790004", "3273010101010005",
+       "8171110101920006"]
+GOOD = [("81.71", "pekerja_rentan", 70_000, 40_000, 672_000_000, "bapak_asuh"),
+        ("81.71", "non_asn", 2_850, 2_850, None, "apbd")]
+KEPATUHAN = ("SK Wali Kota Ambon No. 533 Tahun 2021", "2021-06-01", "Rp 1.200.000.000", "Ya", "Sebagian")
+
+
+def _inbox(folder: Path, submission) -> Path:
+    def xlsx(name, pelapor="81.71", kepesertaan=GOOD, kepatuhan=KEPATUHAN, klaim=()):
+        submission(folder / name, pelapor=pelapor, periode="2022-10", kepesertaan=kepesertaan,
+                   kepatuhan=kepatuhan, klaim=klaim)
+
+    xlsx("81.71_2022-10.xlsx")  # a good file, so the night has a report
+    xlsx("72.71_2022-10.xlsx", pelapor="72.71",  # as an Excel number (read back as 3171234567890123.0)
+         kepesertaan=[("72.71", "pekerja_rentan", float(NIK[0]), 7_000, None, "apbd")])
+    xlsx("72.03_2022-10.xlsx", pelapor="72.03",  # with Excel's leading apostrophe, as text
+         kepesertaan=[("72.03", "pekerja_rentan", 30_000, f"'{NIK[1]}", None, "apbd")])
+    xlsx("72.06_2022-10.xlsx", pelapor="72.06",  # inside text
+         kepesertaan=[("72.06", f"NIK {NIK[2]}", 30_000, 28_000, None, "apbd")])
+    xlsx("72.01_2022-10.xlsx", pelapor="72.01",  # in an amount column
+         kepesertaan=[("72.01", "pekerja_rentan", 30_000, 20_000, float(NIK[3]), "apbd")])
+    xlsx(f"{NIK[4]}_72.02_2022-10.xlsx", pelapor="72.02",  # in the file's name, and the file is broken
+         kepesertaan=[("72.02", "pekerja_rentan", 30_000, 40_000, None, "apbd")])
+    identitas = {"kode_pelapor": "81.01", "periode": "2022-10", "nama_instansi": "Disnaker",
+                 "tanggal_laporan": "2022-10-28"}
+    write_csv(folder, "81.01_2022-10", identitas,  # in a CSV cell
+              {"kepesertaan": [("81.01", "non_asn", NIK[5], 10, None, "apbd")],
+               "kepatuhan": [KEPATUHAN], "klaim": []})
+    return folder
+
+
+def _texts(folder: Path):
+    """(where, text) for every file under `folder`, as a reader of that file would see it."""
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        yield f"name {path}", path.name
+        if path.suffix == ".pdf":
+            yield str(path), " ".join(page.extract_text() or "" for page in PdfReader(path).pages)
+        elif path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as z:
+                yield str(path), " ".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
+        else:
+            yield str(path), path.read_bytes().decode("utf-8", "replace")
+
+
+def _leaks(texts) -> list[str]:
+    return [f"{where}: {nik}" for where, text in texts for nik in NIK if nik in text.replace(" ", "")]
+
+
+@pytest.fixture
+def night(run_nightly, submission, tmp_path, monkeypatch):
+    karantina = tmp_path / "karantina"
+    run = run_nightly(_inbox(tmp_path / "inbox", submission), INPRES_KARANTINA=str(karantina))
+    assert run.returncode == 0, run.stderr + run.log[-3000:]
+    return run, karantina
+
+
+def test_a_night_of_nik_bearing_files_leaves_no_nik_in_clear(night, warehouse):
+    run, karantina = night
+    rejected = [line for line in run.stdout.splitlines() if line.startswith("Rejected: ")]
+    assert len(rejected) == 6, run.stdout
+    assert "3273********0005_72.02_2022-10.xlsx" in run.stdout  # the officer can still tell which file
+
+    assert _leaks(_texts(run.output)) == []
+    assert _leaks([("stdout", run.stdout), ("stderr", run.stderr), ("log", run.log)]) == []
+    airflow_home = Path(os.environ["AIRFLOW_HOME"])
+    assert _leaks(_texts(airflow_home / "logs") if (airflow_home / "logs").exists() else []) == []
+    with sqlite3.connect(airflow_home / "airflow.db") as db:
+        tables = [r[0] for r in db.execute("select name from sqlite_master where type = 'table'")]
+        metadata = [(t, " ".join(map(str, row))) for t in tables for row in db.execute(f'select * from "{t}"')]
+    assert any(t == "xcom" for t, _ in metadata), "the night's XCom was not found"
+    assert _leaks(metadata) == []
+
+    reasons = [(f"{p}", p.read_text(encoding="utf-8")) for p in karantina.rglob("*.alasan.txt")]
+    assert len(reasons) == 6
+    assert _leaks(reasons + [(f"name {p}", p.name) for p in karantina.rglob("*")]) == []
+
+    with psycopg.connect(warehouse) as conn:
+        tables = conn.execute("select table_schema, table_name from information_schema.tables "
+                              "where table_schema not in ('pg_catalog', 'information_schema')").fetchall()
+        rows = [(f"{s}.{t}", " ".join(map(str, row)))
+                for s, t in tables for row in conn.execute(f'select * from "{s}"."{t}"')]
+    assert any(where == "audit.penolakan" for where, _ in rows)
+    assert _leaks(rows) == []
