@@ -36,6 +36,13 @@ os.environ.update(NO_TELEMETRY)
 os.environ.setdefault("XDG_RUNTIME_DIR", str(LOCAL / "run"))
 
 
+@pytest.fixture(autouse=True)
+def _karantina(tmp_path, monkeypatch):
+    """Rejected files of a test go to its own quarantine, never to the repository's default one."""
+    if "INPRES_KARANTINA" not in os.environ:
+        monkeypatch.setenv("INPRES_KARANTINA", str(tmp_path / "karantina"))
+
+
 @pytest.fixture(scope="session")
 def manifest() -> Path:
     from inpres.paths import DBT_MANIFEST
@@ -92,6 +99,7 @@ def run_nightly(warehouse, manifest, tmp_path):
             "AIRFLOW_CONN_WAREHOUSE": warehouse,
             "INPRES_INBOX": str(inbox),
             "INPRES_OUTPUT": str(output),
+            "INPRES_KARANTINA": str(tmp_path / "karantina"),
             **env,
         }
         done = subprocess.run([sys.executable, "-m", "inpres.run"], env=environment, capture_output=True,
