@@ -22,6 +22,8 @@ BULAN = [f"2022-{m:02d}" for m in range(3, 11)]  # eight months: six earlier cha
 TERAKHIR, SEBELUMNYA = BULAN[-1], BULAN[-2]
 # Most a JKM case may cost: the death benefit plus the scholarship allowance (thresholds.json).
 BATAS_JKM = parameters()["santunan_jkm_rp"] + parameters()["tambahan_beasiswa_jkm_rp"]
+# JKK + JKM a month for a worker outside wage employment (bukan penerima upah), Rupiah.
+IURAN_BPU = 16_800
 # Added to each series month by month, so that month-over-month changes vary (a MAD above zero).
 JITTER = (0, 40, -25, 10, -35, 20, -5, 15)
 
@@ -51,6 +53,8 @@ create schema intermediate;
 create table intermediate.int_kepesertaan__wilayah (
     kode_wilayah text, kode_provinsi text, periode text, segmen text, sasaran bigint, terlindungi bigint);
 create table intermediate.int_submissions__terkini (pelapor text, periode text);
+create table intermediate.int_kepesertaan__terkini (
+    pelapor text, kode_wilayah text, periode text, segmen text, terlindungi bigint, iuran_rp bigint);
 create table marts.dim_wilayah (kode_wilayah text, nama_wilayah text, tingkat text, kode_provinsi text);
 create table marts.fct_cakupan_wilayah (
     kode_wilayah text, tingkat text, kode_provinsi text, periode text, segmen text, sasaran bigint,
@@ -125,6 +129,7 @@ class Marts:
     klaim: dict = field(default_factory=dict)  # (pelapor, periode, program, segmen): (kasus, nilai_rp)
     bpjs: dict = field(default_factory=dict)  # (kode, periode, segmen): peserta_aktif
     submissions: set = field(default_factory=set)  # (pelapor, periode)
+    iuran: dict = field(default_factory=dict)  # (kode, periode, segmen): iuran_rp, where not Rp 16.800 a worker
 
     def build(self) -> None:
         with psycopg.connect(self.url) as conn:
@@ -136,6 +141,9 @@ class Marts:
                                 [(k, k.split(".")[0], p, s, *v) for (k, p, s), v in self.kepesertaan.items()])
                 cur.executemany("insert into intermediate.int_submissions__terkini values (%s, %s)",
                                 sorted(self.submissions))
+                cur.executemany("insert into intermediate.int_kepesertaan__terkini values (%s, %s, %s, %s, %s, %s)",
+                                [(k, k, p, s, t, self.iuran.get((k, p, s), t * IURAN_BPU))
+                                 for (k, p, s), (_, t) in self.kepesertaan.items()])
                 conn.execute("create temporary table klaim_pelapor (pelapor text, periode text, program text, "
                              "segmen text, kasus bigint, nilai_rp bigint)")
                 cur.executemany("insert into klaim_pelapor values (%s, %s, %s, %s, %s, %s)",
@@ -192,6 +200,7 @@ def _aturan(start: str) -> str:
 PROVINSI = _aturan("provinsi sendiri + kab/kota = angka se-provinsi")
 NASIONAL = _aturan("nasional = Σ provinsi")
 KLAIM_KASUS = _aturan("klaim sesuai kasus")
+IURAN_PESERTA = _aturan("iuran sebanding dengan peserta")
 SELISIH_BPJS = _aturan("selisih dengan BPJS dalam toleransi")
 OUTLIER = _aturan("perubahan bulanan wajar")
 KELENGKAPAN_NASIONAL = _aturan("tingkat pelaporan nasional")
@@ -225,11 +234,11 @@ def test_consistent_marts_pass_every_rule_and_each_is_recorded(marts, tmp_path):
     marts.build()
     outcomes = run_gate(SUITE, marts.url, "malam-1", tmp_path / "docs")
     assert [o.rule for o in outcomes if not o.success] == []
-    new = {PROVINSI: BLOCKING, NASIONAL: BLOCKING, KLAIM_KASUS: WARNING, SELISIH_BPJS: WARNING,
-           OUTLIER: WARNING, KELENGKAPAN_NASIONAL: WARNING}
+    new = {PROVINSI: BLOCKING, NASIONAL: BLOCKING, KLAIM_KASUS: WARNING, IURAN_PESERTA: WARNING,
+           SELISIH_BPJS: WARNING, OUTLIER: WARNING, KELENGKAPAN_NASIONAL: WARNING}
     assert {o.rule: o.severity for o in outcomes if o.rule in new} == new
     recorded = _recorded(marts.url)
-    assert len(recorded) == len(outcomes) == 11
+    assert len(recorded) == len(outcomes) == 12
     assert all(success for _, success, _, _ in recorded.values())
 
 
@@ -238,7 +247,7 @@ def test_every_threshold_a_query_names_is_a_number_in_thresholds_json():
     queries = "\n".join(e["kwargs"].get("unexpected_rows_query", "") for e in load_suite(SUITE)["expectations"])
     named = set(re.findall(r"\$([a-z_]+)", queries))
     assert named == {"ambang_z_outlier", "riwayat_minimum_outlier", "tingkat_pelaporan_minimum_persen",
-                     "santunan_jkm_rp", "tambahan_beasiswa_jkm_rp"}
+                     "santunan_jkm_rp", "tambahan_beasiswa_jkm_rp", "iuran_maksimal_per_peserta_rp"}
     assert all(isinstance(values[name], (int, float)) and not isinstance(values[name], bool) for name in named)
 
 
@@ -442,3 +451,30 @@ def test_a_national_reporting_rate_below_the_threshold_lists_who_has_not_reporte
         {"kode_wilayah": "72.06", "nama_wilayah": "Kabupaten Morowali", "periode": TERAKHIR, "persen_diterima": 60.0},
         {"kode_wilayah": "81", "nama_wilayah": "Maluku", "periode": TERAKHIR, "persen_diterima": 60.0},
     ])
+
+
+# --- iuran sebanding dengan peserta (warning)
+
+def test_a_nik_typed_into_a_contribution_is_out_of_proportion(marts, tmp_path):
+    ambon = ("81.71", TERAKHIR, "pekerja_rentan")
+    marts.iuran[ambon] = 3_171_234_567_890_123  # a NIK where the month's iuran_rp belongs
+    marts.iuran["81.71", SEBELUMNYA, "pekerja_rentan"] = 3_171_234_567_890_123  # not the latest month: not judged
+    marts.build()
+    outcome = _warned(marts, tmp_path, IURAN_PESERTA)
+    [row] = outcome.sample
+    terlindungi = marts.kepesertaan[ambon][1]
+    assert (row["kode_wilayah"], row["periode"], row["terlindungi"], row["masalah"]) == (
+        "81.71", TERAKHIR, terlindungi, "iuran_rp per peserta melebihi iuran_maksimal_per_peserta_rp")
+    assert row["iuran_rp_per_peserta"] == round(3_171_234_567_890_123 / terlindungi)
+
+
+def test_a_contribution_at_the_ceiling_passes_and_one_without_workers_is_warned(marts, tmp_path):
+    palu = ("72.71", TERAKHIR, "non_asn")
+    marts.iuran[palu] = marts.kepesertaan[palu][1] * parameters()["iuran_maksimal_per_peserta_rp"]
+    marts.kepesertaan["72.06", TERAKHIR, "pekerja_rentan"] = (30_000, 0)
+    marts.iuran["72.06", TERAKHIR, "pekerja_rentan"] = 1_000_000
+    marts.build()
+    outcomes = run_gate(SUITE, marts.url, "malam-1", tmp_path / "docs")
+    [failed] = [o for o in outcomes if o.rule == IURAN_PESERTA and not o.success]
+    assert [(r["kode_wilayah"], r["masalah"]) for r in failed.sample] == [
+        ("72.06", "iuran_rp > 0 tetapi terlindungi 0")]
