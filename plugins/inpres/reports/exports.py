@@ -35,8 +35,9 @@ EXPORTS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     ),
     "klaim_wilayah.csv": (
         "marts.fct_klaim_wilayah",
-        ("kode_wilayah", "periode", "program", "segmen", "kasus", "nilai_rp", "nama_wilayah", "tingkat",
-         "kode_provinsi", "kasus_kumulatif_tahun", "nilai_rp_kumulatif_tahun"),
+        ("kode_wilayah", "periode", "program", "segmen", "kasus", "nilai_rp", "pemerintah_dihitung",
+         "pemerintah_diharapkan", "nama_wilayah", "tingkat", "kode_provinsi", "kasus_kumulatif_tahun",
+         "nilai_rp_kumulatif_tahun"),
         ("kode_wilayah", "program", "segmen"),
     ),
     "non_asn_provinsi.csv": (
