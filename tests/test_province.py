@@ -181,9 +181,10 @@ def test_the_pdf_names_regions_not_files_settings_or_codes(figures):
         f"Ditampilkan bila angka terlindungi yang dilaporkan berselisih lebih dari "
         f"{dbt_var('toleransi_selisih_persen')} % dari data BPJS Ketenagakerjaan.")
     assert "Kabupaten Banggai" in data["selisih"]["baris"][0]
-    labels = [k["label"] for k in data["penolakan"]["kolom"]]
-    assert "Nama pelapor" in labels and "Pelapor" not in labels
-    assert data["penolakan"]["baris"][0][labels.index("Nama pelapor")] == "Kabupaten Poso"
+    # A rejected file names its sender, not the sender's code.
+    cells = data["penolakan"]["baris"][0]
+    assert "Kabupaten Poso" in cells
+    assert [c for c in cells if "72.02" in c] == ["72.02_2022-10.xlsx"]
 
 
 def test_annex_b_says_in_one_line_that_a_province_has_no_reports(figures):
