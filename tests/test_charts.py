@@ -43,14 +43,31 @@ def test_map_labels_every_province_and_draws_the_missing_ones(tmp_path):
     nilai["94"] = None
     del nilai["95"]
     path = tmp_path / "peta.svg"
-    charts.peta_provinsi(nilai, path, judul_legenda="Cakupan pekerja rentan")
+    charts.peta_provinsi(nilai, path, judul_legenda="Cakupan pekerja rentan", melapor=set(nilai) - {"94"})
     svg = _teks(path)
     for t in charts.petak_provinsi():
         assert f"<!-- {t.singkatan} -->" in svg
     assert "<!-- 48,6 -->" in svg
     assert svg.count("<!-- – -->") == 2  # Papua Tengah (None) and Papua Pegunungan (left out)
-    assert "Tidak ada data" in svg
+    assert "Belum ada laporan" in svg and "Basis belum lengkap" not in svg
     assert "Cakupan pekerja rentan (%)" in svg
+
+
+def test_map_shows_what_a_province_reported_even_when_incomplete(tmp_path):
+    nilai = {t.kode: Decimal("20.00") for t in charts.petak_provinsi()}
+    nilai["81"] = Decimal("35.57")  # Maluku: 11 of 12 governments, its coverage drawn, hatched
+    nilai["82"] = None  # Maluku Utara reported, but no target is known: '?', never "no data"
+    path = tmp_path / "peta.svg"
+    charts.peta_provinsi(nilai, path, judul_legenda="Cakupan", belum_lengkap={"81"}, melapor=set(nilai))
+    svg = _teks(path)
+    assert "<!-- 35,6 -->" in svg and "<!-- ? -->" in svg
+    assert "Basis belum lengkap" in svg and "cakupan belum dapat dihitung" in svg
+    assert "Belum ada laporan" not in svg and "<!-- – -->" not in svg
+
+
+def test_bars_are_drawn_only_when_they_say_something():
+    assert not charts.layak_digambar([Decimal("100"), Decimal("100"), Decimal("0"), None])
+    assert charts.layak_digambar([Decimal("100"), Decimal("1"), Decimal("20.5")])
 
 
 def test_trend_single_month_and_gaps(tmp_path):
@@ -79,11 +96,13 @@ def test_bars_label_indonesian_percentages(tmp_path):
     assert svg.index("<!-- Bali -->") > svg.index("<!-- Aceh -->")  # y labels bottom-up: Bali on top
 
     path = tmp_path / "kelengkapan.svg"
-    charts.batang_kelengkapan([("Aceh", Decimal("48.55"), Decimal("30")), ("Bali", None, None)], path)
+    charts.batang_kelengkapan([("Aceh", Decimal("48.55"), Decimal("30")), ("Bali", None, None),
+                               ("Jambi", Decimal("0"), Decimal("0"))], path)
     svg = _teks(path)
     assert "<!-- 48,55 % -->" in svg and "<!-- 30,00 % -->" in svg
     assert "<!-- Diterima -->" in svg and "<!-- Tepat waktu -->" in svg
-    assert svg.count("<!-- tidak ada data -->") == 2
+    # Zero and unknown bars carry no label: not 72 times "0,00 %" for the provinces that did not report.
+    assert "<!-- 0,00 % -->" not in svg and "tidak ada data" not in svg
 
 
 def test_same_input_same_bytes(tmp_path):

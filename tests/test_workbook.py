@@ -43,7 +43,7 @@ PROVINSI = Tabel(
 TREN = Tabel(
     "tren_nasional", "Tren nasional per segmen, Agustus 2022 – Oktober 2022",
     (
-        Kolom("periode", "Bulan", "kode", "Bulan, YYYY-MM."),
+        Kolom("periode", "Bulan", "bulan", "Bulan."),
         Kolom("terlindungi_pekerja_rentan", "P. rentan", "angka", "Pekerja rentan terlindungi."),
         Kolom("terlindungi_non_asn", "Non-ASN", "angka", "Non-ASN terlindungi."),
     ),
@@ -128,7 +128,7 @@ def test_number_formats(wb):
     ws = wb["Cakupan per provinsi"]
     assert ws["C4"].number_format == "#,##0"
     assert ws["E4"].number_format == '0.00" %"'
-    assert ws["F4"].number_format == '+0.00" poin";-0.00" poin";0.00" poin"'
+    assert ws["F4"].number_format == '+0.00" poin";"\u2212"0.00" poin";0.00" poin"'  # the real minus sign
     assert ws["G4"].number_format == '"Rp "#,##0'
     assert ws["H4"].number_format == "dd/mm/yyyy" and ws["H4"].is_date
     assert ws["E5"].number_format == '0.00" %"'  # an empty cell keeps its column's format
@@ -147,7 +147,9 @@ def test_header_frozen_filtered_and_styled(wb):
     tren = wb["Tren nasional per segmen"]
     assert tren.freeze_panes == "B4"
     assert tren.auto_filter.ref == "A3:C6"
-    assert [c.value for c in tren["A"][3:6]] == ["2022-08", "2022-09", "2022-10"]
+    # Months are dates shown with Indonesian month names ('Okt 2022'), whatever the reader's locale.
+    assert [c.value for c in tren["A"][3:6]] == [datetime(2022, 8, 1), datetime(2022, 9, 1), datetime(2022, 10, 1)]
+    assert tren["A6"].number_format == "[$-421]mmm yyyy" and tren["A6"].is_date
     assert tren["B5"].value is None
 
     kosong = wb[wb.sheetnames[5]]
@@ -179,6 +181,7 @@ def test_native_charts_reference_own_cells(xlsx, wb):
     # The unknown month is a gap, not a drop to zero: no <c:dispBlanksAs>, whose absence is Excel's "gap".
     assert "dispBlanksAs" not in line
     assert "<a:t>Bulan</a:t>" in line and "<a:t>Jumlah</a:t>" in line
+    assert "<c:dateAx>" in line and 'formatCode="[$-421]mmm yyyy"' in line
 
     # openpyxl keeps the charts it reads on their sheets.
     assert len(wb["Cakupan per provinsi"]._charts) == 1
@@ -199,3 +202,29 @@ def test_properties_no_external_links_reproducible(xlsx, tmp_path, wb):
     write_workbook(dated, [TREN], judul=JUDUL, keterangan=KETERANGAN,
                    dibuat=datetime(2022, 11, 5, 10, 0, tzinfo=timezone.utc))
     assert openpyxl.load_workbook(dated).properties.created == datetime(2022, 11, 5, 10, 0)
+
+
+SEMUA_JENIS = Tabel(
+    "jenis", "Perubahan, status dan kolom kelompok",
+    (
+        Kolom("nama_wilayah", "Provinsi", "teks", "Nama."),
+        Kolom("pemda", "Pemda", "rasio", "Hanya di PDF.", di_berkas=False),
+        Kolom("pemerintah_dihitung", "dihitung", "angka", "Dihitung.", grup="Pemerintah daerah"),
+        Kolom("perubahan", "Δ terlindungi", "selisih", "Perubahan."),
+        Kolom("status_regulasi", "Regulasi", "status", "Status."),
+    ),
+    [("Maluku", (11, 12), 11, -94, "tidak_terpenuhi"), ("Bali", (10, 10), 10, 1200, "terpenuhi"),
+     ("Aceh", None, None, 0, "tidak_diketahui")],
+)
+
+
+def test_signed_changes_status_words_groups_and_pdf_only_columns(tmp_path):
+    path = tmp_path / "jenis.xlsx"
+    write_workbook(path, [SEMUA_JENIS], judul=JUDUL, keterangan=KETERANGAN)
+    ws = openpyxl.load_workbook(path).worksheets[1]
+    # The PDF-only '11/12' column is not in the workbook; a grouped column's header names its group.
+    assert [c.value for c in ws[3]] == ["Provinsi", "Pemerintah daerah dihitung", "Δ terlindungi", "Regulasi"]
+    assert [[c.value for c in r] for r in ws.iter_rows(min_row=4, max_row=6)] == [
+        ["Maluku", 11, -94, "tidak terpenuhi"], ["Bali", 10, 1200, "terpenuhi"], ["Aceh", None, 0, "tidak diketahui"]]
+    # A change stays a number, shown with its sign and the real minus sign.
+    assert ws["C4"].data_type == "n" and ws["C4"].number_format == '+#,##0;"\u2212"#,##0;0'

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -26,7 +26,7 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.textpath import TextPath
 from matplotlib.ticker import Formatter, MaxNLocator, MultipleLocator
 
-from inpres.reports.formatting import TIDAK_DILAPORKAN, format_angka, format_persen
+from inpres.reports.formatting import MINUS, TIDAK_DILAPORKAN, format_angka, format_persen
 
 LEBAR = 6.7  # inches: the A4 text width of the reports
 _BULAN_SINGKAT = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")  # CLDR id
@@ -52,6 +52,14 @@ _SKALA = LinearSegmentedColormap.from_list("inpres_biru", matplotlib.colormaps["
     [i / 255 * 0.88 + 0.12 for i in range(256)]))
 _ABU = "#e3e3e3"
 _ABU_ARSIR = "#b3b3b3"  # light enough that the label over it stays readable
+_ARSIR_PUTIH = (1.0, 1.0, 1.0, 0.6)  # over a coloured tile: its colour still reads
+# Fewer bars than this with a value make no chart: the table beside it says the same.
+MINIMUM_BATANG = 3
+
+
+def layak_digambar(nilai: Iterable[Decimal | int | None]) -> bool:
+    """Whether a bar chart shows anything a table does not: enough bars with a value above zero."""
+    return sum(1 for v in nilai if v) >= MINIMUM_BATANG
 
 
 @contextmanager
@@ -70,7 +78,7 @@ def _desimal(x: float, digits: int) -> str:
     """12345.5, 1 -> '12.345,5'."""
     q = Decimal(str(float(x))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
     whole, _, frac = f"{abs(q):f}".partition(".")
-    return f"{'-' if q < 0 else ''}{format_angka(int(whole))}{',' + frac if frac else ''}"
+    return f"{MINUS if q < 0 else ''}{format_angka(int(whole))}{',' + frac if frac else ''}"
 
 
 class _FormatIndonesia(Formatter):
@@ -129,16 +137,21 @@ def _ukuran_muat(teks: Sequence[str], lebar_pt: float, maks: float) -> float:
     return min(maks, *(lebar_pt / TextPath((0, 0), t, size=1, prop=prop).get_extents().width for t in teks))
 
 
-def peta_provinsi(nilai: Mapping[str, Decimal | None], path: Path, *, judul_legenda: str) -> None:
+def peta_provinsi(nilai: Mapping[str, Decimal | None], path: Path, *, judul_legenda: str,
+                  belum_lengkap: Collection[str] = (), melapor: Collection[str] | None = None) -> None:
     """A tile-grid map: one square per province where it roughly lies, coloured on a fixed 0–100 % scale.
 
-    `nilai` maps a province code ('11') to its percentage; a province left out or None is drawn grey and
-    hatched, so a missing report is seen, not mistaken for 0 %.
+    `nilai` maps a province code ('11') to its percentage. A province in `belum_lengkap` keeps its colour
+    and is hatched white: a figure from part of its governments, not its whole. A province without a
+    percentage is grey: hatched when it has not reported at all, plain with '?' when it reported (it is in
+    `melapor`) but its coverage cannot be computed, so a province that reported is never shown as silent.
+    `melapor` None: every province in `nilai` reported.
     """
     tiles = petak_provinsi()
     unknown = sorted(set(nilai) - {t.kode for t in tiles})
     if unknown:
         raise ValueError(f"no tile for province code(s) {unknown}")
+    melapor = set(nilai) if melapor is None else set(melapor)
     n_baris = max(t.baris for t in tiles) + 1
     n_kolom = max(t.kolom for t in tiles) + 1
     norm = Normalize(0, 100, clip=True)
@@ -151,41 +164,55 @@ def peta_provinsi(nilai: Mapping[str, Decimal | None], path: Path, *, judul_lege
         ax.set_ylim(n_baris, 0)  # row 0 on top: north up
         ax.set_axis_off()
         celah = 0.06  # the white gap between tiles, in tiles
-        ada_kosong = False
+        ada = set()  # which legend entries the map needs
         for t in tiles:
             v = nilai.get(t.kode)
             x, y = t.kolom + celah / 2, t.baris + celah / 2
-            if v is None:
-                ada_kosong = True
-                fill = _ABU
-                ax.add_patch(Rectangle((x, y), 1 - celah, 1 - celah, facecolor=_ABU, hatch="////",
-                                       hatchcolor=_ABU_ARSIR, edgecolor="none", linewidth=0))
+            kotak = {"xy": (x, y), "width": 1 - celah, "height": 1 - celah, "linewidth": 0}
+            if v is None and t.kode in melapor:
+                ada.add("tak_terhitung")
+                fill, label = _ABU, "?"
+                ax.add_patch(Rectangle(facecolor=_ABU, edgecolor="none", **kotak))
+            elif v is None:
+                ada.add("kosong")
+                fill, label = _ABU, TIDAK_DILAPORKAN
+                ax.add_patch(Rectangle(facecolor=_ABU, hatch="////", hatchcolor=_ABU_ARSIR, edgecolor="none", **kotak))
             else:
-                fill = _SKALA(norm(float(v)))
-                ax.add_patch(Rectangle((x, y), 1 - celah, 1 - celah, facecolor=fill, edgecolor="none"))
+                fill, label = _SKALA(norm(float(v))), _satu_desimal(v)
+                ax.add_patch(Rectangle(facecolor=fill, edgecolor="none", **kotak))
+                if t.kode in belum_lengkap:
+                    ada.add("belum_lengkap")
+                    ax.add_patch(Rectangle(facecolor="none", hatch="////", hatchcolor=_ARSIR_PUTIH, edgecolor="none",
+                                           **kotak))
             warna = _warna_teks(fill)
             ax.text(t.kolom + 0.5, t.baris + 0.33, t.singkatan, ha="center", va="center", color=warna,
                     fontsize=ukuran_singkatan)
-            ax.text(t.kolom + 0.5, t.baris + 0.66, TIDAK_DILAPORKAN if v is None else _satu_desimal(v),
-                    ha="center", va="center", fontsize=7.5, fontweight="bold", color=warna)
+            ax.text(t.kolom + 0.5, t.baris + 0.66, label, ha="center", va="center", fontsize=7.5,
+                    fontweight="bold", color=warna)
 
         # The legend sits in the empty sea south of Sulawesi and Maluku (bottom right of the grid).
-        def kotak(kolom: float, baris: float, lebar: float, tinggi: float) -> tuple[float, float, float, float]:
+        def kotak_legenda(kolom: float, baris: float, lebar: float, tinggi: float) -> tuple[float, float, float, float]:
             return (kolom / n_kolom, 1 - (baris + tinggi) / n_baris, lebar / n_kolom, tinggi / n_baris)
 
-        cax = fig.add_axes(kotak(11.3, 5.45, 4.4, 0.16))
+        cax = fig.add_axes(kotak_legenda(11.3, 5.45, 4.4, 0.16))
         bar = fig.colorbar(ScalarMappable(norm=norm, cmap=_SKALA), cax=cax, orientation="horizontal",
                            ticks=range(0, 101, 20), format=_FormatIndonesia(persen=False))
         bar.outline.set_linewidth(0.5)
         cax.tick_params(labelsize=7, length=2, width=0.5, pad=1.5)
         cax.set_title(f"{judul_legenda} (%)", fontsize=7.5, loc="left", pad=3)
-        if ada_kosong:
-            lax = fig.add_axes(kotak(11.3, 6.15, 4.4, 0.6))
+        keterangan = {
+            "belum_lengkap": Patch(facecolor=_SKALA(0.5), hatch="////", hatchcolor=_ARSIR_PUTIH, edgecolor="none",
+                                   label="Basis belum lengkap"),
+            "tak_terhitung": Patch(facecolor=_ABU, edgecolor="none", label="Melapor, cakupan belum dapat dihitung (?)"),
+            "kosong": Patch(facecolor=_ABU, hatch="////", hatchcolor=_ABU_ARSIR, edgecolor="none",
+                            label="Belum ada laporan (–)"),
+        }
+        handles = [patch for key, patch in keterangan.items() if key in ada]
+        if handles:
+            lax = fig.add_axes(kotak_legenda(11.3, 6.05, 4.6, 0.9))
             lax.set_axis_off()
-            lax.legend(handles=[Patch(facecolor=_ABU, hatch="////", hatchcolor=_ABU_ARSIR, edgecolor="none",
-                                      label="Tidak ada data")],
-                       loc="upper left", frameon=False, fontsize=7, borderaxespad=0, handlelength=1.6,
-                       handleheight=1.2, borderpad=0)
+            lax.legend(handles=handles, loc="upper left", frameon=False, fontsize=7, borderaxespad=0,
+                       handlelength=1.6, handleheight=1.2, borderpad=0, labelspacing=0.3)
         _simpan(fig, path)
 
 
@@ -257,7 +284,7 @@ def batang_peringkat(baris: Sequence[tuple[str, Decimal]], path: Path, *, sumbu_
         ax = fig.add_subplot()
         bars = ax.barh(range(len(rows)), values, color=_BIRU, height=0.7)
         ax.set_yticks(range(len(rows)), [label for label, _ in rows])
-        ax.bar_label(bars, [format_persen(v) for _, v in rows], padding=3)
+        ax.bar_label(bars, [format_persen(v) if v else "" for _, v in rows], padding=3)
         ax.set_xlim(0, max(100.0, *values) * 1.15)  # room for the label of a full bar
         ax.set_xticks(range(0, 101, 20))
         ax.set_xlabel(sumbu_x)
@@ -277,11 +304,11 @@ def batang_kelengkapan(baris: Sequence[tuple[str, Decimal | None, Decimal | None
         for geser, indeks, warna, label in ((-tinggi / 2, 1, _BIRU, "Diterima"),
                                            (tinggi / 2, 2, _BIRU_MUDA, "Tepat waktu")):
             nilai = [r[indeks] for r in baris]
-            # An unknown share gets no bar but words, so it is not read as 0 %.
-            bars = ax.barh([i + geser for i in range(n)], [0.0 if v is None else float(v) for v in nilai],
+            # A zero or unknown share gets neither bar nor label: 38 labels of "0,00 %" hide the few that
+            # matter; the table beside the chart has every figure.
+            bars = ax.barh([i + geser for i in range(n)], [float(v or 0) for v in nilai],
                            height=tinggi, color=warna, label=label)
-            ax.bar_label(bars, ["tidak ada data" if v is None else format_persen(v) for v in nilai],
-                         padding=2, fontsize=5.8)
+            ax.bar_label(bars, [format_persen(v) if v else "" for v in nilai], padding=2, fontsize=5.8)
         ax.set_yticks(range(n), [r[0] for r in baris])
         ax.set_ylim(n - 0.5, -0.5)  # the first row on top
         ax.set_xlim(0, 117)  # room for '100,00 %'

@@ -2,13 +2,33 @@
 
 A table here is picked from the marts' rows column by column; the only arithmetic is none. The findings
 are sentences around figures the marts already hold (a rank, a count of reports, a change).
+
+A province-wide or national figure is the sum of what was reported, so every one is shown with its basis
+(how many of the governments it should include it does include, and how much of the target it covers).
+Only a figure whose basis is complete is ranked or named as best, worst or biggest rise; a change is
+shown only when both months it compares are complete.
 """
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
+from decimal import Decimal
+
+from inpres.paths import EXPECTATIONS
 from inpres.reports.figures import Figures
-from inpres.reports.formatting import format_angka, format_periode, format_persen, format_poin, format_tanggal
+from inpres.reports.formatting import (
+    format_angka,
+    format_periode,
+    format_persen,
+    format_poin,
+    format_rentang,
+    format_rentang_singkat,
+    format_rupiah,
+    format_tanggal,
+)
 from inpres.reports.tables import Grafik, Kolom, Tabel
+from inpres.transform import dbt_var
 
 # Dict order is the fixed segment order of every table.
 SEGMEN_LABEL = {
@@ -35,11 +55,29 @@ POIN_KEPATUHAN = {
 STATUS_LAPORAN = {"tepat_waktu": "Tepat waktu", "terlambat": "Terlambat", "belum_lapor": "Belum melapor"}
 TINGKAT = {"provinsi": "Provinsi", "kabupaten": "Kabupaten", "kota": "Kota", "nasional": "Nasional"}
 
+# The basis of a figure, in words (the `basis` column).
+LENGKAP, BELUM_LENGKAP, TANPA_LAPORAN = "lengkap", "belum lengkap", "belum ada laporan"
+
 MART_CAKUPAN = "marts.fct_cakupan_wilayah"
 
 
 def segmen_label(segmen: str) -> str:
     return SEGMEN_LABEL.get(segmen, segmen)
+
+
+def segmen_kecil(segmen: str) -> str:
+    """The label inside a sentence: 'pegawai BUMD', 'pegawai non-ASN'."""
+    label = segmen_label(segmen)
+    return label[:1].lower() + label[1:]
+
+
+def ambang_basis() -> Decimal:
+    """The share (of governments and of the target) a province-wide or national figure needs to be complete."""
+    return Decimal(str(dbt_var("ambang_basis_persen")))
+
+
+def _ambang_teks() -> str:
+    return f"{format_angka(int(ambang_basis()))} %"
 
 
 def _kode(label="Kode"):
@@ -58,59 +96,179 @@ def _segment_order(r: dict):
     return list(SEGMEN_LABEL).index(r["segmen"]) if r["segmen"] in SEGMEN_LABEL else len(SEGMEN_LABEL)
 
 
+# --- the basis of a figure ---------------------------------------------------------------------------------
+
+def basis_kata(r: dict | None) -> str:
+    """'lengkap', 'belum lengkap', or 'belum ada laporan' for a territory without a row this month."""
+    if not r:
+        return TANPA_LAPORAN
+    return LENGKAP if r["basis_lengkap"] else BELUM_LENGKAP
+
+
+def kalimat_basis(r: dict) -> str:
+    """What a province-wide or national figure includes: 'mencakup 14 dari 36 pemerintah daerah; sasaran
+    terlapor 61,00 % dari sasaran acuan'."""
+    kalimat = (f"mencakup {format_angka(r['pemerintah_dihitung'])} dari "
+               f"{format_angka(r['pemerintah_diharapkan'])} pemerintah daerah; ")
+    if r["persen_sasaran_terlapor"] is None:
+        return kalimat + "sasaran acuan belum diketahui"
+    return kalimat + f"sasaran terlapor {format_persen(r['persen_sasaran_terlapor'])} dari sasaran acuan"
+
+
+def pemda_dihitung(r: dict | None) -> tuple[int, int] | None:
+    """(14, 36), printed '14/36': the governments a figure includes of those it should, in one narrow column."""
+    if not r or r.get("pemerintah_dihitung") is None:
+        return None
+    return r["pemerintah_dihitung"], r["pemerintah_diharapkan"]
+
+
+def sebanding(r: dict | None, lengkap_dulu: str = "basis_lengkap_bulan_lalu") -> bool:
+    """Whether a change can be read: the basis complete in both months it compares."""
+    return bool(r) and r.get("basis_lengkap") is True and r.get(lengkap_dulu) is True
+
+
+def perubahan(r: dict | None, kolom: str, lengkap_dulu: str = "basis_lengkap_bulan_lalu"):
+    """The mart's change where it is comparable, else None (shown as '–')."""
+    return r.get(kolom) if sebanding(r, lengkap_dulu) else None
+
+
+def _kolom_basis(*, sasaran: bool = True) -> tuple[Kolom, ...]:
+    """The basis columns of a province-wide or national figure."""
+    ambang = _ambang_teks()
+    kolom = (
+        Kolom("pemda_dihitung", "Pemda dihitung/ diharapkan", "rasio",
+              "Pemerintah daerah yang angkanya masuk / yang seharusnya masuk.", di_berkas=False),
+        Kolom("pemerintah_dihitung", "dihitung", "angka",
+              "Pemerintah daerah yang angkanya untuk bulan ini masuk ke jumlah ini: yang melapor sendiri atau "
+              "dilaporkan provinsinya atas namanya, dalam segmen apa pun.", di_pdf=False, grup="Pemerintah daerah"),
+        Kolom("pemerintah_diharapkan", "diharapkan", "angka",
+              "Pemerintah daerah yang seharusnya masuk: pemerintah provinsi dan setiap kab/kotanya untuk provinsi, "
+              "552 untuk nasional, 1 untuk kab/kota.", di_pdf=False, grup="Pemerintah daerah"),
+    )
+    if sasaran:
+        kolom += (
+            Kolom("persen_sasaran_terlapor", "Sasaran terlapor", "persen",
+                  "100 × sasaran / sasaran acuan. Sasaran acuan: jumlah, atas setiap pemerintah daerah yang "
+                  "diharapkan, sasarannya bulan ini atau, bila kosong, sasaran terakhir yang pernah dilaporkannya."),
+            Kolom("basis", "Basis", "teks",
+                  f"'lengkap' bila pemerintah daerah yang dihitung sekurang-kurangnya {ambang} dari yang "
+                  f"diharapkan dan sasaran terlapor sekurang-kurangnya {ambang}; selain itu 'belum lengkap' "
+                  "(tidak diberi peringkat); 'belum ada laporan' bila belum ada angka sama sekali."),
+        )
+    return kolom
+
+
+def _basis_sel(r: dict | None, *, sasaran: bool = True) -> tuple:
+    r = r or {}
+    sel = (pemda_dihitung(r), r.get("pemerintah_dihitung"), r.get("pemerintah_diharapkan"))
+    if sasaran:
+        sel += (r.get("persen_sasaran_terlapor"), basis_kata(r) if r else TANPA_LAPORAN)
+    return sel
+
+
+def _kolom_angka(lingkup: str) -> tuple[Kolom, ...]:
+    """Target, protected and coverage of a figure that may be a sum over governments."""
+    return (
+        Kolom("sasaran", "Sasaran", "angka",
+              f"Pekerja yang harus dilindungi{lingkup}: jumlah sasaran yang dilaporkan pemerintah daerah yang "
+              "masuk; yang sasarannya kosong tidak ikut dijumlahkan (kab/kota: sasaran yang dilaporkannya)."),
+        Kolom("terlindungi", "Terlindungi", "angka",
+              f"Peserta aktif BPJS Ketenagakerjaan pada akhir bulan{lingkup}: jumlah yang dilaporkan semua "
+              "pemerintah daerah yang masuk, termasuk yang sasarannya kosong."),
+        Kolom("persen_terlindungi", "Cakupan", "persen",
+              "100 × terlindungi dari pemerintah daerah yang sasarannya diketahui / sasaran (kab/kota: "
+              "terlindungi / sasaran); kosong bila sasaran tidak diketahui atau nol."),
+    )
+
+
+CATATAN_BASIS = ("Angka provinsi dan nasional adalah jumlah dari yang sudah dilaporkan. Cakupan hanya "
+                 "menghitung pemerintah daerah yang sasarannya diketahui, sehingga dapat berbeda dari "
+                 "terlindungi dibagi sasaran. Pemda: pemerintah daerah yang angkanya masuk / yang seharusnya "
+                 "masuk. Basis lengkap: sekurang-kurangnya {ambang} pemerintah daerah dan {ambang} sasaran acuan; "
+                 "perubahan hanya ditampilkan bila basis kedua bulan yang dibandingkan lengkap.")
+
+
+def catatan_basis() -> str:
+    return CATATAN_BASIS.format(ambang=_ambang_teks())
+
+
+# --- coverage ------------------------------------------------------------------------------------------------
+
 def cakupan_nasional(f: Figures) -> Tabel:
     rows = sorted(f.nasional(f.cakupan), key=_segment_order)
     return Tabel(
         "ringkasan_nasional", f"Cakupan nasional per segmen, {format_periode(f.periode)}",
         (
             Kolom("segmen", "Segmen", "teks", "Segmen pekerja."),
-            Kolom("sasaran", "Sasaran", "angka", "Pekerja yang harus dilindungi; kosong bila ada bagian yang belum dilaporkan."),
-            Kolom("terlindungi", "Terlindungi", "angka", "Peserta aktif BPJS Ketenagakerjaan pada akhir bulan."),
-            Kolom("persen_terlindungi", "Cakupan", "persen", "100 × terlindungi / sasaran."),
-            Kolom("perubahan_terlindungi_bulan_lalu", "Δ terlindungi (bulan lalu)", "angka", "Terlindungi dikurangi terlindungi bulan sebelumnya."),
-            Kolom("perubahan_persen_bulan_lalu", "Δ cakupan (bulan lalu)", "poin", "Perubahan cakupan dari bulan sebelumnya, dalam poin persen."),
-            Kolom("perubahan_terlindungi_tahun_lalu", "Δ terlindungi (tahun lalu)", "angka", "Terlindungi dikurangi terlindungi bulan yang sama tahun lalu."),
-            Kolom("perubahan_persen_tahun_lalu", "Δ cakupan (tahun lalu)", "poin", "Perubahan cakupan dari bulan yang sama tahun lalu, dalam poin persen."),
+            *_kolom_angka(" di seluruh Indonesia"),
+            Kolom("perubahan_terlindungi_bulan_lalu", "Δ terlindungi bulan lalu", "selisih",
+                  "Terlindungi dikurangi terlindungi bulan sebelumnya; kosong bila basis salah satu bulan belum lengkap."),
+            Kolom("perubahan_persen_bulan_lalu", "Δ cakupan bulan lalu", "poin",
+                  "Cakupan dikurangi cakupan bulan sebelumnya, poin persen; kosong bila basis salah satu bulan belum lengkap."),
+            Kolom("perubahan_terlindungi_tahun_lalu", "Δ terlindungi tahun lalu", "selisih",
+                  "Terlindungi dikurangi terlindungi bulan yang sama tahun lalu; kosong bila basis salah satu bulan belum lengkap."),
+            Kolom("perubahan_persen_tahun_lalu", "Δ cakupan tahun lalu", "poin",
+                  "Cakupan dikurangi cakupan bulan yang sama tahun lalu, poin persen; kosong bila basis salah satu bulan belum lengkap."),
+            *_kolom_basis(),
         ),
         [(segmen_label(r["segmen"]), r["sasaran"], r["terlindungi"], r["persen_terlindungi"],
-          r["perubahan_terlindungi_bulan_lalu"], r["perubahan_persen_bulan_lalu"],
-          r["perubahan_terlindungi_tahun_lalu"], r["perubahan_persen_tahun_lalu"]) for r in rows],
+          perubahan(r, "perubahan_terlindungi_bulan_lalu"), perubahan(r, "perubahan_persen_bulan_lalu"),
+          perubahan(r, "perubahan_terlindungi_tahun_lalu", "basis_lengkap_tahun_lalu"),
+          perubahan(r, "perubahan_persen_tahun_lalu", "basis_lengkap_tahun_lalu"),
+          *_basis_sel(r)) for r in rows],
+        catatan=catatan_basis(),
         sumber=(MART_CAKUPAN,),
         lembar="Ringkasan nasional",
     )
 
 
+def _urutan_peringkat(r: dict | None, kode: str):
+    """Ranked first, best first; then those with figures but an incomplete basis; then those without any
+    figure. The unranked stay in code order, so their order suggests no rank."""
+    if r and r.get("peringkat") is not None:
+        return (0, r["peringkat"], kode)
+    return (1 if r else 2, 0, kode)
+
+
 def peringkat_provinsi(f: Figures) -> Tabel:
-    """The 38 provinces ranked by pekerja-rentan coverage, with their scorecard and reporting."""
+    """The 38 provinces by pekerja-rentan coverage: the ranked ones (complete basis), then the others."""
     cakupan = _by_segmen(f.cakupan)
     kepatuhan = {r["kode_wilayah"]: r for r in f.kepatuhan}
     kelengkapan = {r["kode_wilayah"]: r for r in f.kelengkapan}
+    provinsi = sorted((w for w in f.wilayah if w["tingkat"] == "provinsi"),
+                      key=lambda w: _urutan_peringkat(cakupan.get((w["kode_wilayah"], "pekerja_rentan")),
+                                                      w["kode_wilayah"]))
     rows = []
-    for w in (w for w in f.wilayah if w["tingkat"] == "provinsi"):
-        c = cakupan.get((w["kode_wilayah"], "pekerja_rentan"), {})
+    for w in provinsi:
+        c = cakupan.get((w["kode_wilayah"], "pekerja_rentan"))
         k = kepatuhan.get(w["kode_wilayah"], {})
         lengkap = kelengkapan.get(w["kode_wilayah"], {})
-        rows.append((w["kode_wilayah"], w["nama_wilayah"], c.get("peringkat"), c.get("sasaran"), c.get("terlindungi"),
-                     c.get("persen_terlindungi"), c.get("perubahan_persen_bulan_lalu"), k.get("skor"),
+        rows.append((w["kode_wilayah"], w["nama_wilayah"], (c or {}).get("peringkat"), (c or {}).get("sasaran"),
+                     (c or {}).get("terlindungi"), (c or {}).get("persen_terlindungi"),
+                     perubahan(c, "perubahan_persen_bulan_lalu"), *_basis_sel(c), k.get("skor"),
                      k.get("peringkat"), lengkap.get("laporan_diterima"), lengkap.get("laporan_diharapkan")))
-    # Ranked first, best first; then the unranked by code.
-    rows.sort(key=lambda r: (r[2] is None, r[2] or 0, r[0]))
     return Tabel(
         "peringkat_provinsi", f"Peringkat provinsi: cakupan pekerja rentan dan kepatuhan Inpres, {format_periode(f.periode)}",
         (
             _kode(), _nama("Provinsi"),
-            Kolom("peringkat_cakupan", "Peringkat", "angka", "Peringkat cakupan pekerja rentan di antara provinsi (1 = tertinggi)."),
-            Kolom("sasaran_pekerja_rentan", "Sasaran", "angka", "Sasaran pekerja rentan seluruh provinsi."),
-            Kolom("terlindungi_pekerja_rentan", "Terlindungi", "angka", "Pekerja rentan terlindungi seluruh provinsi."),
-            Kolom("persen_pekerja_rentan", "Cakupan", "persen", "Cakupan pekerja rentan."),
-            Kolom("perubahan_persen_bulan_lalu", "Δ bulan lalu", "poin", "Perubahan cakupan pekerja rentan dari bulan lalu, poin persen."),
+            Kolom("peringkat_cakupan", "Peringkat", "angka",
+                  "Peringkat cakupan pekerja rentan di antara provinsi yang basisnya lengkap (1 = tertinggi); "
+                  "kosong bila basis belum lengkap."),
+            *(replace(k, nama=f"{k.nama.removesuffix('_terlindungi')}_pekerja_rentan")
+              for k in _kolom_angka(" seluruh provinsi")),
+            Kolom("perubahan_persen_bulan_lalu", "Δ bulan lalu", "poin",
+                  "Perubahan cakupan pekerja rentan dari bulan lalu, poin persen; kosong bila basis salah satu bulan belum lengkap."),
+            *_kolom_basis(),
             Kolom("skor_kepatuhan", "Skor Inpres", "persen", "Skor kartu kepatuhan Inpres pemerintah provinsi (0–100)."),
             Kolom("peringkat_kepatuhan", "Peringkat skor", "angka", "Peringkat skor kepatuhan di antara provinsi."),
-            Kolom("laporan_diterima", "Diterima", "angka", "Laporan bulan ini yang diterima dari provinsi dan kab/kotanya."),
-            Kolom("laporan_diharapkan", "Diharapkan", "angka", "Laporan yang diharapkan: provinsi dan setiap kab/kotanya."),
+            Kolom("laporan_diterima", "Laporan diterima", "angka",
+                  "Laporan bulan ini yang diterima dari pemerintah provinsi dan kab/kotanya.", di_pdf=False),
+            Kolom("laporan_diharapkan", "Laporan diharapkan", "angka",
+                  "Laporan yang diharapkan: pemerintah provinsi dan setiap kab/kotanya.", di_pdf=False),
         ),
         rows,
-        catatan="Peringkat sama untuk cakupan yang sama. Provinsi tanpa cakupan yang dapat dihitung tidak diberi peringkat dan ditampilkan di bawah.",
+        catatan=("Peringkat sama untuk cakupan yang sama. Hanya provinsi yang basisnya lengkap yang diberi "
+                 "peringkat; yang belum lengkap tercantum di bawahnya tanpa peringkat. " + catatan_basis()),
         grafik=Grafik("batang", "Cakupan pekerja rentan per provinsi (%)", "nama_wilayah", ("persen_pekerja_rentan",)),
         sumber=(MART_CAKUPAN, "marts.fct_kepatuhan_pelapor", "marts.fct_kelengkapan_laporan"),
     )
@@ -124,14 +282,17 @@ def cakupan_provinsi(f: Figures) -> Tabel:
         (
             _kode(), _nama("Provinsi"),
             Kolom("segmen", "Segmen", "teks", "Segmen pekerja."),
-            Kolom("sasaran", "Sasaran", "angka", "Sasaran seluruh provinsi (pemerintah provinsi dan kab/kotanya)."),
-            Kolom("terlindungi", "Terlindungi", "angka", "Terlindungi seluruh provinsi."),
-            Kolom("persen_terlindungi", "Cakupan", "persen", "100 × terlindungi / sasaran."),
-            Kolom("peringkat", "Peringkat", "angka", "Peringkat cakupan segmen ini di antara provinsi."),
-            Kolom("perubahan_persen_bulan_lalu", "Δ bulan lalu", "poin", "Perubahan cakupan dari bulan lalu, poin persen."),
+            *_kolom_angka(" seluruh provinsi (pemerintah provinsi dan kab/kotanya)"),
+            Kolom("peringkat", "Peringkat", "angka",
+                  "Peringkat cakupan segmen ini di antara provinsi yang basisnya lengkap; kosong bila belum lengkap."),
+            Kolom("perubahan_persen_bulan_lalu", "Δ bulan lalu", "poin",
+                  "Perubahan cakupan dari bulan lalu, poin persen; kosong bila basis salah satu bulan belum lengkap."),
+            *_kolom_basis(),
         ),
         [(r["kode_wilayah"], r["nama_wilayah"], segmen_label(r["segmen"]), r["sasaran"], r["terlindungi"],
-          r["persen_terlindungi"], r["peringkat"], r["perubahan_persen_bulan_lalu"]) for r in rows],
+          r["persen_terlindungi"], r["peringkat"], perubahan(r, "perubahan_persen_bulan_lalu"), *_basis_sel(r))
+         for r in rows],
+        catatan=catatan_basis(),
         sumber=(MART_CAKUPAN,),
     )
 
@@ -143,26 +304,50 @@ def cakupan_wilayah(f: Figures) -> Tabel:
         "cakupan_wilayah", f"Cakupan per wilayah dan segmen, {format_periode(f.periode)}",
         (
             _kode(), _nama(), Kolom("tingkat", "Tingkat", "teks", "nasional, provinsi, kabupaten atau kota."),
-            Kolom("periode", "Periode", "kode", "Bulan, YYYY-MM."),
+            Kolom("periode", "Bulan", "bulan", "Bulan laporan."),
             Kolom("segmen", "Segmen", "kode", "Kode segmen."),
-            Kolom("sasaran", "Sasaran", "angka", "Pekerja yang harus dilindungi; kosong = tidak diketahui."),
-            Kolom("terlindungi", "Terlindungi", "angka", "Peserta aktif BPJS Ketenagakerjaan."),
-            Kolom("persen_terlindungi", "Cakupan", "persen", "100 × terlindungi / sasaran."),
-            Kolom("peringkat", "Peringkat", "angka", "Provinsi di antara provinsi; kab/kota di antara kab/kota provinsinya."),
+            *_kolom_angka(""),
+            Kolom("terlindungi_bersasaran", "Terlindungi bersasaran", "angka",
+                  "Bagian terlindungi dari pemerintah daerah yang sasarannya diketahui: pembilang cakupan."),
+            Kolom("peringkat", "Peringkat", "angka",
+                  "Provinsi di antara provinsi; kab/kota di antara kab/kota provinsinya; hanya yang basisnya lengkap."),
+            Kolom("perubahan_terlindungi_bulan_lalu", "Δ terlindungi bulan lalu", "selisih",
+                  "Terlindungi dikurangi terlindungi bulan sebelumnya; kosong bila basis salah satu bulan belum lengkap."),
+            Kolom("perubahan_persen_bulan_lalu", "Δ cakupan bulan lalu", "poin",
+                  "Perubahan cakupan dari bulan sebelumnya, poin persen; kosong bila basis salah satu bulan belum lengkap."),
+            *_kolom_basis(sasaran=False),
+            Kolom("pemerintah_bersasaran", "bersasaran", "angka",
+                  "Dari pemerintah daerah yang dihitung, yang sasarannya untuk segmen ini diketahui.",
+                  grup="Pemerintah daerah"),
+            Kolom("sasaran_acuan", "Sasaran acuan", "angka",
+                  "Jumlah, atas setiap pemerintah daerah yang diharapkan, sasarannya bulan ini atau, bila kosong, "
+                  "sasaran terakhir yang pernah dilaporkannya."),
+            *_kolom_basis()[3:],
         ),
         [(r["kode_wilayah"], r["nama_wilayah"], r["tingkat"], r["periode"], r["segmen"], r["sasaran"],
-          r["terlindungi"], r["persen_terlindungi"], r["peringkat"]) for r in rows],
+          r["terlindungi"], r["persen_terlindungi"], r["terlindungi_bersasaran"], r["peringkat"],
+          perubahan(r, "perubahan_terlindungi_bulan_lalu"), perubahan(r, "perubahan_persen_bulan_lalu"),
+          *_basis_sel(r, sasaran=False), r["pemerintah_bersasaran"], r["sasaran_acuan"],
+          r["persen_sasaran_terlapor"], basis_kata(r)) for r in rows],
         sumber=(MART_CAKUPAN,),
     )
 
 
 def kepatuhan_provinsi(f: Figures) -> Tabel:
     rows = sorted((r for r in f.kepatuhan if r["jenjang"] == "provinsi"), key=lambda r: r["kode_wilayah"])
+
+    def kolom_status(poin: str, label: str) -> Kolom:
+        if poin.startswith("cakupan_"):
+            segmen = poin.removeprefix("cakupan_")
+            return Kolom(f"status_{poin}", SEGMEN_SINGKAT[segmen], "status",
+                         f"Status poin cakupan {segmen_label(segmen).lower()}.", grup="Cakupan")
+        return Kolom(f"status_{poin}", label, "status", f"Status poin {label.lower()}.")
+
     return Tabel(
         "kepatuhan_provinsi", f"Kartu kepatuhan Inpres pemerintah provinsi, {format_periode(f.periode)}",
         (
             _kode(), _nama("Provinsi"),
-            *(Kolom(f"status_{p}", label, "status", f"Status poin {label.lower()}.") for p, label in POIN_KEPATUHAN.items()),
+            *(kolom_status(p, label) for p, label in POIN_KEPATUHAN.items()),
             Kolom("poin_diperoleh", "Poin", "angka", "Poin diperoleh (2 per terpenuhi, 1 per sebagian)."),
             Kolom("poin_maksimal", "Maks.", "angka", "2 × jumlah poin yang statusnya diketahui."),
             Kolom("skor", "Skor", "persen", "100 × poin / poin maksimal."),
@@ -193,13 +378,15 @@ def kabupaten_kota(f: Figures) -> Tabel:
         (
             Kolom("kode_provinsi", "Provinsi", "kode", "Kode provinsi.", di_pdf=False),
             _kode(), _nama("Kabupaten/kota"),
-            Kolom("status_laporan", "Laporan", "teks", "Tepat waktu, terlambat, atau belum melapor untuk bulan ini."),
-            Kolom("sasaran_pekerja_rentan", "Sasaran p. rentan", "angka", "Sasaran pekerja rentan."),
-            Kolom("terlindungi_pekerja_rentan", "Terlindungi p. rentan", "angka", "Pekerja rentan terlindungi."),
-            Kolom("persen_pekerja_rentan", "Cakupan p. rentan", "persen", "Cakupan pekerja rentan."),
+            Kolom("status_laporan", "Laporan", "teks",
+                  "Tepat waktu, terlambat, atau belum melapor sendiri untuk bulan ini (angkanya dapat tetap ada "
+                  "bila provinsinya melaporkannya atas namanya)."),
+            Kolom("sasaran_pekerja_rentan", "Sasaran p. rentan", "angka", "Sasaran pekerja rentan yang dilaporkan."),
+            Kolom("terlindungi_pekerja_rentan", "Terlindungi p. rentan", "angka", "Pekerja rentan terlindungi yang dilaporkan."),
+            Kolom("persen_pekerja_rentan", "Cakupan p. rentan", "persen", "100 × terlindungi / sasaran pekerja rentan."),
             Kolom("peringkat_pekerja_rentan", "Peringkat", "angka", "Peringkat cakupan pekerja rentan di antara kab/kota provinsinya."),
-            *(Kolom(f"persen_{s}", f"% {SEGMEN_SINGKAT[s]}", "persen", f"Cakupan {segmen_label(s).lower()}.")
-              for s in list(SEGMEN_LABEL)[1:]),
+            *(Kolom(f"persen_{s}", SEGMEN_SINGKAT[s], "persen", f"Cakupan {segmen_label(s).lower()}: 100 × terlindungi / sasaran.",
+                    grup="Cakupan") for s in list(SEGMEN_LABEL)[1:]),
         ),
         rows,
         sumber=(MART_CAKUPAN, "marts.fct_laporan_pelapor"),
@@ -212,15 +399,24 @@ def tren_nasional(f: Figures) -> Tabel:
     periodes = sorted({r["periode"] for r in f.nasional(f.tren)})
     segmen = list(SEGMEN_LABEL)
     return Tabel(
-        "tren_nasional", f"Tren nasional per segmen, {format_periode(periodes[0]) if periodes else ''} – {format_periode(f.periode)}",
+        "tren_nasional", f"Tren nasional per segmen, {format_rentang(periodes[0], f.periode) if periodes else format_periode(f.periode)}",
         (
-            Kolom("periode", "Bulan", "kode", "Bulan, YYYY-MM."),
-            *(Kolom(f"terlindungi_{s}", SEGMEN_SINGKAT[s], "angka", f"{segmen_label(s)} terlindungi, nasional.") for s in segmen),
+            Kolom("periode", "Bulan", "bulan", "Bulan laporan."),
+            *(Kolom(f"terlindungi_{s}", SEGMEN_SINGKAT[s], "angka", f"{segmen_label(s)} terlindungi, jumlah nasional yang dilaporkan.",
+                    grup="Terlindungi") for s in segmen),
             *(Kolom(f"persen_{s}", f"% {SEGMEN_SINGKAT[s].lower()}", "persen", f"Cakupan nasional {segmen_label(s).lower()}.", di_pdf=False)
               for s in segmen),
+            *_kolom_basis(sasaran=False),
+            Kolom("basis", "Basis p. rentan", "teks",
+                  f"Basis angka nasional pekerja rentan bulan itu: 'lengkap' bila sekurang-kurangnya {_ambang_teks()} "
+                  "pemerintah daerah dan sasaran acuan; selain itu 'belum lengkap'."),
         ),
         [(p, *(by.get((p, s), {}).get("terlindungi") for s in segmen),
-          *(by.get((p, s), {}).get("persen_terlindungi") for s in segmen)) for p in periodes],
+          *(by.get((p, s), {}).get("persen_terlindungi") for s in segmen),
+          *_basis_sel(by.get((p, "pekerja_rentan")), sasaran=False), basis_kata(by.get((p, "pekerja_rentan"))))
+         for p in periodes],
+        catatan=("Jumlah nasional adalah jumlah dari yang dilaporkan setiap bulan: naik-turunnya juga mencerminkan "
+                 "berapa pemerintah daerah yang melapor (kolom Pemda)."),
         grafik=Grafik("garis", "Pekerja terlindungi per segmen, nasional", "periode",
                       tuple(f"terlindungi_{s}" for s in segmen)),
         sumber=(MART_CAKUPAN,),
@@ -230,6 +426,8 @@ def tren_nasional(f: Figures) -> Tabel:
 def _by_segmen_periode(rows: list[dict]) -> dict[tuple[str, str], dict]:
     return {(r["periode"], r["segmen"]): r for r in rows}
 
+
+# --- reporting -----------------------------------------------------------------------------------------------
 
 def kelengkapan_provinsi(f: Figures) -> Tabel:
     rows = sorted(f.kelengkapan, key=lambda r: (r["kode_wilayah"] != "00", r["kode_wilayah"]))
@@ -292,7 +490,7 @@ def belum_pernah_lapor(f: Figures) -> Tabel:
 
 
 def selisih_bpjs(f: Figures) -> Tabel:
-    rows = [r for r in f.rekonsiliasi if r["melewati_toleransi"]]
+    rows = selisih_bulan_ini(f)
     return Tabel(
         "selisih_bpjs", f"Selisih dengan data BPJS Ketenagakerjaan yang melewati toleransi, {format_periode(f.periode)}",
         (
@@ -301,35 +499,58 @@ def selisih_bpjs(f: Figures) -> Tabel:
             Kolom("segmen", "Segmen", "teks", "Segmen pekerja."),
             Kolom("terlindungi", "Dilaporkan daerah", "angka", "Terlindungi menurut laporan daerah."),
             Kolom("peserta_aktif", "Data BPJS", "angka", "Peserta aktif menurut ekstrak BPJS Ketenagakerjaan terbaru."),
-            Kolom("selisih", "Selisih", "angka", "Dilaporkan daerah − data BPJS."),
+            Kolom("selisih", "Selisih", "selisih", "Dilaporkan daerah − data BPJS."),
             Kolom("selisih_persen", "Selisih %", "persen", "100 × selisih / data BPJS."),
         ),
         [(r["kode_provinsi"], r["kode_wilayah"], r["nama_wilayah"], segmen_label(r["segmen"]), r["terlindungi"],
           r["peserta_aktif"], r["selisih"], r["selisih_persen"]) for r in rows],
-        catatan="Toleransi: selisih lebih dari 10 % data BPJS (variabel dbt toleransi_selisih_persen). Semua pasangan angka ada di rekonsiliasi_bpjs.csv.",
+        catatan=f"Satu baris per kab/kota dan segmen yang angkanya berselisih lebih dari {_toleransi()} dari data BPJS Ketenagakerjaan.",
         sumber=("marts.fct_rekonsiliasi_bpjs",),
         lembar="Selisih dengan BPJS",
     )
 
 
+def selisih_bulan_ini(f: Figures) -> list[dict]:
+    """The kab/kota × segment pairs of the month past the tolerance: what the summary, the reconciliation
+    table and the annex all count."""
+    return [r for r in f.rekonsiliasi if r["melewati_toleransi"]]
+
+
+def _toleransi() -> str:
+    return f"{format_angka(int(dbt_var('toleransi_selisih_persen')))} %"
+
+
+def _awal_tahun(periode: str) -> str:
+    return f"{periode[:4]}-01"
+
+
 def klaim(f: Figures) -> Tabel:
     rows = [r for r in f.klaim if r["kasus"] or r["kasus_kumulatif_tahun"]]
     rows.sort(key=lambda r: (tuple(r["kode_wilayah"].split(".")), r["program"], _segment_order(r)))
+    bulan = format_periode(f.periode)
+    sejak = format_rentang(_awal_tahun(f.periode), f.periode)
+    singkat = format_rentang_singkat(_awal_tahun(f.periode), f.periode)
     return Tabel(
-        "klaim", f"Klaim yang dibayar, {format_periode(f.periode)} dan sejak Januari",
+        "klaim", f"Klaim yang dibayar, {bulan} dan {sejak}",
         (
             Kolom("kode_provinsi", "Provinsi", "kode", "Kode provinsi; kosong untuk nasional.", di_pdf=False),
             _kode(), _nama(), Kolom("tingkat", "Tingkat", "teks", "Nasional, provinsi, kabupaten atau kota.", di_pdf=False),
             Kolom("program", "Program", "kode", "JKK (kecelakaan kerja), JKM (kematian), JHT (hari tua)."),
             Kolom("segmen", "Segmen", "teks", "Segmen pekerja."),
-            Kolom("kasus", "Kasus", "angka", "Klaim dibayar bulan ini."),
-            Kolom("nilai_rp", "Nilai", "rupiah", "Nilai klaim dibayar bulan ini, Rupiah."),
-            Kolom("kasus_kumulatif_tahun", "Kasus sejak Jan.", "angka", "Klaim dibayar sejak Januari tahun yang sama."),
-            Kolom("nilai_rp_kumulatif_tahun", "Nilai sejak Jan.", "rupiah", "Nilai klaim sejak Januari tahun yang sama, Rupiah."),
+            Kolom("kasus", "Kasus", "angka", f"Klaim dibayar pada {bulan}."),
+            Kolom("nilai_rp", "Nilai", "rupiah", f"Nilai klaim dibayar pada {bulan}, Rupiah."),
+            Kolom("kasus_kumulatif_tahun", f"Kasus {singkat}", "angka",
+                  f"Klaim dibayar {sejak}: jumlah klaim yang dilaporkan untuk setiap bulan itu."),
+            Kolom("nilai_rp_kumulatif_tahun", f"Nilai {singkat}", "rupiah",
+                  f"Nilai klaim dibayar {sejak}, Rupiah: jumlah yang dilaporkan untuk setiap bulan itu."),
+            *(replace(k, di_pdf=False) for k in _kolom_basis(sasaran=False)),
         ),
         [(r["kode_provinsi"], r["kode_wilayah"], r["nama_wilayah"], TINGKAT.get(r["tingkat"], r["tingkat"]),
           r["program"], segmen_label(r["segmen"]), r["kasus"], r["nilai_rp"], r["kasus_kumulatif_tahun"],
-          r["nilai_rp_kumulatif_tahun"]) for r in rows],
+          r["nilai_rp_kumulatif_tahun"], *_basis_sel(r, sasaran=False)) for r in rows],
+        catatan=(f"Angka provinsi dan nasional adalah jumlah klaim dari laporan yang diterima; Pemda: pemerintah "
+                 f"daerah yang laporan {bulan}-nya masuk / yang seharusnya. Kolom {singkat} menjumlahkan klaim "
+                 f"yang dilaporkan untuk setiap bulan {sejak}."),
         sumber=("marts.fct_klaim_wilayah",),
         lembar="Klaim",
     )
@@ -347,44 +568,161 @@ def non_asn(f: Figures) -> Tabel:
         ),
         [(r["kode_wilayah"], r["nama_wilayah"], r["jumlah_kabupaten_kota"], r["kabupaten_kota_melapor"],
           r["kabupaten_kota_terlindungi_semua"], r["persen_terlindungi_semua"]) for r in f.non_asn],
+        catatan="Persentase dihitung dari kab/kota yang melaporkan angka non-ASN bulan ini, bukan dari semua kab/kota.",
         sumber=("marts.fct_non_asn_provinsi",),
         lembar="Perlindungan non-ASN",
     )
 
 
+# --- data quality (annex A) ----------------------------------------------------------------------------------
+
 def penolakan(f: Figures) -> Tabel:
     nama = {w["kode_wilayah"]: w["nama_wilayah"] for w in f.wilayah}
     return Tabel(
-        "penolakan", "Berkas yang ditolak",
+        "penolakan", f"Berkas yang ditolak untuk {format_periode(f.periode)} atau tanpa bulan yang terbaca",
         (
             Kolom("file_name", "Berkas", "kode", "Nama berkas seperti dikirim."),
-            Kolom("pelapor", "Pelapor", "kode", "Kode pelapor bila terbaca."),
-            Kolom("nama_pelapor", "Nama pelapor", "teks", "Nama pemerintah daerah pelapor.", di_pdf=False),
-            Kolom("periode", "Periode", "kode", "Bulan laporan bila terbaca, YYYY-MM.", di_pdf=False),
+            Kolom("pelapor", "Kode pelapor", "kode", "Kode pelapor bila terbaca.", di_pdf=False),
+            Kolom("nama_pelapor", "Pelapor", "teks", "Nama pemerintah daerah pelapor bila kodenya terbaca."),
+            Kolom("periode", "Bulan", "bulan", "Bulan laporan bila terbaca.", di_pdf=False),
             Kolom("received_at", "Diterima", "tanggal", "Kapan berkas tiba."),
-            Kolom("alasan", "Alasan", "teks", "Semua alasan penolakan, dipisahkan ' | '."),
+            Kolom("alasan", "Alasan", "teks", "Semua alasan penolakan, dipisahkan titik koma."),
         ),
-        [(r["file_name"], r["pelapor"], nama.get(r["pelapor"]), r["periode"], r["received_at"], " | ".join(r["alasan"]))
+        [(r["file_name"], r["pelapor"], nama.get(r["pelapor"]), r["periode"], r["received_at"], "; ".join(r["alasan"]))
          for r in f.penolakan],
-        catatan="Berkas ditolak seluruhnya: tidak ada angkanya yang masuk ke laporan. Berkas dipindahkan ke folder karantina beserta alasannya; pelapor perlu memperbaiki dan mengirim ulang.",
+        catatan="Berkas ditolak seluruhnya: tidak ada angkanya yang masuk ke laporan. Pelapor perlu memperbaiki dan mengirim ulang berkasnya.",
         sumber=("audit.penolakan",),
         lembar="Berkas ditolak",
     )
 
 
+def _ambang_mutu(nama: str):
+    """A threshold of the quality gates (expectations/thresholds.json), for the sentence that names it."""
+    return json.loads((EXPECTATIONS / "thresholds.json").read_text(encoding="utf-8"))[nama]
+
+
+def _wilayah(f: Figures, kode: str | None) -> str:
+    nama = {w["kode_wilayah"]: w["nama_wilayah"] for w in f.wilayah}
+    return "Indonesia" if kode == "00" else nama.get(kode or "", kode or "–")
+
+
+def _bulan(periode: str | None) -> str:
+    return format_periode(periode) if periode else "bulan tidak diketahui"
+
+
+def _angka(x) -> str:
+    return format_angka(int(x)) if x is not None else "–"
+
+
+def _contoh_sasaran(f: Figures, s: dict) -> str:
+    kalimat = f"{_wilayah(f, s.get('kode_wilayah'))}, {segmen_kecil(s.get('segmen', ''))}, {_bulan(s.get('periode'))}"
+    if s.get("pelapor") and s.get("pelapor") != s.get("kode_wilayah"):
+        kalimat += f" (dilaporkan {_wilayah(f, s['pelapor'])})"
+    return kalimat
+
+
+_MASALAH_KLAIM = {
+    "kasus 0 tetapi nilai_rp bukan 0": "ada nilai klaim tanpa kasus",
+    "kasus > 0 tetapi nilai_rp 0": "ada kasus tanpa nilai klaim",
+    "nilai_rp per kasus JKM melebihi santunan + beasiswa": "nilai per kasus melebihi santunan dan beasiswa JKM",
+}
+
+
+def _contoh_klaim(f: Figures, s: dict) -> str:
+    return (f"{_wilayah(f, s.get('kode_wilayah'))}, {s.get('program')} {segmen_kecil(s.get('segmen', ''))}, "
+            f"{_bulan(s.get('periode'))}: {_angka(s.get('kasus'))} kasus, {format_rupiah(s.get('nilai_rp'))} — "
+            f"{_MASALAH_KLAIM.get(s.get('masalah'), s.get('masalah') or 'tidak sesuai')}")
+
+
+def _contoh_bpjs(f: Figures, s: dict) -> str:
+    persen = s.get("selisih_persen")
+    return (f"{_wilayah(f, s.get('kode_wilayah'))}, {segmen_kecil(s.get('segmen', ''))}, "
+            f"{_bulan(s.get('periode'))}: dilaporkan {_angka(s.get('terlindungi'))}, data BPJS "
+            f"{_angka(s.get('peserta_aktif'))}"
+            + (f" (selisih {format_persen(Decimal(str(persen)))})" if persen is not None else ""))
+
+
+def _contoh_lonjakan(f: Figures, s: dict) -> str:
+    return (f"{_wilayah(f, s.get('kode_wilayah'))}, {segmen_kecil(s.get('segmen', ''))}, "
+            f"{_bulan(s.get('periode'))}: {_angka(s.get('terlindungi_bulan_lalu'))} menjadi "
+            f"{_angka(s.get('terlindungi'))} terlindungi")
+
+
+def _contoh_lain(f: Figures, s: dict) -> str:
+    """A rule this module does not know yet: its row in words, regions by name, no database ids."""
+    bagian = []
+    for k, v in s.items():
+        if k.endswith("_id") or k == "baris" or v is None:
+            continue
+        if k in ("kode_wilayah", "pelapor"):
+            bagian.append(_wilayah(f, v))
+        elif k == "periode":
+            bagian.append(_bulan(v))
+        elif k == "segmen":
+            bagian.append(segmen_label(v).lower())
+        elif k != "nama_wilayah":
+            bagian.append(f"{k.replace('_', ' ')} {format_angka(v) if isinstance(v, int) else v}")
+    return ", ".join(bagian)
+
+
+def peringatan_terbaca(f: Figures, r: dict) -> tuple[str, str, int | None, str]:
+    """One failed warning rule of tonight's gates for people: what was checked, what was found (with the
+    count the rest of the report uses for the same thing), that count, and a few examples by region name."""
+    aturan, n = r["aturan"], r["unexpected_count"]
+    sampel = r["sample"] or []
+    bulan = format_periode(f.periode)
+    if aturan.startswith("sasaran diisi"):
+        return ("Sasaran kosong di lembar kepesertaan: cakupan wilayah dan segmen itu tidak dapat dihitung",
+                f"{format_angka(n)} baris, di semua laporan yang tersimpan (termasuk versi yang sudah diganti revisi)",
+                None, "; ".join(_contoh_sasaran(f, s) for s in sampel))
+    if aturan.startswith("klaim sesuai kasus"):
+        return ("Nilai klaim tidak sesuai dengan jumlah kasus",
+                f"{format_angka(n)} angka klaim (pelapor × program × segmen) di semua bulan yang diperiksa",
+                None, "; ".join(_contoh_klaim(f, s) for s in sampel))
+    if aturan.startswith("selisih dengan BPJS"):
+        m = len(selisih_bulan_ini(f))
+        contoh = [s for s in sampel if s.get("periode") == f.periode] or sampel
+        return (f"Angka terlindungi kab/kota berselisih lebih dari {_toleransi()} dengan data BPJS Ketenagakerjaan",
+                f"{format_angka(m)} pasangan angka (kab/kota × segmen) untuk {bulan}, seperti di bagian Rekonsiliasi; "
+                f"{format_angka(n)} di semua bulan yang diperiksa",
+                m, "; ".join(_contoh_bpjs(f, s) for s in contoh))
+    if aturan.startswith("perubahan bulanan wajar"):
+        return ("Perubahan jumlah terlindungi dari bulan lalu jauh di luar kebiasaan wilayah dan segmen itu",
+                f"{format_angka(n)} wilayah × segmen pada bulan terakhir yang ada datanya",
+                n if all(s.get("periode") == f.periode for s in sampel) else None,
+                "; ".join(_contoh_lonjakan(f, s) for s in sampel))
+    if aturan.startswith("tingkat pelaporan nasional"):
+        periode = next((s.get("periode") for s in sampel if s.get("periode")), None)
+        persen = next((s.get("persen_diterima") for s in sampel if s.get("persen_diterima") is not None), None)
+        ditemukan = f"{format_angka(n)} pemerintah daerah belum melapor untuk {_bulan(periode)}"
+        if persen is not None:
+            ditemukan += f" (yang melapor {format_persen(Decimal(str(persen)))})"
+        return (f"Tingkat pelaporan nasional di bawah {format_angka(_ambang_mutu('tingkat_pelaporan_minimum_persen'))} %",
+                ditemukan + "; daftar lengkapnya di bagian Pemerintah daerah yang belum melapor",
+                n if periode == f.periode else None,
+                ", ".join(_wilayah(f, s.get("kode_wilayah")) for s in sampel) + (", …" if n > len(sampel) else ""))
+    return (aturan, f"{format_angka(n)} baris", None, "; ".join(_contoh_lain(f, s) for s in sampel))
+
+
 def peringatan_mutu(f: Figures) -> Tabel:
+    rows = []
+    for r in f.peringatan:
+        pemeriksaan, ditemukan, bulan_ini, contoh = peringatan_terbaca(f, r)
+        rows.append((pemeriksaan, ditemukan, bulan_ini, r["unexpected_count"], contoh))
     return Tabel(
-        "peringatan_mutu", "Peringatan gerbang mutu data",
+        "peringatan_mutu", f"Peringatan pemeriksaan mutu data pada pengolahan laporan {format_periode(f.periode)}",
         (
-            Kolom("suite", "Gerbang", "kode", "Suite Great Expectations."),
-            Kolom("aturan", "Aturan", "teks", "Aturan mutu yang tidak terpenuhi."),
-            Kolom("jumlah_baris", "Baris", "angka", "Baris yang melanggar."),
-            Kolom("contoh", "Contoh", "teks", "Contoh baris yang melanggar."),
+            Kolom("pemeriksaan", "Pemeriksaan", "teks", "Aturan mutu yang tidak terpenuhi."),
+            Kolom("ditemukan", "Ditemukan", "teks", "Apa dan berapa yang melanggar, dan apa yang dihitung."),
+            Kolom("jumlah_bulan_ini", "Bulan ini", "angka",
+                  "Yang melanggar untuk bulan laporan, dihitung sama dengan bagian laporan yang disebut; kosong "
+                  "bila aturan itu tidak dipisah per bulan.", di_pdf=False),
+            Kolom("jumlah_diperiksa", "Semua yang diperiksa", "angka",
+                  "Yang melanggar di semua data yang diperiksa pemeriksaan mutu malam ini.", di_pdf=False),
+            Kolom("contoh", "Contoh", "teks", "Beberapa contoh, dengan nama wilayah."),
         ),
-        [(r["suite"], r["aturan"], r["unexpected_count"],
-          "; ".join(", ".join(f"{k}={v}" for k, v in s.items()) for s in (r["sample"] or [])))
-         for r in f.peringatan],
-        catatan="Angka tetap dilaporkan, tetapi perlu diperiksa sebelum dikutip; rincian setiap pemeriksaan ada di folder data_docs/.",
+        rows,
+        catatan="Angka tetap dilaporkan, tetapi perlu diperiksa sebelum dikutip.",
         sumber=("audit.validation_result",),
         lembar="Peringatan mutu",
     )
@@ -397,55 +735,90 @@ def tables_bulanan(f: Figures) -> list[Tabel]:
             selisih_bpjs(f), klaim(f), non_asn(f), penolakan(f), peringatan_mutu(f), cakupan_wilayah(f)]
 
 
+# --- findings --------------------------------------------------------------------------------------------------
+
+def kalimat_nasional(r: dict, *, sejak: str = "dari bulan lalu", kolom: str = "perubahan_terlindungi_bulan_lalu",
+                     lengkap_dulu: str = "basis_lengkap_bulan_lalu", pada: str = "Secara nasional") -> str:
+    """The nation's pekerja-rentan figure with its basis and, when comparable, its change."""
+    kalimat = f"{pada} {format_angka(r['terlindungi'])} pekerja rentan terlindungi"
+    if r["persen_terlindungi"] is not None:
+        kalimat += f", cakupan {format_persen(r['persen_terlindungi'])} dari sasaran {format_angka(r['sasaran'])}"
+    kalimat += f" ({kalimat_basis(r)})"
+    if sebanding(r, lengkap_dulu) and r.get(kolom) is not None:
+        kalimat += f"; {_berubah(r[kolom])} {sejak}"
+    kalimat += "."
+    if not r["basis_lengkap"]:
+        kalimat += (f" Basis nasional belum lengkap (perlu sekurang-kurangnya {_ambang_teks()}): angka ini jumlah "
+                    "dari yang sudah dilaporkan, belum angka seluruh Indonesia, dan tidak dibandingkan dengan bulan lain.")
+    elif not sebanding(r, lengkap_dulu):
+        kalimat += f" Perubahan {sejak} tidak dihitung: basis pembandingnya belum lengkap."
+    return kalimat
+
+
 def temuan_utama(f: Figures) -> list[str]:
     """Headline findings, each a sentence around figures the marts hold."""
     temuan = []
-    nasional = {r["segmen"]: r for r in f.nasional(f.cakupan)}
-    pr = nasional.get("pekerja_rentan")
+    bulan = format_periode(f.periode)
+    pr = next((r for r in f.nasional(f.cakupan) if r["segmen"] == "pekerja_rentan"), None)
     if pr:
-        kalimat = f"Secara nasional {format_angka(pr['terlindungi'])} pekerja rentan terlindungi"
-        if pr["persen_terlindungi"] is not None:
-            kalimat += f" ({format_persen(pr['persen_terlindungi'])} dari sasaran {format_angka(pr['sasaran'])})"
-        if pr["perubahan_terlindungi_bulan_lalu"] is not None:
-            kalimat += f", {_berubah(pr['perubahan_terlindungi_bulan_lalu'])} dari bulan lalu"
-        temuan.append(kalimat + ".")
+        temuan.append(kalimat_nasional(pr))
     temuan += temuan_peringkat([r for r in f.cakupan if r["tingkat"] == "provinsi"], "perubahan_persen_bulan_lalu",
-                               "dari bulan lalu")
+                               "dari bulan lalu", jumlah_provinsi=sum(w["tingkat"] == "provinsi" for w in f.wilayah))
     lengkap = next((r for r in f.kelengkapan if r["kode_wilayah"] == "00"), None)
     if lengkap:
         temuan.append(f"{format_angka(lengkap['laporan_diterima'])} dari {format_angka(lengkap['laporan_diharapkan'])} "
-                      f"pemerintah daerah telah melapor ({format_persen(lengkap['persen_diterima'])}); "
+                      f"pemerintah daerah telah melapor untuk {bulan} ({format_persen(lengkap['persen_diterima'])}); "
                       f"{format_angka(lengkap['laporan_tepat_waktu'])} tepat waktu.")
     if f.belum_pernah:
         contoh = ", ".join(r["nama_wilayah"] for r in f.belum_pernah[:5])
         sisa = len(f.belum_pernah) - 5
         temuan.append(f"{format_angka(len(f.belum_pernah))} pemerintah daerah belum pernah melapor sama sekali, "
                       f"antara lain {contoh}" + (f" dan {format_angka(sisa)} lainnya" if sisa > 0 else "") + ".")
-    lewat = [r for r in f.rekonsiliasi if r["melewati_toleransi"]]
+    lewat = selisih_bulan_ini(f)
     if lewat:
-        temuan.append(f"{format_angka(len(lewat))} angka terlindungi kab/kota berselisih dengan data BPJS "
-                      "Ketenagakerjaan melewati toleransi (lihat bagian Rekonsiliasi).")
+        temuan.append(f"{format_angka(len(lewat))} angka terlindungi kab/kota untuk {bulan} (kab/kota × segmen) "
+                      f"berselisih lebih dari {_toleransi()} dengan data BPJS Ketenagakerjaan (lihat bagian Rekonsiliasi).")
     if f.penolakan:
-        temuan.append(f"{format_angka(len(f.penolakan))} berkas ditolak dan menunggu perbaikan dari pelapor.")
+        temuan.append(f"{format_angka(len(f.penolakan))} berkas ditolak dan menunggu perbaikan dari pelapor "
+                      "(lihat Lampiran A).")
     return temuan
 
 
-def temuan_peringkat(provinsi: list[dict], perubahan: str, sejak: str) -> list[str]:
-    """Best and worst province by pekerja-rentan coverage, and the biggest rise (`perubahan`, in points)."""
-    ranked = sorted((r for r in provinsi if r["segmen"] == "pekerja_rentan" and r["peringkat"] is not None),
+def temuan_peringkat(provinsi: list[dict], perubahan: str, sejak: str,
+                     lengkap_dulu: str = "basis_lengkap_bulan_lalu", *, jumlah_provinsi: int | None = None) -> list[str]:
+    """Best and worst province by pekerja-rentan coverage, and the biggest rise (`perubahan`, in points).
+
+    Only provinces whose basis is complete are named: the best and worst among the ranked ones, the
+    biggest rise among those complete in both months compared (`lengkap_dulu`). The sentence says how many
+    were left out. `jumlah_provinsi`: all provinces, to count those without any figure too.
+    """
+    pr = [r for r in provinsi if r["segmen"] == "pekerja_rentan"]
+    ranked = sorted((r for r in pr if r["basis_lengkap"] and r["peringkat"] is not None),
                     key=lambda r: (r["peringkat"], r["kode_wilayah"]))
+    belum = len(pr) - len(ranked)
+    tanpa = max((jumlah_provinsi or 0) - len(pr), 0)
+    sisanya = []
+    if belum:
+        sisanya.append(f"{format_angka(belum)} provinsi belum lengkap")
+    if tanpa:
+        sisanya.append(f"{format_angka(tanpa)} belum ada laporan")
+    tidak = (" dan ".join(sisanya) + " sehingga tidak diperingkat") if sisanya else ""
     if not ranked:
-        return []
+        return [f"Belum ada provinsi yang basis cakupan pekerja rentannya lengkap untuk diberi peringkat: {tidak}."] \
+            if tidak else []
     best, worst = ranked[0], ranked[-1]
     kalimat = f"Cakupan pekerja rentan tertinggi: {best['nama_wilayah']} ({format_persen(best['persen_terlindungi'])})"
     if worst is not best:
         kalimat += f"; terendah: {worst['nama_wilayah']} ({format_persen(worst['persen_terlindungi'])})"
-    temuan = [kalimat + f", dari {best['jumlah_diperingkat']} provinsi yang cakupannya dapat dihitung."]
-    naik = [r for r in ranked if (r[perubahan] or 0) > 0]
+    kalimat += f", di antara {format_angka(len(ranked))} provinsi yang basisnya lengkap"
+    temuan = [kalimat + (f"; {tidak}." if tidak else ".")]
+    banding = [r for r in ranked if r.get(lengkap_dulu) is True and r[perubahan] is not None]
+    naik = [r for r in banding if r[perubahan] > 0]
     if naik:
         top = max(naik, key=lambda r: (r[perubahan], r["kode_wilayah"]))
         temuan.append(f"Kenaikan cakupan pekerja rentan terbesar {sejak}: {top['nama_wilayah']} "
-                      f"({format_poin(top[perubahan])}).")
+                      f"({format_poin(top[perubahan])}), di antara {format_angka(len(banding))} provinsi yang "
+                      "basisnya lengkap pada kedua bulan yang dibandingkan.")
     return temuan
 
 

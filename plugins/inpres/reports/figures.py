@@ -29,7 +29,9 @@ class Figures:
     klaim: list[dict]  # fct_klaim_wilayah for the month
     non_asn: list[dict]  # fct_non_asn_provinsi for the month
     penolakan: list[dict] = field(default_factory=list)  # audit.penolakan about the month (or no month)
-    peringatan: list[dict] = field(default_factory=list)  # tonight's failed warning-level gate rules
+    # tonight's failed warning-level gate rules; a sample row about a raw submission row also names its
+    # kode_wilayah, segmen, periode and pelapor
+    peringatan: list[dict] = field(default_factory=list)
 
     def nasional(self, rows: list[dict]) -> list[dict]:
         return [r for r in rows if r["kode_wilayah"] == "00"]
@@ -71,7 +73,25 @@ def load_figures(conn, periode: str, run_id: str) -> Figures:
                             "order by kode_wilayah", (periode,)),
         penolakan=_rows(conn, "select file_name, pelapor, periode, alasan, received_at from audit.penolakan "
                               "where periode = %s or periode is null order by file_name", (periode,)),
-        peringatan=_rows(conn, "select suite, aturan, unexpected_count, sample from audit.validation_result "
-                               "where run_id = %s and not success and severity = 'warning' "
-                               "order by validation_id", (run_id,)),
+        peringatan=[_baris_terbaca(conn, r) for r in
+                    _rows(conn, "select suite, aturan, unexpected_count, sample from audit.validation_result "
+                                "where run_id = %s and not success and severity = 'warning' "
+                                "order by validation_id", (run_id,))],
     )
+
+
+def _baris_terbaca(conn, peringatan: dict) -> dict:
+    """A gate on the raw tables names its rows by submission and sheet row; the report names regions, so
+    each sample row gains the territory, segment, month and pelapor that row is about."""
+    sample = peringatan["sample"] or []
+    keys = [(s["submission_id"], s["baris"]) for s in sample if "submission_id" in s and "baris" in s]
+    if not keys:
+        return peringatan
+    found = {(r["submission_id"], r["baris"]): r for r in _rows(
+        conn, "select k.submission_id, k.baris, k.kode_wilayah, k.segmen, s.periode, s.pelapor "
+              "from raw.kepesertaan k join raw.submission s using (submission_id) "
+              "where (k.submission_id, k.baris) in (select * from unnest(%s::bigint[], %s::int[]))",
+        ([k[0] for k in keys], [k[1] for k in keys]))}
+    rinci = [{**s, **{k: v for k, v in found.get((s.get("submission_id"), s.get("baris")), {}).items()
+                      if k not in ("submission_id", "baris")}} for s in sample]
+    return {**peringatan, "sample": rinci}

@@ -11,6 +11,9 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 TIDAK_DILAPORKAN = "–"  # en dash; the report's footnote explains it
+MINUS = "\u2212"  # the minus sign: a hyphen in front of a figure reads as a dash, or breaks the line
+
+_BULAN_SINGKAT = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")  # CLDR id
 
 _BULAN = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",
@@ -20,10 +23,15 @@ _PERIODE = re.compile(r"(\d{4})-(\d{2})")
 
 
 def format_angka(n: int | None) -> str:
-    """1234567 -> '1.234.567'; None -> '–'."""
+    """1234567 -> '1.234.567'; -94 -> '−94'; None -> '–'."""
     if n is None:
         return TIDAK_DILAPORKAN
-    return f"{n:,}".replace(",", ".")
+    return (MINUS if n < 0 else "") + f"{abs(n):,}".replace(",", ".")
+
+
+def _tanda(x) -> str:
+    """The sign a change is written with: '+', the minus sign, or '±' for no change."""
+    return "+" if x > 0 else MINUS if x < 0 else "±"
 
 
 def round_persen(p: Decimal) -> Decimal:
@@ -36,26 +44,24 @@ def format_persen(p: Decimal | None) -> str:
     if p is None:
         return TIDAK_DILAPORKAN
     q = round_persen(p)
-    sign = "-" if q < 0 else ""
     whole, cents = f"{abs(q):f}".split(".")
-    return f"{sign}{format_angka(int(whole))},{cents} %"
+    return f"{MINUS if q < 0 else ''}{format_angka(int(whole))},{cents} %"
 
 
 def format_poin(p: Decimal | None) -> str:
-    """A change in percentage points: Decimal('1.5') -> '+1,50 poin'; None -> '–'."""
+    """A change in percentage points: Decimal('1.5') -> '+1,50 poin', Decimal('-1.5') -> '−1,50 poin';
+    None -> '–'."""
     if p is None:
         return TIDAK_DILAPORKAN
     q = round_persen(p)
-    sign = "+" if q > 0 else "-" if q < 0 else "±"
-    return f"{sign}{format_persen(abs(q)).removesuffix(' %')} poin"
+    return f"{_tanda(q)}{format_persen(abs(q)).removesuffix(' %')} poin"
 
 
 def format_perubahan(n: int | None) -> str:
-    """A signed change of a count: 1200 -> '+1.200'; None -> '–'."""
+    """A signed change of a count: 1200 -> '+1.200', -1200 -> '−1.200', 0 -> '±0'; None -> '–'."""
     if n is None:
         return TIDAK_DILAPORKAN
-    sign = "+" if n > 0 else "-" if n < 0 else "±"
-    return f"{sign}{format_angka(abs(n))}"
+    return f"{_tanda(n)}{format_angka(abs(n))}"
 
 
 _SATUAN_RUPIAH = ((10**12, "triliun"), (10**9, "miliar"), (10**6, "juta"))
@@ -71,9 +77,9 @@ def format_rupiah(n: int | Decimal | None) -> str:
             q = (n / size).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
             whole, _, cents = f"{abs(q):f}".partition(".")
             text = format_angka(int(whole)) + (f",{cents}" if cents else "")
-            return f"Rp {'-' if q < 0 else ''}{text} {word}"
+            return f"Rp {MINUS if q < 0 else ''}{text} {word}"
     q = int(n.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
-    return f"Rp {'-' if q < 0 else ''}{format_angka(abs(q))}"
+    return f"Rp {format_angka(q)}"
 
 
 def nama_bulan(bulan: int) -> str:
@@ -83,12 +89,45 @@ def nama_bulan(bulan: int) -> str:
     return _BULAN[bulan - 1]
 
 
-def format_periode(periode: str) -> str:
-    """'2022-10' -> 'Oktober 2022'."""
+def _tahun_bulan(periode: str) -> tuple[int, int]:
     m = _PERIODE.fullmatch(periode)
     if m is None:
         raise ValueError(f"periode must be YYYY-MM, got {periode!r}")
-    return f"{nama_bulan(int(m[2]))} {m[1]}"
+    nama_bulan(int(m[2]))  # refuses month 00 and 13
+    return int(m[1]), int(m[2])
+
+
+def format_periode(periode: str) -> str:
+    """'2022-10' -> 'Oktober 2022'."""
+    tahun, bulan = _tahun_bulan(periode)
+    return f"{nama_bulan(bulan)} {tahun}"
+
+
+def format_periode_singkat(periode: str) -> str:
+    """'2022-10' -> 'Okt 2022', for table cells and chart axes."""
+    tahun, bulan = _tahun_bulan(periode)
+    return f"{_BULAN_SINGKAT[bulan - 1]} {tahun}"
+
+
+def format_rentang(awal: str, akhir: str) -> str:
+    """The months a sum covers: ('2022-01', '2022-10') -> 'Januari–Oktober 2022';
+    ('2021-11', '2022-10') -> 'November 2021–Oktober 2022'; one month -> 'Oktober 2022'."""
+    (ta, ba), (tb, bb) = _tahun_bulan(awal), _tahun_bulan(akhir)
+    if (ta, ba) == (tb, bb):
+        return format_periode(akhir)
+    if ta == tb:
+        return f"{nama_bulan(ba)}–{nama_bulan(bb)} {tb}"
+    return f"{format_periode(awal)}–{format_periode(akhir)}"
+
+
+def format_rentang_singkat(awal: str, akhir: str) -> str:
+    """('2022-01', '2022-10') -> 'Jan–Okt 2022'; ('2021-11', '2022-10') -> 'Nov 2021–Okt 2022'."""
+    (ta, ba), (tb, bb) = _tahun_bulan(awal), _tahun_bulan(akhir)
+    if (ta, ba) == (tb, bb):
+        return format_periode_singkat(akhir)
+    if ta == tb:
+        return f"{_BULAN_SINGKAT[ba - 1]}–{format_periode_singkat(akhir)}"
+    return f"{format_periode_singkat(awal)}–{format_periode_singkat(akhir)}"
 
 
 def format_tanggal(d: date) -> str:

@@ -16,7 +16,9 @@ from zoneinfo import ZoneInfo
 
 from inpres.reports.formatting import (
     format_angka,
+    format_periode_singkat,
     format_persen,
+    format_perubahan,
     format_poin,
     format_rupiah,
     format_tanggal,
@@ -26,12 +28,16 @@ from inpres.reports.formatting import (
 WIB = ZoneInfo("Asia/Jakarta")
 
 # teks: free text · kode: a region code or other identifier, kept as text · angka: a count ·
+# selisih: a signed count (a change from an earlier month, or one figure less another), '+1.200' / '−94' ·
+# rasio: a pair (part, whole) of counts, printed '14/36' (the PDF only: files hold the two counts) ·
 # persen: 0–100, two decimals · poin: a change in percentage points · rupiah: an amount in Rp ·
-# tanggal: a date (or a moment, shown as its date in Jakarta) ·
-# status: a scorecard status (terpenuhi / sebagian / tidak_terpenuhi / tidak_diketahui), text everywhere
-# but the PDF, which shows a symbol the legend explains
-JENIS = ("teks", "kode", "angka", "persen", "poin", "rupiah", "tanggal", "status")
+# tanggal: a date (or a moment, shown as its date in Jakarta) · bulan: a month 'YYYY-MM', shown 'Okt 2022' ·
+# status: a scorecard status (terpenuhi / sebagian / tidak_terpenuhi / tidak_diketahui): the code in the CSV,
+# words in the workbook, a symbol the legend explains in the PDF
+JENIS = ("teks", "kode", "angka", "selisih", "rasio", "persen", "poin", "rupiah", "tanggal", "bulan", "status")
 STATUS_SIMBOL = {"terpenuhi": "●", "sebagian": "◐", "tidak_terpenuhi": "○", "tidak_diketahui": "?"}
+STATUS_KATA = {"terpenuhi": "terpenuhi", "sebagian": "sebagian", "tidak_terpenuhi": "tidak terpenuhi",
+               "tidak_diketahui": "tidak diketahui"}
 
 
 @dataclass(frozen=True)
@@ -41,10 +47,21 @@ class Kolom:
     jenis: str
     keterangan: str  # what the column means, for the data dictionary
     di_pdf: bool = True  # False: too wide for the printed page; the workbook and the CSV still have it
+    # False: a printed summary of other columns ('26/552' for two counts) that the workbook and the CSV
+    # hold as numbers of their own
+    di_berkas: bool = True
+    # The PDF prints it once above neighbouring columns of the same group ('Pemerintah daerah' over
+    # 'dihitung' and 'diharapkan'); the workbook and the dictionary put it before the label.
+    grup: str = ""
 
     def __post_init__(self):
         if self.jenis not in JENIS:
             raise ValueError(f"unknown column kind {self.jenis!r} for {self.nama}")
+
+    @property
+    def judul(self) -> str:
+        """The header where there is room for one line only: the group and the label."""
+        return f"{self.grup} {self.label}" if self.grup else self.label
 
 
 @dataclass(frozen=True)
@@ -84,6 +101,12 @@ def format_sel(value, jenis: str) -> str:
         return format_angka(None)  # the dash the report explains as "not reported"
     if jenis == "angka":
         return format_angka(value)
+    if jenis == "selisih":
+        return format_perubahan(value)
+    if jenis == "rasio":
+        return f"{format_angka(value[0])}/{format_angka(value[1])}"
+    if jenis == "bulan":
+        return format_periode_singkat(value)
     if jenis == "persen":
         return format_persen(value)
     if jenis == "poin":
@@ -95,6 +118,33 @@ def format_sel(value, jenis: str) -> str:
     if jenis == "status":
         return STATUS_SIMBOL.get(value, str(value))
     return str(value)
+
+
+def untuk_berkas(tabel: Tabel) -> Tabel:
+    """The table as the workbook and the CSV hold it: without the columns that only the PDF prints."""
+    keep = [i for i, k in enumerate(tabel.kolom) if k.di_berkas]
+    if len(keep) == len(tabel.kolom):
+        return tabel
+    return replace(tabel, kolom=tuple(tabel.kolom[i] for i in keep),
+                   baris=[tuple(row[i] for i in keep) for row in tabel.baris])
+
+
+def sembunyikan(tabel: Tabel, *nama: str) -> Tabel:
+    """The same table with the named columns left out of the PDF (the workbook and the CSV keep them)."""
+    return replace(tabel, kolom=tuple(replace(k, di_pdf=False) if k.nama in nama else k for k in tabel.kolom))
+
+
+def tampilkan(tabel: Tabel, *nama: str) -> Tabel:
+    """The same table with the named columns printed in the PDF too."""
+    return replace(tabel, kolom=tuple(replace(k, di_pdf=True) if k.nama in nama else k for k in tabel.kolom))
+
+
+def sembunyikan_kosong(tabel: Tabel, *nama: str) -> Tabel:
+    """Of the named columns, those without a single value are left out of the PDF: a column of dashes
+    tells the reader nothing the note under the table cannot."""
+    names = [k.nama for k in tabel.kolom]
+    kosong = [n for n in nama if all(row[names.index(n)] is None for row in tabel.baris)]
+    return sembunyikan(tabel, *kosong)
 
 
 def pilih(tabel: Tabel, syarat: Callable[[dict], bool]) -> Tabel:
@@ -117,6 +167,7 @@ def csv_sel(value, jenis: str):
 
 
 def write_csv(tabel: Tabel, path: Path) -> None:
+    tabel = untuk_berkas(tabel)
     with path.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerow([k.nama for k in tabel.kolom])
@@ -129,12 +180,13 @@ def write_kamus(tables: Sequence[Tabel], path: Path) -> None:
     lines = ["# Kamus data", "",
              "Setiap berkas CSV di folder ini adalah satu tabel laporan. Pengodean: UTF-8, pemisah koma, "
              "baris pertama nama kolom. Angka tanpa pemisah ribuan; desimal memakai titik; "
-             "sel kosong berarti tidak dilaporkan atau tidak dapat dihitung; tanggal ISO 8601.", ""]
-    for t in tables:
+             "sel kosong berarti tidak dilaporkan atau tidak dapat dihitung; tanggal ISO 8601; bulan YYYY-MM; "
+             "status kartu kepatuhan sebagai kode (terpenuhi, sebagian, tidak_terpenuhi, tidak_diketahui).", ""]
+    for t in map(untuk_berkas, tables):
         lines += [f"## {t.nama}.csv — {t.judul}", ""]
         if t.sumber:
             lines += [f"Sumber: {', '.join(f'`{s}`' for s in t.sumber)}.", ""]
         lines += ["| kolom | judul | jenis | keterangan |", "| --- | --- | --- | --- |"]
-        lines += [f"| `{k.nama}` | {k.label} | {k.jenis} | {k.keterangan} |" for k in t.kolom]
+        lines += [f"| `{k.nama}` | {k.judul} | {k.jenis} | {k.keterangan} |" for k in t.kolom]
         lines.append("")
     path.write_text("\n".join(lines), encoding="utf-8")

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import xlsxwriter
 
 from inpres.reports.formatting import round_persen
+from inpres.reports.tables import STATUS_KATA, untuk_berkas
 
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
@@ -33,17 +34,24 @@ LEMBAR_KETERANGAN = "Keterangan"
 # gives every part inside the zip.
 DIBUAT_TETAP = datetime(1980, 1, 1)
 
+# A change is shown with its sign, the minus being the real minus sign (U+2212), as in the PDF; the cell
+# still holds the plain number. A month is a date shown with Indonesian month names ([$-421] is the
+# Indonesian locale), 'Okt 2022' whatever the reader's own settings.
 NUM_FORMAT = {
     "angka": "#,##0",
+    "selisih": '+#,##0;"\u2212"#,##0;0',
     "persen": '0.00" %"',
-    "poin": '+0.00" poin";-0.00" poin";0.00" poin"',
+    "poin": '+0.00" poin";"\u2212"0.00" poin";0.00" poin"',
     "rupiah": '"Rp "#,##0',
     "tanggal": "dd/mm/yyyy",
+    "bulan": "[$-421]mmm yyyy",
 }
-ANGKA = ("angka", "persen", "poin", "rupiah")
+ANGKA = ("angka", "selisih", "persen", "poin", "rupiah")
 # Axis labels of a chart: whole units are enough there.
-AXIS_FORMAT = {"angka": "#,##0", "persen": '0" %"', "poin": '+0.0;-0.0;0', "rupiah": '"Rp "#,##0'}
-AXIS_TITLE = {"angka": "Jumlah", "persen": "Persen (%)", "poin": "Poin persen", "rupiah": "Rupiah (Rp)"}
+AXIS_FORMAT = {"angka": "#,##0", "selisih": '+#,##0;"\u2212"#,##0;0', "persen": '0" %"',
+               "poin": '+0.0;"\u2212"0.0;0', "rupiah": '"Rp "#,##0'}
+AXIS_TITLE = {"angka": "Jumlah", "selisih": "Perubahan", "persen": "Persen (%)", "poin": "Poin persen",
+              "rupiah": "Rupiah (Rp)"}
 
 CARA_MEMBACA = (
     "Setiap lembar berikutnya memuat satu tabel laporan: judul di baris pertama, kepala kolom yang dibekukan, "
@@ -54,12 +62,17 @@ CARA_MEMBACA = (
     "sebagai 1,234,567 dan 48.55 %.",
     "Persentase disimpan dalam skala 0–100, bukan pecahan: nilai 48,55 berarti 48,55 %, sama dengan berkas CSV "
     "dan mart data. Perubahan cakupan dinyatakan dalam poin persen (\"poin\").",
-    "Sel kosong berarti tidak dilaporkan atau tidak dapat dihitung; sel kosong bukan nol.",
+    "Sel kosong berarti tidak dilaporkan atau tidak dapat dihitung; sel kosong bukan nol. Perubahan (Δ) "
+    "dikosongkan bila basis salah satu bulan yang dibandingkan belum lengkap.",
+    "Angka provinsi dan nasional adalah jumlah dari yang sudah dilaporkan. Kolom Pemerintah daerah dihitung dan "
+    "diharapkan, Sasaran terlapor dan Basis menyatakan seberapa lengkap jumlah itu; hanya yang basisnya lengkap "
+    "diberi peringkat.",
     "Kode wilayah disimpan sebagai teks agar nol di depan dan titiknya tidak hilang (mis. 11.10). "
     "Tanggal dan waktu dalam Waktu Indonesia Barat (WIB).",
 )
 
 _INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+_BULAN = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 _TRAILING_WORDS = {"dan", "atau", "per", "di", "ke", "dari", "untuk", "yang", "serta", "dengan", "pada"}
 
 
@@ -85,6 +98,7 @@ def write_workbook(path: Path, tables: Sequence[Tabel], *, judul: str, keteranga
             "created": _utc_naive(dibuat) if dibuat is not None else DIBUAT_TETAP,
         })
         fmt = _Formats(wb)
+        tables = [untuk_berkas(t) for t in tables]
         names = _sheet_names(tables)
         _write_keterangan(wb.add_worksheet(LEMBAR_KETERANGAN), fmt, judul, keterangan, tables, names)
         for tabel, name in zip(tables, names):
@@ -213,9 +227,9 @@ def _write_tabel(wb: Workbook, ws: Worksheet, fmt: _Formats, tabel: Tabel, name:
     ncol = len(kolom)
     ws.write_string(0, 0, tabel.judul, fmt.judul)
 
-    widths = [_header_width(k.label) for k in kolom]
+    widths = [_header_width(k.judul) for k in kolom]
     for c, k in enumerate(kolom):
-        ws.write_string(HEADER_ROW, c, k.label, fmt.kepala_angka if k.jenis in ANGKA else fmt.kepala)
+        ws.write_string(HEADER_ROW, c, k.judul, fmt.kepala_angka if k.jenis in ANGKA else fmt.kepala)
 
     first = HEADER_ROW + 1
     for i, baris in enumerate(tabel.baris):
@@ -226,7 +240,7 @@ def _write_tabel(wb: Workbook, ws: Worksheet, fmt: _Formats, tabel: Tabel, name:
 
     for c, w in enumerate(widths):
         ws.set_column(c, c, min(max(w + 2, 8), 60))
-    ws.set_row(HEADER_ROW, 15 * max(_header_lines(k.label, min(max(w + 2, 8), 60)) for k, w in zip(kolom, widths)))
+    ws.set_row(HEADER_ROW, 15 * max(_header_lines(k.judul, min(max(w + 2, 8), 60)) for k, w in zip(kolom, widths)))
     ws.freeze_panes(first, _frozen_columns(kolom))
     ws.autofilter(HEADER_ROW, 0, last, ncol - 1)
     ws.repeat_rows(HEADER_ROW)
@@ -267,6 +281,11 @@ def _write_cell(ws: Worksheet, r: int, c: int, value, jenis: str, fmt: _Formats)
     if jenis == "tanggal" and isinstance(value, date):
         ws.write_datetime(r, c, _excel_datetime(value), cell_format)
         return 10
+    if jenis == "bulan" and isinstance(value, str) and _BULAN.fullmatch(value):
+        ws.write_datetime(r, c, datetime(int(value[:4]), int(value[5:]), 1), cell_format)
+        return 8
+    if jenis == "status":
+        value = STATUS_KATA.get(value, value)
     text = str(value)
     ws.write_string(r, c, text, fmt.sel_teks)
     return max((len(line) for line in text.splitlines()), default=0)
@@ -290,6 +309,8 @@ def _number_width(number: float, jenis: str) -> int:
         return len(f"{number:,.2f} %")
     if jenis == "poin":
         return len(f"{number:+,.2f} poin")
+    if jenis == "selisih":
+        return len(f"{number:+,.0f}")
     if jenis == "rupiah":
         return len(f"Rp {number:,.0f}")
     return len(f"{number:,.0f}")
@@ -313,9 +334,10 @@ def _header_lines(label: str, width: float) -> int:
 
 
 def _frozen_columns(kolom: Sequence[Kolom]) -> int:
-    """The leading code/name columns stay in view: through the first name (teks) among them, else the code."""
+    """The leading code/name columns stay in view: through the first name (teks) among them, else the code
+    (or the month of a table by month)."""
     lead = 0
-    while lead < min(len(kolom), 3) and kolom[lead].jenis in ("kode", "teks"):
+    while lead < min(len(kolom), 3) and kolom[lead].jenis in ("kode", "bulan", "teks"):
         if kolom[lead].jenis == "teks":
             return lead + 1
         lead += 1
@@ -358,15 +380,16 @@ def _chart(wb: Workbook, tabel: Tabel, grafik: Grafik, sheet: str):
     jenis = {tabel.kolom[c].jenis for c in nilai}
     one = jenis.pop() if len(jenis) == 1 else None
     if len(nilai) == 1:
-        value_title = tabel.kolom[nilai[0]].label
+        value_title = tabel.kolom[nilai[0]].judul
         if one == "persen" and "%" not in value_title:
             value_title += " (%)"
     else:
         value_title = AXIS_TITLE.get(one, "Nilai")
     value_axis = {"name": value_title, "num_format": AXIS_FORMAT.get(one, "General"), "major_gridlines": {"visible": True}}
-    category_axis = {"name": tabel.kolom[kat].label}
-    if tabel.kolom[kat].jenis == "tanggal" and not batang:
-        category_axis.update({"date_axis": True, "num_format": "dd/mm/yyyy"})
+    category_axis = {"name": tabel.kolom[kat].judul}
+    if tabel.kolom[kat].jenis in ("tanggal", "bulan") and not batang:
+        category_axis.update({"date_axis": True, "num_format": NUM_FORMAT[tabel.kolom[kat].jenis],
+                              "base_unit": "months" if tabel.kolom[kat].jenis == "bulan" else "days"})
 
     if batang:
         # Bars: categories on the vertical (y) axis, top to bottom in the table's order; values along x.
