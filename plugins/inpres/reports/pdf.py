@@ -17,7 +17,7 @@ import typst
 
 from inpres.reports.tables import Tabel, format_sel
 
-RATA_KANAN = {"angka", "persen", "poin", "rupiah"}
+RATA_KANAN = {"angka", "selisih", "rasio", "persen", "poin", "rupiah"}
 
 
 def tabel_pdf(t: Tabel, *, csv: bool = True) -> dict:
@@ -26,7 +26,7 @@ def tabel_pdf(t: Tabel, *, csv: bool = True) -> dict:
     baris = [[format_sel(row[i], t.kolom[i].jenis) for i in shown] for row in t.baris]
     return {
         "judul": t.judul,
-        "kolom": [{"label": t.kolom[i].label, "kanan": t.kolom[i].jenis in RATA_KANAN,
+        "kolom": [{"label": t.kolom[i].label, "grup": t.kolom[i].grup, "kanan": t.kolom[i].jenis in RATA_KANAN,
                    "tengah": t.kolom[i].jenis == "status", "lebar": _lebar(t.kolom[i].label, [b[n] for b in baris])}
                   for n, i in enumerate(shown)],
         "baris": baris,
