@@ -3,7 +3,8 @@
 The suite file says which table it guards (`meta.gate.table`) and which columns identify a row
 (`meta.gate.index_columns`); each expectation says whether it is `blocking` (stops the report) or a
 `warning` (goes into the report's annex) in `meta.severity`. Every outcome is kept in
-`audit.validation_result`, and GX renders its Data Docs as static HTML for each run.
+`audit.validation_result`, and GX renders its Data Docs as static HTML for each run, made to work
+offline and to show a gate that passed with warnings as such (`data_docs.py`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from inpres import wilayah
 from inpres.paths import EXPECTATIONS
+from inpres.quality.data_docs import make_offline, mark_passed_with_warnings
 from inpres.warehouse import connect, libpq_url
 
 log = logging.getLogger(__name__)
@@ -76,10 +78,21 @@ def with_thresholds(expectations: list[dict], values: dict) -> list[dict]:
     return filled
 
 
-def _with_gx_severity(expectations: list[dict]) -> list[dict]:
-    """GX's own severity from ours, so what GX stores says which failures stop the night."""
-    return [{**e, "severity": "warning" if (e.get("meta") or {}).get("severity") == WARNING else "critical"}
-            for e in expectations]
+# How each expectation reads in the Data Docs, in place of GX's generated sentence: our rule and what a
+# failure of it does (GX's own page would call any failure "Failed").
+TINGKAT = {BLOCKING: "blocking: a failure stops the report", WARNING: "warning: the report goes out and lists it"}
+
+
+def _for_gx(expectations: list[dict]) -> list[dict]:
+    """GX's own severity from ours, so what GX stores says which failures stop the night, and a description
+    naming the rule and its severity for the Data Docs."""
+    converted = []
+    for expectation in expectations:
+        meta = expectation.get("meta") or {}
+        severity = meta.get("severity", BLOCKING)
+        converted.append({**expectation, "severity": "warning" if severity == WARNING else "critical",
+                          "description": f"{meta.get('aturan') or expectation['type']} ({TINGKAT[severity]})"})
+    return converted
 
 
 def validate(suite_name: str, url: str, docs: Path | None = None) -> list[Outcome]:
@@ -96,7 +109,7 @@ def validate(suite_name: str, url: str, docs: Path | None = None) -> list[Outcom
         source = context.data_sources.add_postgres("warehouse", connection_string=_sqlalchemy_url(url, schema))
         batch = source.add_table_asset(table, table_name=table).add_batch_definition_whole_table("all")
         suite = context.suites.add(gx.ExpectationSuite(name=spec["name"],
-                                                       expectations=_with_gx_severity(
+                                                       expectations=_for_gx(
                                                            with_thresholds(spec["expectations"], parameters())),
                                                        meta={"description": gate.get("description", "")}))
         definition = context.validation_definitions.add(gx.ValidationDefinition(name=suite_name, data=batch,
@@ -111,8 +124,13 @@ def validate(suite_name: str, url: str, docs: Path | None = None) -> list[Outcom
         if docs:
             site = Path(project) / "gx" / "uncommitted" / "data_docs" / "local_site"
             shutil.copytree(site, docs, dirs_exist_ok=True)
+            make_offline(docs)
     [validation] = result.run_results.values()
-    return [_outcome(suite_name, r) for r in validation.results]
+    outcomes = [_outcome(suite_name, r) for r in validation.results]
+    failed = [o for o in outcomes if not o.success]
+    if docs and failed and all(o.severity == WARNING for o in failed):
+        mark_passed_with_warnings(docs, TINGKAT[WARNING])
+    return outcomes
 
 
 def _sqlalchemy_url(url: str, schema: str) -> str:
