@@ -105,19 +105,30 @@ def _ambang() -> str:
 
 def test_who_blocks_names_the_governments_not_reported_and_the_blank_targets(figures):
     h = province.penghambat(figures, "72", SEBELUM_BATAS)
-    # Poso sent nothing; Palu did not report itself, but its figures came with the province's report.
-    assert h["belum_lapor"] == ["Kabupaten Poso"]
-    assert h["diwakili"] == ["Kota Palu"]
-    assert h["sasaran_kosong"] == [{"nama": "Kabupaten Banggai", "segmen": "perangkat desa"}]
-    assert h["tindakan"][0] == ("Minta dinas yang membidangi ketenagakerjaan di pemerintah daerah ini mengirim "
+    # Poso sent nothing; Palu did not report itself, but some of its figures came with the province's report.
+    assert h["belum_lapor"] == ["Kabupaten Poso",
+                                "Kota Palu (hanya angka pekerja rentan yang dikirim pemerintah provinsi)"]
+    assert h["sasaran_kosong"] == ["Kabupaten Banggai: perangkat desa"]
+    assert h["tindakan"][0] == ("Minta dinas yang membidangi ketenagakerjaan di 2 pemerintah daerah ini mengirim "
                                 "laporan Oktober 2022 paling lambat 10 November 2022.")
     assert h["tindakan"][1].startswith("Minta kabupaten/kota ini mengisi kolom sasaran")
+
+
+def test_a_blank_target_the_province_sent_is_the_provinces_to_fill(figures):
+    palu = next(r for r in figures.cakupan if r["kode_wilayah"] == "72.71")
+    palu["sasaran"] = palu["persen_terlindungi"] = None
+    h = province.penghambat(figures, "72", SEBELUM_BATAS)
+    assert h["sasaran_kosong"] == ["Kabupaten Banggai: perangkat desa",
+                                   "Kota Palu: pekerja rentan (angkanya dikirim pemerintah provinsi)"]
+    assert h["tindakan"][1].startswith("Minta kabupaten/kota ini mengisi kolom sasaran")
+    assert h["tindakan"][2] == ("Isi sasaran yang angkanya dikirim pemerintah provinsi di laporan pemerintah "
+                                "provinsi, lalu kirim ulang laporan Oktober 2022.")
 
 
 def test_who_blocks_includes_the_provincial_government_and_a_passed_deadline(figures):
     h = province.penghambat(figures, "81", SESUDAH_BATAS)
     assert h["belum_lapor"] == ["Pemerintah Provinsi Maluku", "Kota Ambon"]
-    assert h["sasaran_kosong"] == [] and h["diwakili"] == []
+    assert h["sasaran_kosong"] == []
     assert h["tindakan"] == [
         "Minta dinas yang membidangi ketenagakerjaan di 2 pemerintah daerah ini mengirim laporan Oktober 2022 "
         "secepatnya. Batas lapor 10 November 2022 sudah lewat, tetapi laporan yang terlambat tetap masuk ke angka "
@@ -155,9 +166,14 @@ def test_an_incomplete_province_is_told_it_is_not_ranked_why_and_what_completes_
     assert dict(province.ringkasan(figures, "72"))["Peringkat"] == kalimat
     untuk_gubernur = dict(province.ringkasan(figures, "72", gubernur=True))["Peringkat"]
     assert untuk_gubernur.startswith(kalimat)
-    assert (f"bila angkanya mencakup sekurang-kurangnya {_ambang()} pemerintah daerahnya dan {_ambang()} sasaran "
-            "acuannya. Yang melengkapinya: laporan dari pemerintah daerah yang belum melapor dan sasaran yang masih "
-            "kosong") in untuk_gubernur
+    assert untuk_gubernur.endswith(
+        f"bila angkanya mencakup sekurang-kurangnya {_ambang()} pemerintah daerahnya dan {_ambang()} sasaran "
+        "acuannya. Yang melengkapinya: laporan dari pemerintah daerah yang belum melapor, seperti diuraikan di bawah.")
+    # Only Banggai's perangkat desa target is blank: what completes that segment is its target.
+    desa = next(r for r in figures.cakupan if r["kode_wilayah"] == "72" and r["segmen"] == "perangkat_desa")
+    assert province.syarat_peringkat(figures, desa).endswith(
+        "Yang melengkapinya: laporan dari pemerintah daerah yang belum melapor dan sasaran perangkat desa yang masih "
+        "kosong, seperti diuraikan di bawah.")
 
     lengkap = {**pr, "pemerintah_dihitung": 4, "persen_sasaran_terlapor": Decimal("100"), "basis_lengkap": True,
                "peringkat": 3, "jumlah_diperingkat": 12}
@@ -211,12 +227,12 @@ def test_the_governors_pdf_names_who_blocks_the_figure(figures, tmp_path):
     by_name = _by_name(figures)
     text = _text(province.render(figures, by_name, NAMA["72"], versi=VERSI, dibuat=SEBELUM_BATAS), tmp_path)
     assert "Yang menghambat angka provinsi" in text
-    assert "Belum melapor untuk Oktober 2022 (1): Kabupaten Poso." in text
+    assert "Belum melapor untuk Oktober 2022 (2): Kabupaten Poso; Kota Palu (hanya angka pekerja rentan" in text
     assert "Kabupaten Banggai: perangkat desa" in text
     assert "paling lambat 10 November 2022" in text
     assert "Belum diberi peringkat karena angkanya belum lengkap" in text
     assert "mencakup 3 dari 552 pemerintah daerah" in text
 
     kosong = _text(province.render(figures, by_name, NAMA["81"], versi=VERSI, dibuat=SESUDAH_BATAS), tmp_path)
-    assert "Belum melapor untuk Oktober 2022 (2): Pemerintah Provinsi Maluku, Kota Ambon." in kosong
+    assert "Belum melapor untuk Oktober 2022 (2): Pemerintah Provinsi Maluku; Kota Ambon." in kosong
     assert "Belum ada kabupaten/kota di provinsi ini yang angkanya masuk" in kosong

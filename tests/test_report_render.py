@@ -102,7 +102,7 @@ def test_region_names_cannot_break_the_template(tmp_path):
             "info": [["Periode", "Oktober 2022"]], "ringkasan": [["Cakupan", nasty]], "kedudukan": tabel_pdf(t),
             "poin": [], "kabupaten_kota": tabel_pdf(t), "banding": tabel_pdf(t), "belum_pernah": [nasty],
             "penghambat": {"belum_lapor": [nasty], "diwakili": [nasty], "tindakan": [nasty],
-                           "sasaran_kosong": [{"nama": nasty, "segmen": nasty}]},
+                           "sasaran_kosong": [nasty]},
             "selisih": tabel_pdf(t), "penolakan": tabel_pdf(t)}
     pdf = compile_pdf("provinsi.typ", data, tmp_path, dibuat=datetime(2022, 11, 10, tzinfo=timezone.utc))
     (tmp_path / "x.pdf").write_bytes(pdf)

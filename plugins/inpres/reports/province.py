@@ -81,12 +81,24 @@ def belum_lengkap(r: dict) -> str:
     return "Belum diberi peringkat karena angkanya belum lengkap: " + " dan ".join(kurang) + "."
 
 
-def syarat_peringkat() -> str:
-    """The rule an unranked province needs, and what would complete its figure."""
+def syarat_peringkat(f: Figures, r: dict) -> str:
+    """The rule an unranked province figure needs, and what would complete it."""
     ambang = _persen_ambang()
-    return (f"Provinsi diberi peringkat bila angkanya mencakup sekurang-kurangnya {ambang} pemerintah daerahnya "
-            f"dan {ambang} sasaran acuannya. Yang melengkapinya: laporan dari pemerintah daerah yang belum melapor "
-            "dan sasaran yang masih kosong, seperti diuraikan di bawah.")
+    lengkapi = []
+    if r["pemerintah_dihitung"] < r["pemerintah_diharapkan"]:
+        lengkapi.append("laporan dari pemerintah daerah yang belum melapor")
+    if any(k["sasaran"] is None for k in _kabupaten_kota_segmen(f, r["kode_wilayah"], r["segmen"])):
+        lengkapi.append(f"sasaran {content.segmen_label(r['segmen']).lower()} yang masih kosong")
+    kalimat = (f"Provinsi diberi peringkat bila angkanya mencakup sekurang-kurangnya {ambang} pemerintah daerahnya "
+               f"dan {ambang} sasaran acuannya.")
+    if lengkapi:
+        kalimat += f" Yang melengkapinya: {' dan '.join(lengkapi)}, seperti diuraikan di bawah."
+    return kalimat
+
+
+def _kabupaten_kota_segmen(f: Figures, kode: str, segmen: str) -> list[dict]:
+    return [k for k in f.cakupan if k["kode_provinsi"] == kode and k["segmen"] == segmen
+            and k["tingkat"] in ("kabupaten", "kota")]
 
 
 def _cakupan(r: dict) -> str:
@@ -108,7 +120,7 @@ def ringkasan(f: Figures, kode: str, *, gubernur: bool = False) -> list[list[str
             cakupan += f", peringkat {pr['peringkat']} dari {pr['jumlah_diperingkat']} provinsi"
         rows.append(["Cakupan pekerja rentan", f"{cakupan} — {basis(pr)}"])
         if not pr["basis_lengkap"]:
-            rows.append(["Peringkat", belum_lengkap(pr) + (" " + syarat_peringkat() if gubernur else "")])
+            rows.append(["Peringkat", belum_lengkap(pr) + (" " + syarat_peringkat(f, pr) if gubernur else "")])
     else:
         rows.append(["Cakupan pekerja rentan", "belum ada laporan"])
     if gubernur:
@@ -149,28 +161,41 @@ def belum_lapor(f: Figures, kode: str) -> list[dict]:
 
 
 def sasaran_kosong(f: Figures, kode: str) -> list[dict]:
-    """The province's kab/kota that reported a segment without its target: [{nama, segmen: [label, ...]}]."""
+    """The province's kab/kota with figures but a blank target, by kab/kota: [{nama, segmen: [label, ...],
+    oleh_provinsi}]; `oleh_provinsi`: the kab/kota did not report, its figures came in the province's report."""
+    belum = {r["kode_wilayah"] for r in belum_lapor(f, kode)}
     kosong: dict[str, dict] = {}
     rows = sorted((r for r in f.cakupan if r["kode_provinsi"] == kode and r["tingkat"] in ("kabupaten", "kota")
                    and r["sasaran"] is None), key=lambda r: (r["kode_wilayah"], _URUTAN_SEGMEN.index(r["segmen"])))
     for r in rows:
-        kosong.setdefault(r["kode_wilayah"], {"nama": r["nama_wilayah"], "segmen": []})["segmen"].append(
-            content.segmen_label(r["segmen"]).lower())
+        k = kosong.setdefault(r["kode_wilayah"], {"nama": r["nama_wilayah"], "segmen": [],
+                                                  "oleh_provinsi": r["kode_wilayah"] in belum})
+        k["segmen"].append(content.segmen_label(r["segmen"]).lower())
     return list(kosong.values())
 
 
 def penghambat(f: Figures, kode: str, dibuat: datetime) -> dict:
     """Who blocks the province-wide figure, and what to ask of them."""
     periode = format_periode(f.periode)
-    berangka = _berangka(f)
     belum = belum_lapor(f, kode)
-    tanpa_angka = [nama_pemerintah(r) for r in belum if r["tingkat"] == "provinsi" or r["kode_wilayah"] not in berangka]
-    diwakili = [nama_pemerintah(r) for r in belum if r["tingkat"] != "provinsi" and r["kode_wilayah"] in berangka]
+    # A kab/kota whose province sent some of its figures has still not reported itself.
+    dikirim_provinsi = {}
+    for r in f.cakupan:
+        if r["kode_provinsi"] == kode and r["tingkat"] in ("kabupaten", "kota"):
+            dikirim_provinsi.setdefault(r["kode_wilayah"], []).append(r["segmen"])
+    daftar = []
+    for r in belum:
+        nama = nama_pemerintah(r)
+        if r["kode_wilayah"] in dikirim_provinsi:
+            segmen = sorted(dikirim_provinsi[r["kode_wilayah"]], key=_URUTAN_SEGMEN.index)
+            nama += (f" (hanya angka {' dan '.join(content.segmen_label(s).lower() for s in segmen)} "
+                     "yang dikirim pemerintah provinsi)")
+        daftar.append(nama)
     kosong = sasaran_kosong(f, kode)
     tindakan = []
-    if tanpa_angka:
-        batas = next(r["batas_lapor"] for r in belum)
-        yang = "pemerintah daerah ini" if len(tanpa_angka) == 1 else f"{format_angka(len(tanpa_angka))} pemerintah daerah ini"
+    if belum:
+        batas = belum[0]["batas_lapor"]
+        yang = "pemerintah daerah ini" if len(belum) == 1 else f"{format_angka(len(belum))} pemerintah daerah ini"
         if dibuat.astimezone(WIB).date() <= batas:
             tindakan.append(f"Minta dinas yang membidangi ketenagakerjaan di {yang} mengirim laporan {periode} "
                             f"paling lambat {format_tanggal(batas)}.")
@@ -178,12 +203,18 @@ def penghambat(f: Figures, kode: str, dibuat: datetime) -> dict:
             tindakan.append(f"Minta dinas yang membidangi ketenagakerjaan di {yang} mengirim laporan {periode} "
                             f"secepatnya. Batas lapor {format_tanggal(batas)} sudah lewat, tetapi laporan yang "
                             "terlambat tetap masuk ke angka provinsi pada pengolahan malam berikutnya.")
-    if kosong:
-        yang = "kabupaten/kota ini" if len(kosong) == 1 else f"{format_angka(len(kosong))} kabupaten/kota ini"
+    sendiri = [k for k in kosong if not k["oleh_provinsi"]]
+    if sendiri:
+        yang = "kabupaten/kota ini" if len(sendiri) == 1 else f"{format_angka(len(sendiri))} kabupaten/kota ini"
         tindakan.append(f"Minta {yang} mengisi kolom sasaran untuk segmen yang disebut di lembar kepesertaan, "
                         f"lalu mengirim ulang laporan {periode}; kiriman terbaru menggantikan yang lama.")
-    return {"belum_lapor": tanpa_angka, "diwakili": diwakili,
-            "sasaran_kosong": [{"nama": k["nama"], "segmen": ", ".join(k["segmen"])} for k in kosong],
+    if len(sendiri) < len(kosong):
+        tindakan.append("Isi sasaran yang angkanya dikirim pemerintah provinsi di laporan pemerintah provinsi, "
+                        f"lalu kirim ulang laporan {periode}.")
+    return {"belum_lapor": daftar,
+            "sasaran_kosong": [f"{k['nama']}: {', '.join(k['segmen'])}"
+                               + (" (angkanya dikirim pemerintah provinsi)" if k["oleh_provinsi"] else "")
+                               for k in kosong],
             "tindakan": tindakan}
 
 
