@@ -241,3 +241,18 @@ def test_a_provisional_semester_says_which_months_it_holds():
     assert "semester ii" not in temuan and "akhir semester" not in temuan
     final = _semester(periode_akhir="2022-12", bulan_tercakup=6)
     assert final.judul == "Semester II 2022" and final.posisi == "akhir semester (Desember 2022)"
+
+
+def test_rejected_files_name_their_sender():
+    from datetime import datetime, timezone
+    ditolak = {"file_name": "72.08_2022-10.xlsx", "pelapor": "72.08", "periode": PERIODE,
+               "received_at": datetime(2022, 11, 9, 20, 0, tzinfo=timezone.utc),
+               "alasan": ["lembar kepesertaan, baris 2, kolom terlindungi: '48,55' bukan bilangan bulat",
+                          "lembar klaim tidak ada"]}
+    t = content.penolakan(figures(penolakan=[ditolak]))
+    pdf = tabel_pdf(t)
+    row = dict(zip([k["label"] for k in pdf["kolom"]], pdf["baris"][0]))
+    assert row["Pelapor"] == "Kabupaten Parigi Moutong" and "72.08" not in [v for k, v in row.items() if k != "Berkas"]
+    assert row["Alasan"] == ("lembar kepesertaan, baris 2, kolom terlindungi: '48,55' bukan bilangan bulat; "
+                             "lembar klaim tidak ada")
+    assert t.judul == "Berkas yang ditolak untuk Oktober 2022 atau tanpa bulan yang terbaca"

@@ -152,7 +152,8 @@ def _kolom_basis(*, sasaran: bool = True) -> tuple[Kolom, ...]:
                   "diharapkan, sasarannya bulan ini atau, bila kosong, sasaran terakhir yang pernah dilaporkannya."),
             Kolom("basis", "Basis", "teks",
                   f"'lengkap' bila pemerintah daerah yang dihitung sekurang-kurangnya {ambang} dari yang "
-                  f"diharapkan dan sasaran terlapor sekurang-kurangnya {ambang}; selain itu 'belum lengkap' "
+                  f"diharapkan dan sasaran terlapor sekurang-kurangnya {ambang} (tanpa pembulatan, dengan sasaran "
+                  "lebih dari nol); selain itu 'belum lengkap' "
                   "(tidak diberi peringkat); 'belum ada laporan' bila belum ada angka sama sekali."),
         )
     return kolom
@@ -513,7 +514,8 @@ def selisih_bpjs(f: Figures) -> Tabel:
 def selisih_bulan_ini(f: Figures) -> list[dict]:
     """The kab/kota × segment pairs of the month past the tolerance: what the summary, the reconciliation
     table and the annex all count."""
-    return [r for r in f.rekonsiliasi if r["melewati_toleransi"]]
+    return sorted((r for r in f.rekonsiliasi if r["melewati_toleransi"]),
+                  key=lambda r: (tuple(r["kode_wilayah"].split(".")), _segment_order(r)))
 
 
 def _toleransi() -> str:
