@@ -65,10 +65,14 @@ def segmen_label(segmen: str) -> str:
     return SEGMEN_LABEL.get(segmen, segmen)
 
 
+def huruf_kecil(label: str) -> str:
+    """A label inside a sentence: 'Pegawai BUMD' -> 'pegawai BUMD'; an acronym stays ('PTSP')."""
+    return label if label[1:2].isupper() else label[:1].lower() + label[1:]
+
+
 def segmen_kecil(segmen: str) -> str:
-    """The label inside a sentence: 'pegawai BUMD', 'pegawai non-ASN'."""
-    label = segmen_label(segmen)
-    return label[:1].lower() + label[1:]
+    """The segment inside a sentence: 'pegawai BUMD', 'pegawai non-ASN'."""
+    return huruf_kecil(segmen_label(segmen))
 
 
 def ambang_basis() -> Decimal:
@@ -167,18 +171,20 @@ def _basis_sel(r: dict | None, *, sasaran: bool = True) -> tuple:
     return sel
 
 
-def _kolom_angka(lingkup: str) -> tuple[Kolom, ...]:
-    """Target, protected and coverage of a figure that may be a sum over governments."""
+def _kolom_angka(lingkup: str, *, kabupaten_kota: bool = False) -> tuple[Kolom, ...]:
+    """Target, protected and coverage of a figure that is a sum over governments (and, in a table that
+    also has kab/kota rows, a kab/kota's own figure)."""
+    sendiri = (" (kab/kota: sasaran yang dilaporkannya)", " (kab/kota: terlindungi / sasaran)") if kabupaten_kota else ("", "")
     return (
         Kolom("sasaran", "Sasaran", "angka",
               f"Pekerja yang harus dilindungi{lingkup}: jumlah sasaran yang dilaporkan pemerintah daerah yang "
-              "masuk; yang sasarannya kosong tidak ikut dijumlahkan (kab/kota: sasaran yang dilaporkannya)."),
+              f"masuk; yang sasarannya kosong tidak ikut dijumlahkan{sendiri[0]}."),
         Kolom("terlindungi", "Terlindungi", "angka",
               f"Peserta aktif BPJS Ketenagakerjaan pada akhir bulan{lingkup}: jumlah yang dilaporkan semua "
               "pemerintah daerah yang masuk, termasuk yang sasarannya kosong."),
         Kolom("persen_terlindungi", "Cakupan", "persen",
-              "100 × terlindungi dari pemerintah daerah yang sasarannya diketahui / sasaran (kab/kota: "
-              "terlindungi / sasaran); kosong bila sasaran tidak diketahui atau nol."),
+              f"100 × terlindungi dari pemerintah daerah yang sasarannya diketahui / sasaran{sendiri[1]}, dua "
+              "desimal; kosong bila sasaran tidak diketahui atau nol."),
     )
 
 
@@ -256,7 +262,7 @@ def peringkat_provinsi(f: Figures) -> Tabel:
                   "Peringkat cakupan pekerja rentan di antara provinsi yang basisnya lengkap (1 = tertinggi); "
                   "kosong bila basis belum lengkap."),
             *(replace(k, nama=f"{k.nama.removesuffix('_terlindungi')}_pekerja_rentan")
-              for k in _kolom_angka(" seluruh provinsi")),
+              for k in _kolom_angka(", seluruh provinsi")),
             Kolom("perubahan_persen_bulan_lalu", "Δ bulan lalu", "poin",
                   "Perubahan cakupan pekerja rentan dari bulan lalu, poin persen; kosong bila basis salah satu bulan belum lengkap."),
             *_kolom_basis(),
@@ -283,7 +289,7 @@ def cakupan_provinsi(f: Figures) -> Tabel:
         (
             _kode(), _nama("Provinsi"),
             Kolom("segmen", "Segmen", "teks", "Segmen pekerja."),
-            *_kolom_angka(" seluruh provinsi (pemerintah provinsi dan kab/kotanya)"),
+            *_kolom_angka(", seluruh provinsi (pemerintah provinsi dan kab/kotanya)"),
             Kolom("peringkat", "Peringkat", "angka",
                   "Peringkat cakupan segmen ini di antara provinsi yang basisnya lengkap; kosong bila belum lengkap."),
             Kolom("perubahan_persen_bulan_lalu", "Δ bulan lalu", "poin",
@@ -307,7 +313,7 @@ def cakupan_wilayah(f: Figures) -> Tabel:
             _kode(), _nama(), Kolom("tingkat", "Tingkat", "teks", "nasional, provinsi, kabupaten atau kota."),
             Kolom("periode", "Bulan", "bulan", "Bulan laporan."),
             Kolom("segmen", "Segmen", "kode", "Kode segmen."),
-            *_kolom_angka(""),
+            *_kolom_angka("", kabupaten_kota=True),
             Kolom("terlindungi_bersasaran", "Terlindungi bersasaran", "angka",
                   "Bagian terlindungi dari pemerintah daerah yang sasarannya diketahui: pembilang cakupan."),
             Kolom("peringkat", "Peringkat", "angka",
@@ -341,8 +347,8 @@ def kepatuhan_provinsi(f: Figures) -> Tabel:
         if poin.startswith("cakupan_"):
             segmen = poin.removeprefix("cakupan_")
             return Kolom(f"status_{poin}", SEGMEN_SINGKAT[segmen], "status",
-                         f"Status poin cakupan {segmen_label(segmen).lower()}.", grup="Cakupan")
-        return Kolom(f"status_{poin}", label, "status", f"Status poin {label.lower()}.")
+                         f"Status poin cakupan {segmen_kecil(segmen)}.", grup="Cakupan")
+        return Kolom(f"status_{poin}", label, "status", f"Status poin {huruf_kecil(label)}.")
 
     return Tabel(
         "kepatuhan_provinsi", f"Kartu kepatuhan Inpres pemerintah provinsi, {format_periode(f.periode)}",
@@ -386,7 +392,7 @@ def kabupaten_kota(f: Figures) -> Tabel:
             Kolom("terlindungi_pekerja_rentan", "Terlindungi p. rentan", "angka", "Pekerja rentan terlindungi yang dilaporkan."),
             Kolom("persen_pekerja_rentan", "Cakupan p. rentan", "persen", "100 × terlindungi / sasaran pekerja rentan."),
             Kolom("peringkat_pekerja_rentan", "Peringkat", "angka", "Peringkat cakupan pekerja rentan di antara kab/kota provinsinya."),
-            *(Kolom(f"persen_{s}", SEGMEN_SINGKAT[s], "persen", f"Cakupan {segmen_label(s).lower()}: 100 × terlindungi / sasaran.",
+            *(Kolom(f"persen_{s}", SEGMEN_SINGKAT[s], "persen", f"Cakupan {segmen_kecil(s)}: 100 × terlindungi / sasaran.",
                     grup="Cakupan") for s in list(SEGMEN_LABEL)[1:]),
         ),
         rows,
@@ -405,8 +411,8 @@ def tren_nasional(f: Figures) -> Tabel:
             Kolom("periode", "Bulan", "bulan", "Bulan laporan."),
             *(Kolom(f"terlindungi_{s}", SEGMEN_SINGKAT[s], "angka", f"{segmen_label(s)} terlindungi, jumlah nasional yang dilaporkan.",
                     grup="Terlindungi") for s in segmen),
-            *(Kolom(f"persen_{s}", f"% {SEGMEN_SINGKAT[s].lower()}", "persen", f"Cakupan nasional {segmen_label(s).lower()}.", di_pdf=False)
-              for s in segmen),
+            *(Kolom(f"persen_{s}", SEGMEN_SINGKAT[s], "persen", f"Cakupan nasional {segmen_kecil(s)}.", di_pdf=False,
+                    grup="Cakupan") for s in segmen),
             *_kolom_basis(sasaran=False),
             Kolom("basis", "Basis p. rentan", "teks",
                   f"Basis angka nasional pekerja rentan bulan itu: 'lengkap' bila sekurang-kurangnya {_ambang_teks()} "
@@ -661,7 +667,7 @@ def _contoh_lain(f: Figures, s: dict) -> str:
         elif k == "periode":
             bagian.append(_bulan(v))
         elif k == "segmen":
-            bagian.append(segmen_label(v).lower())
+            bagian.append(segmen_kecil(v))
         elif k != "nama_wilayah":
             bagian.append(f"{k.replace('_', ' ')} {format_angka(v) if isinstance(v, int) else v}")
     return ", ".join(bagian)

@@ -143,7 +143,7 @@ def tables_semester(s: SemesterFigures) -> list[Tabel]:
             kode, content._nama("Provinsi"),
             Kolom("peringkat", "Peringkat", "angka",
                   f"Peringkat di antara provinsi yang basisnya lengkap pada {posisi}; kosong bila belum lengkap."),
-            *content._kolom_angka(" seluruh provinsi"),
+            *content._kolom_angka(", seluruh provinsi, pada bulan terakhir semester yang ada datanya"),
             Kolom("perubahan_persen_semester", "Δ semester", "poin",
                   "Perubahan cakupan sejak bulan sebelum semester, poin persen; kosong bila basis salah satu bulan belum lengkap."),
             *content._kolom_basis(),
