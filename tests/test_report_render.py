@@ -201,3 +201,12 @@ def test_grouped_header_once_and_an_empty_table_says_only_its_sentence(tmp_path)
     assert "Maluku" in text and "35,57 %" in text
     # The empty table's own sentence stands alone: no caption repeating the heading above it.
     assert "Tidak ada berkas yang ditolak." in text and "Judul tabel kosong" not in text
+
+
+def test_a_figure_keeps_its_unit_on_its_line_in_text_cells(tmp_path):
+    t = Tabel("c", "Contoh", (Kolom("contoh", "Contoh", "teks", "Teks."),),
+              [("Kabupaten Bolaang Mongondow Selatan, pekerja rentan: dilaporkan 66.849 (selisih −12,57 %), +0,93 poin",)])
+    text = _pdf_teks(tmp_path, tabel_pdf(t), kosong="-")
+    assert "\u221212,57 %" in text and "+0,93 poin" in text
+    pdf = pypdf.PdfReader(tmp_path / "uji.pdf").pages[0].extract_text()
+    assert "12,57\xa0%" in pdf and "0,93\xa0poin" in pdf
