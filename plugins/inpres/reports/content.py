@@ -551,7 +551,15 @@ def klaim(f: Figures) -> Tabel:
                   f"Klaim dibayar {sejak}: jumlah klaim yang dilaporkan untuk setiap bulan itu."),
             Kolom("nilai_rp_kumulatif_tahun", f"Nilai {singkat}", "rupiah",
                   f"Nilai klaim dibayar {sejak}, Rupiah: jumlah yang dilaporkan untuk setiap bulan itu."),
-            *(replace(k, di_pdf=False) for k in _kolom_basis(sasaran=False)),
+            Kolom("pemda_dihitung", "Pemda dihitung/ diharapkan", "rasio",
+                  "Pemerintah daerah yang laporannya masuk / yang seharusnya.", di_pdf=False, di_berkas=False),
+            Kolom("pemerintah_dihitung", "dihitung", "angka",
+                  f"Pemerintah daerah yang laporan {bulan}-nya diterima dan klaimnya masuk ke jumlah ini "
+                  "(laporan diterima menurut kelengkapan laporan); 1 untuk kab/kota.", di_pdf=False,
+                  grup="Pemerintah daerah"),
+            Kolom("pemerintah_diharapkan", "diharapkan", "angka",
+                  "Pemerintah daerah yang laporannya seharusnya masuk: pemerintah provinsi dan setiap kab/kotanya "
+                  "untuk provinsi, 552 untuk nasional, 1 untuk kab/kota.", di_pdf=False, grup="Pemerintah daerah"),
         ),
         [(r["kode_provinsi"], r["kode_wilayah"], r["nama_wilayah"], TINGKAT.get(r["tingkat"], r["tingkat"]),
           r["program"], segmen_label(r["segmen"]), r["kasus"], r["nilai_rp"], r["kasus_kumulatif_tahun"],
