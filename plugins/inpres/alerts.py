@@ -9,6 +9,14 @@ log = logging.getLogger(__name__)
 FAILED = "INPRES TASK FAILED"
 REPORT = "INPRES REPORT WRITTEN"
 REJECTED = "INPRES SUBMISSION REJECTED"
+# What a stage did (`make run` prints it beside the stage's seconds) and each gate warning (listed at the end).
+STAGE = "INPRES STAGE"
+GATE_WARNING = "INPRES GATE WARNING"
+
+
+def stage_done(stage: str, summary: str) -> None:
+    """One line for whoever watches the night: `stage` as `make run` names it, what it did."""
+    log.info("%s %s: %s", STAGE, stage, summary)
 
 
 def failure_line(task_id: str, error: BaseException | str | None) -> str:

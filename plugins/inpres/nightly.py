@@ -12,10 +12,9 @@ from zoneinfo import ZoneInfo
 from airflow.sdk import ObjectStoragePath
 
 from inpres import settings
-from inpres.alerts import REPORT
+from inpres.alerts import GATE_WARNING, REPORT, notify_oncall, stage_done
 from inpres.ingest.inbox import BPJS, LAPORAN, Delivery, find_deliveries, load_deliveries
-from inpres.alerts import notify_oncall
-from inpres.quality.gate import GateFailed, run_gate
+from inpres.quality.gate import WARNING, GateFailed, run_gate
 from inpres.storage import upload_tree
 from inpres.transform import publish_dbt_docs
 from inpres.reports.delivery import DataVersion, data_version, kirim_semua, write_manifest
@@ -35,20 +34,31 @@ MARTS_SUITE = "marts_cakupan_wilayah"
 def pull(source: str) -> list[dict]:
     """The deliveries waiting in the source's inbox (regional submissions or BPJS extracts)."""
     inbox = settings.inbox() if source == LAPORAN else settings.bpjs_inbox()
+    what = "submission(s)" if source == LAPORAN else "BPJS extract(s)"
     if source == BPJS and not inbox.exists():
         log.info("no BPJS inbox at %s", inbox)
+        stage_done("pull", f"0 {what} (no BPJS inbox)")
         return []
     deliveries = find_deliveries(inbox, source)
     log.info("%d %s delivery(ies) in %s", len(deliveries), source, inbox)
+    stage_done("pull", f"{len(deliveries)} {what}")
     return [asdict(d) for d in deliveries]
 
 
 def load(deliveries: list[dict]) -> dict:
+    """Load what the inbox holds; then make sure the month to report has data, so a night with nothing
+    to report stops here, not after dbt."""
     ensure_schemas()
     with connect() as conn:
         summary = load_deliveries(conn, [Delivery(**d) for d in deliveries], settings.today())
-    log.info("loaded %d, unchanged %d, rejected %d", len(summary.loaded), len(summary.unchanged),
-             len(summary.rejected))
+        counts = (f"loaded {len(summary.loaded)}, unchanged {len(summary.unchanged)}, "
+                  f"rejected {len(summary.rejected)}")
+        log.info("%s", counts)
+        if not summary.loaded and not summary.rejected:
+            counts += ("; nothing new in the inbox: the night goes on with the submissions the warehouse "
+                       "already holds")
+        stage_done("load", counts)
+        _report_periode(conn)
     return asdict(summary)
 
 
@@ -58,13 +68,18 @@ def gate(suite: str, run_id: str) -> None:
         folder = _run_folder(_report_periode(conn), run_id)
     with tempfile.TemporaryDirectory(prefix="data-docs-") as docs:
         try:
-            run_gate(suite, warehouse_url(), run_id, Path(docs))
+            outcomes = run_gate(suite, warehouse_url(), run_id, Path(docs))
         except GateFailed as failed:
             notify_oncall(f"[Inpres 2/2021] Laporan malam ini dihentikan: gerbang mutu {suite} gagal",
                           [o.line() for o in failed.outcomes])
             raise
         finally:
             upload_tree(Path(docs), folder / "data_docs" / suite)
+    warnings = [o for o in outcomes if not o.success and o.severity == WARNING]
+    for o in warnings:
+        log.warning("%s %s: %s (%d row(s))", GATE_WARNING, suite, o.rule, o.unexpected_count)
+    stage_done("raw gate" if suite == RAW_SUITE else "marts gate",
+               f"passed, {len(outcomes)} expectation(s), {len(warnings)} warning(s)")
 
 
 def report(run_id: str) -> dict:
@@ -83,6 +98,7 @@ def report(run_id: str) -> dict:
     publish_dbt_docs(folder / "dbt_docs")
     write_manifest(folder, periode=periode, versi=versi, dibuat=dibuat)
     log.info("%s %s", REPORT, folder / laporan.pdf)
+    stage_done("report", f"periode {periode}, {len(laporan.provinsi)} province report(s)")
     return {"folder": str(folder), "periode": periode, "run_id": versi.run_id, "hash_masukan": versi.hash_masukan,
             "nasional": [laporan.pdf, laporan.workbook, semester],
             "provinsi": laporan.provinsi}
@@ -93,19 +109,27 @@ def deliver(laporan: dict) -> dict[str, int]:
     folder = ObjectStoragePath(laporan["folder"])
     versi = DataVersion(laporan["run_id"], laporan["hash_masukan"])
     with connect() as conn:
-        return kirim_semua(conn, folder, periode=laporan["periode"], versi=versi,
-                           laporan_nasional=[folder / name for name in laporan["nasional"]],
-                           laporan_provinsi={kode: folder / name for kode, name in laporan["provinsi"].items()})
+        terkirim = kirim_semua(conn, folder, periode=laporan["periode"], versi=versi,
+                               laporan_nasional=[folder / name for name in laporan["nasional"]],
+                               laporan_provinsi={kode: folder / name for kode, name in laporan["provinsi"].items()})
+    if not terkirim:
+        stage_done("deliver", "nothing mailed: no distribution list or province address is set")
+    else:
+        stage_done("deliver", f"{sum(terkirim.values())} mail(s) sent for {len(terkirim)} report(s) "
+                              "(a recipient who has this data version already is not mailed again)")
+    return terkirim
 
 
 def _report_periode(conn) -> str:
-    """`INPRES_PERIODE`, or the latest month that has a loaded submission."""
-    if chosen := settings.periode():
-        return chosen
-    row = conn.execute("select max(periode) from raw.submission").fetchone()
-    if not row or row[0] is None:
-        raise RuntimeError("no submission has been loaded yet: nothing to check or report")
-    return row[0]
+    """`INPRES_PERIODE`, or the latest month that has a loaded submission; a month without one stops the night."""
+    [terakhir] = conn.execute("select max(periode) from raw.submission").fetchone()
+    if terakhir is None:
+        raise RuntimeError("the warehouse holds no submission and the inbox brought none: nothing to check or report")
+    chosen = settings.periode()
+    if chosen and not conn.execute("select 1 from raw.submission where periode = %s limit 1", (chosen,)).fetchone():
+        raise RuntimeError(f"no submission for INPRES_PERIODE={chosen} in the warehouse or the inbox: nothing to "
+                           f"report for that month (the latest month with submissions is {terakhir})")
+    return chosen or terakhir
 
 
 def _run_folder(periode: str, run_id: str):

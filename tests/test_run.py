@@ -1,0 +1,136 @@
+"""`make run` as its user sees it: refused settings, a line per stage, a month without data, nothing new."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+
+import psycopg
+
+from inpres.run import Progress, airflow_env
+from inpres.settings import NO_TELEMETRY
+
+
+def _line(at: str, text: str, logger: str = "airflow.sdk.definitions.dag") -> str:
+    return f"2026-12-02T{at}Z [info     ] {text} [{logger}] loc=x.py:1\n"
+
+
+def test_each_stage_is_one_line_with_its_seconds_and_what_it_did():
+    out = io.StringIO()
+    progress = Progress(out)
+    for line in [
+        _line("01:00:00.0", "[DAG TEST] starting task_id=pull_bpjs_extracts map_index=-1"),
+        _line("01:00:01.0", "INPRES STAGE pull: 2 BPJS extract(s)", "inpres.alerts"),
+        _line("01:00:01.5", "[DAG TEST] end task task_id=pull_bpjs_extracts map_index=-1"),
+        _line("01:00:01.5", "[DAG TEST] starting task_id=pull_submissions map_index=-1"),
+        _line("01:00:02.0", "INPRES STAGE pull: 57 submission(s)", "inpres.alerts"),
+        _line("01:00:02.5", "[DAG TEST] end task task_id=pull_submissions map_index=-1"),
+        _line("01:00:02.5", "[DAG TEST] starting task_id=load_raw map_index=-1"),
+        _line("01:00:03.0", "INPRES STAGE load: loaded 59, unchanged 0, rejected 1", "inpres.alerts"),
+        _line("01:00:03.5", "[DAG TEST] end task task_id=load_raw map_index=-1"),
+        _line("01:00:04.0", "[DAG TEST] starting task_id=dbt_build.stg_a_model_build map_index=-1"),
+        _line("01:00:10.0", "[DAG TEST] end task task_id=dbt_build.stg_a_model_build map_index=-1"),
+        _line("01:00:10.0", "[DAG TEST] starting task_id=dbt_build.fct_b_model_build map_index=-1"),
+        _line("01:00:24.0", "[DAG TEST] end task task_id=dbt_build.fct_b_model_build map_index=-1"),
+        _line("01:00:24.0", "[DAG TEST] starting task_id=quality_gate_marts map_index=-1"),
+        _line("01:00:30.0", "INPRES TASK FAILED quality_gate_marts: gate marts_cakupan_wilayah failed", "inpres.alerts"),
+        _line("01:00:30.1", "[DAG TEST] end task task_id=quality_gate_marts map_index=-1"),
+    ]:
+        progress.feed(line)
+    assert out.getvalue().splitlines() == [
+        "  pull          2.5 s  2 BPJS extract(s); 57 submission(s)",
+        "  load          1.0 s  loaded 59, unchanged 0, rejected 1",
+        "  dbt          20.0 s  2 task(s): seeds, models, snapshots and their tests",
+    ]
+    progress.finish()
+    assert out.getvalue().splitlines()[-1] == "  marts gate    6.1 s  FAILED"
+
+
+def test_a_month_that_is_not_a_month_is_refused_before_anything_starts(tmp_path):
+    # The project root moved to an empty folder: had anything started, it would have written under it.
+    env = {**os.environ, "INPRES_PERIODE": "2022-13", "INPRES_PROJECT_ROOT": str(tmp_path)}
+    env.pop("AIRFLOW_CONN_WAREHOUSE", None)
+    done = subprocess.run([sys.executable, "-m", "inpres.run"], env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    [sentence] = done.stderr.splitlines()
+    assert "INPRES_PERIODE='2022-13'" in sentence and "YYYY-MM" in sentence and "nothing was run" in sentence
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_night_runs_without_telemetry(tmp_path):
+    env = airflow_env(tmp_path / "airflow", "postgresql://127.0.0.1/inpres")
+    assert {k: env[k] for k in NO_TELEMETRY} == NO_TELEMETRY
+    # What Cosmos itself decides in that environment (it reads it once, at import).
+    decided = subprocess.run([sys.executable, "-c", "from cosmos import telemetry; print(telemetry.should_emit())"],
+                             env=env, capture_output=True, text=True, timeout=120)
+    assert decided.stdout.splitlines()[-1] == "False", decided.stderr[-2000:]
+
+
+def test_a_month_without_data_stops_after_the_load_and_says_so(run_nightly, warehouse, tmp_path):
+    with psycopg.connect(warehouse) as conn:
+        conn.execute("""insert into raw.submission (submission_id, file_name, sha256, format, pelapor, periode,
+                                                    received_at)
+                        values (1, '81.71_2022-10.xlsx', 'x', 'xlsx', '81.71', '2022-10', now())""")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+
+    run = run_nightly(inbox, INPRES_PERIODE="2022-11")
+
+    assert run.returncode == 1
+    stages = [line.split()[0] for line in run.stdout.splitlines() if line.startswith("  ")]
+    assert stages == ["pull", "load"]
+    [load] = [line for line in run.stdout.splitlines() if line.startswith("  load")]
+    assert "FAILED: loaded 0, unchanged 0, rejected 0; nothing new in the inbox" in load
+    [failure] = [line for line in run.stderr.splitlines() if line.startswith("FAILED ")]
+    assert failure == ("FAILED load_raw: no submission for INPRES_PERIODE=2022-11 in the warehouse or the inbox: "
+                       "nothing to report for that month (the latest month with submissions is 2022-10)")
+    assert "starting task_id=dbt_build" not in run.log
+
+
+def test_make_dbt_runs_dbt_against_the_named_warehouse(warehouse, tmp_path):
+    env = {**os.environ, "AIRFLOW_CONN_WAREHOUSE": warehouse}
+    done = subprocess.run([sys.executable, "-m", "inpres.dbt_cli", "run", "--select", "stg_inbox__submissions",
+                           "--target-path", str(tmp_path / "target")], env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    with psycopg.connect(warehouse) as conn:
+        assert conn.execute("select count(*) from staging.stg_inbox__submissions").fetchone() == (0,)
+
+    usage = subprocess.run([sys.executable, "-m", "inpres.dbt_cli"], env=env, capture_output=True, text=True,
+                           timeout=120)
+    assert usage.returncode == 2 and 'make dbt ARGS="build --select fct_cakupan_wilayah"' in usage.stderr
+
+
+STAGE_LINE = re.compile(r"^  (\w+(?: gate)?)\s+(\d+\.\d) s  (.*)$")
+
+
+def test_a_night_prints_each_stage_as_it_ends_then_the_gate_warnings(run_nightly, tmp_path, submission):
+    inbox = tmp_path / "inbox"
+    submission(inbox / "81.71_2022-10.xlsx", pelapor="81.71", periode="2022-10",
+               kepesertaan=[("81.71", "pekerja_rentan", 70_000, 40_000, None, None)])
+    # Unknown sasaran: a warning of the raw gate.
+    submission(inbox / "72.06_2022-10.xlsx", pelapor="72.06", periode="2022-10",
+               kepesertaan=[("72.06", "pekerja_rentan", None, 28_000, None, None)])
+
+    run = run_nightly(inbox)
+
+    assert run.returncode == 0, run.stderr + run.log[-3000:]
+    stages = {m[1]: (float(m[2]), m[3]) for line in run.stdout.splitlines() if (m := STAGE_LINE.match(line))}
+    assert list(stages) == ["pull", "load", "raw gate", "dbt", "marts gate", "report", "deliver"]
+    assert sorted(stages["pull"][1].split("; ")) == ["0 BPJS extract(s) (no BPJS inbox)", "2 submission(s)"]
+    assert stages["load"][1] == "loaded 2, unchanged 0, rejected 0"
+    assert stages["raw gate"][1].startswith("passed, ") and stages["raw gate"][1].endswith(", 1 warning(s)")
+    assert stages["dbt"][0] > 0 and "task(s)" in stages["dbt"][1]
+    assert stages["report"][1].startswith("periode 2022-10")
+    assert stages["deliver"][1].startswith("nothing mailed")
+    out = run.stdout.splitlines()
+    warnings = out[out.index("Gate warnings (the report lists them in its data-quality annex):") + 1:]
+    assert "  raw_kepesertaan: sasaran diisi (tanpa sasaran, cakupan tidak dapat dihitung) (1 row(s))" in warnings
+    assert out[-2].startswith("Report: ") and out[-1].startswith("Full log: ")
+    # No usage statistics were attempted (Cosmos logs each attempt it makes).
+    assert "usage metrics" not in run.log and "scarf" not in run.log.lower()
