@@ -137,7 +137,7 @@ def test_who_blocks_includes_the_provincial_government_and_a_passed_deadline(fig
 
 def test_every_province_wide_figure_states_its_basis(figures):
     pr = next(r for r in figures.cakupan if r["kode_wilayah"] == "72" and r["segmen"] == "pekerja_rentan")
-    assert province.basis(pr) == "mencakup 3 dari 4 pemerintah daerah; sasaran terlapor 61,20 % dari sasaran acuan"
+    assert content.kalimat_basis(pr) == "mencakup 3 dari 4 pemerintah daerah; sasaran terlapor 61,20 % dari sasaran acuan"
     rows = dict(province.ringkasan(figures, "72", gubernur=True))
     assert rows["Cakupan pekerja rentan"] == ("40,00 % (12.000 dari 30.000) — mencakup 3 dari 4 pemerintah daerah; "
                                               "sasaran terlapor 61,20 % dari sasaran acuan")
@@ -147,12 +147,12 @@ def test_every_province_wide_figure_states_its_basis(figures):
         "sasaran terlapor 2,50 % dari sasaran acuan. Angka nasional juga belum lengkap: bandingkan dengan hati-hati")
     tabel = province.kedudukan(figures, "72")
     pr_row = dict(zip([k.nama for k in tabel.kolom], tabel.baris[0]))
-    assert pr_row["pemerintah"] == "3 dari 4" and pr_row["persen_sasaran_terlapor"] == Decimal("61.20")
+    assert pr_row["pemda_dihitung"] == (3, 4) and pr_row["persen_sasaran_terlapor"] == Decimal("61.20")
     assert pr_row["peringkat"] == "belum lengkap"
     # The month before was complete but this one is not: the change is not a figure.
     assert pr_row["perubahan_persen_bulan_lalu"] is None
     banding = province.banding_nasional(figures, "72")
-    assert banding.baris[0][3:] == ("3 dari 552", Decimal("2.50"), "belum lengkap")
+    assert banding.baris[0][3:] == ((3, 552), Decimal("2.50"), "belum lengkap")
 
 
 def test_an_incomplete_province_is_told_it_is_not_ranked_why_and_what_completes_it(figures):

@@ -12,19 +12,16 @@ import math
 import tempfile
 from dataclasses import replace
 from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 
 from inpres.reports import content
 from inpres.reports.figures import Figures
 from inpres.reports.formatting import format_angka, format_periode, format_persen, format_tanggal
 from inpres.reports.pdf import compile_pdf, tabel_pdf
-from inpres.reports.tables import WIB, Kolom, Tabel, pilih
+from inpres.reports.tables import STATUS_KATA, WIB, Kolom, Tabel, pilih
 from inpres.transform import dbt_var
 
 _URUTAN_SEGMEN = list(content.SEGMEN_LABEL)
-STATUS_KATA = {"terpenuhi": "terpenuhi", "sebagian": "sebagian", "tidak_terpenuhi": "tidak terpenuhi",
-               "tidak_diketahui": "tidak diketahui"}
 
 
 def _milik(kode_provinsi: str):
@@ -32,13 +29,9 @@ def _milik(kode_provinsi: str):
     return lambda r: (r.get("kode_provinsi") or r.get("pelapor") or r.get("kode_wilayah") or "").split(".")[0] == kode_provinsi
 
 
-def _ambang() -> Decimal:
-    return Decimal(str(dbt_var("ambang_basis_persen")))
-
-
 def _persen_ambang() -> str:
     """The threshold as people say it: '80 %' rather than '80,00 %'."""
-    a = _ambang()
+    a = content.ambang_basis()
     return f"{format_angka(int(a))} %" if a == int(a) else format_persen(a)
 
 
@@ -49,19 +42,9 @@ def nama_pemerintah(r: dict) -> str:
 
 # --- the basis of a province-wide figure -------------------------------------------------------------------
 
-def basis(r: dict) -> str:
-    """What a province-wide or national figure includes, e.g. 'mencakup 14 dari 36 pemerintah daerah;
-    sasaran terlapor 61,00 % dari sasaran acuan'."""
-    kalimat = (f"mencakup {format_angka(r['pemerintah_dihitung'])} dari "
-               f"{format_angka(r['pemerintah_diharapkan'])} pemerintah daerah; ")
-    if r["persen_sasaran_terlapor"] is None:
-        return kalimat + "sasaran acuan belum diketahui"
-    return kalimat + f"sasaran terlapor {format_persen(r['persen_sasaran_terlapor'])} dari sasaran acuan"
-
-
 def _pemerintah_perlu(r: dict) -> int:
     """The fewest governments whose figures make the first half of a complete basis."""
-    return math.ceil(_ambang() * r["pemerintah_diharapkan"] / 100)
+    return math.ceil(content.ambang_basis() * r["pemerintah_diharapkan"] / 100)
 
 
 def belum_lengkap(r: dict) -> str:
@@ -75,7 +58,7 @@ def belum_lengkap(r: dict) -> str:
                       f"pemerintah daerah yang angkanya masuk (perlu sekurang-kurangnya {format_angka(perlu)})")
     if r["persen_sasaran_terlapor"] is None:
         kurang.append("belum ada sasaran yang dilaporkan bulan ini")
-    elif r["persen_sasaran_terlapor"] < _ambang():
+    elif r["persen_sasaran_terlapor"] < content.ambang_basis():
         kurang.append(f"sasaran yang terlapor baru {format_persen(r['persen_sasaran_terlapor'])} dari sasaran acuan "
                       f"(perlu sekurang-kurangnya {_persen_ambang()})")
     return "Belum diberi peringkat karena angkanya belum lengkap: " + " dan ".join(kurang) + "."
@@ -88,7 +71,7 @@ def syarat_peringkat(f: Figures, r: dict) -> str:
     if r["pemerintah_dihitung"] < r["pemerintah_diharapkan"]:
         lengkapi.append("laporan dari pemerintah daerah yang belum melapor")
     if any(k["sasaran"] is None for k in _kabupaten_kota_segmen(f, r["kode_wilayah"], r["segmen"])):
-        lengkapi.append(f"sasaran {content.segmen_label(r['segmen']).lower()} yang masih kosong")
+        lengkapi.append(f"sasaran {content.segmen_kecil(r['segmen'])} yang masih kosong")
     kalimat = (f"Provinsi diberi peringkat bila angkanya mencakup sekurang-kurangnya {ambang} pemerintah daerahnya "
                f"dan {ambang} sasaran acuannya.")
     if lengkapi:
@@ -118,7 +101,7 @@ def ringkasan(f: Figures, kode: str, *, gubernur: bool = False) -> list[list[str
         cakupan = _cakupan(pr)
         if pr["peringkat"] is not None:
             cakupan += f", peringkat {pr['peringkat']} dari {pr['jumlah_diperingkat']} provinsi"
-        rows.append(["Cakupan pekerja rentan", f"{cakupan} — {basis(pr)}"])
+        rows.append(["Cakupan pekerja rentan", f"{cakupan} — {content.kalimat_basis(pr)}"])
         if not pr["basis_lengkap"]:
             rows.append(["Peringkat", belum_lengkap(pr) + (" " + syarat_peringkat(f, pr) if gubernur else "")])
     else:
@@ -142,7 +125,7 @@ def pembanding_nasional(f: Figures) -> str:
     pr = next((r for r in f.nasional(f.cakupan) if r["segmen"] == "pekerja_rentan"), None)
     if pr is None:
         return "belum ada laporan"
-    kalimat = f"Cakupan pekerja rentan nasional {_cakupan(pr)} — {basis(pr)}"
+    kalimat = f"Cakupan pekerja rentan nasional {_cakupan(pr)} — {content.kalimat_basis(pr)}"
     if not pr["basis_lengkap"]:
         kalimat += ". Angka nasional juga belum lengkap: bandingkan dengan hati-hati"
     return kalimat
@@ -170,7 +153,7 @@ def sasaran_kosong(f: Figures, kode: str) -> list[dict]:
     for r in rows:
         k = kosong.setdefault(r["kode_wilayah"], {"nama": r["nama_wilayah"], "segmen": [],
                                                   "oleh_provinsi": r["kode_wilayah"] in belum})
-        k["segmen"].append(content.segmen_label(r["segmen"]).lower())
+        k["segmen"].append(content.segmen_kecil(r["segmen"]))
     return list(kosong.values())
 
 
@@ -188,7 +171,7 @@ def penghambat(f: Figures, kode: str, dibuat: datetime) -> dict:
         nama = nama_pemerintah(r)
         if r["kode_wilayah"] in dikirim_provinsi:
             segmen = sorted(dikirim_provinsi[r["kode_wilayah"]], key=_URUTAN_SEGMEN.index)
-            nama += (f" (hanya angka {' dan '.join(content.segmen_label(s).lower() for s in segmen)} "
+            nama += (f" (hanya angka {' dan '.join(content.segmen_kecil(s) for s in segmen)} "
                      "yang dikirim pemerintah provinsi)")
         daftar.append(nama)
     kosong = sasaran_kosong(f, kode)
@@ -280,26 +263,16 @@ def _peringkat(r: dict) -> str | None:
     return None
 
 
-def _sebanding(r: dict) -> bool:
-    """A change from last month is a figure only when both months' bases are complete."""
-    return bool(r.get("basis_lengkap") and r.get("basis_lengkap_bulan_lalu"))
-
-
-def _pemerintah(r: dict) -> str | None:
-    if not r:
-        return None
-    return f"{format_angka(r['pemerintah_dihitung'])} dari {format_angka(r['pemerintah_diharapkan'])}"
-
-
 def kedudukan(f: Figures, kode: str) -> Tabel:
     """The province-wide figures segment by segment, each with its basis and rank."""
     own = {r["segmen"]: r for r in f.cakupan if r["kode_wilayah"] == kode}
     rows = []
     for segmen, label in content.SEGMEN_LABEL.items():
         r = own.get(segmen, {})
-        rows.append((label, r.get("sasaran"), r.get("terlindungi"), r.get("persen_terlindungi"), _pemerintah(r),
+        rows.append((label, r.get("sasaran"), r.get("terlindungi"), r.get("persen_terlindungi"),
+                     content.pemda_dihitung(r),
                      r.get("persen_sasaran_terlapor"), _peringkat(r),
-                     r.get("perubahan_persen_bulan_lalu") if _sebanding(r) else None))
+                     content.perubahan(r, "perubahan_persen_bulan_lalu")))
     ambang = _persen_ambang()
     return Tabel(
         "kedudukan_provinsi", f"Cakupan seluruh provinsi per segmen, {format_periode(f.periode)}",
@@ -308,13 +281,15 @@ def kedudukan(f: Figures, kode: str) -> Tabel:
             Kolom("sasaran", "Sasaran", "angka", "Sasaran yang dilaporkan di seluruh provinsi."),
             Kolom("terlindungi", "Terlindungi", "angka", "Terlindungi seluruh provinsi."),
             Kolom("persen_terlindungi", "Cakupan", "persen", "Cakupan provinsi."),
-            Kolom("pemerintah", "Pemerintah daerah", "teks", "Pemerintah daerah yang angkanya masuk, dari yang diharapkan."),
+            Kolom("pemda_dihitung", "Pemda dihitung/ diharapkan", "rasio",
+                  "Pemerintah daerah yang angkanya masuk / yang seharusnya masuk.", di_berkas=False),
             Kolom("persen_sasaran_terlapor", "Sasaran terlapor", "persen", "Sasaran yang dilaporkan, persen dari sasaran acuan."),
             Kolom("peringkat", "Peringkat", "teks", "Peringkat di antara provinsi yang angkanya lengkap."),
             Kolom("perubahan_persen_bulan_lalu", "Δ bulan lalu", "poin", "Perubahan dari bulan lalu."),
         ),
         rows,
-        catatan=(f"Cakupan dihitung atas sasaran yang dilaporkan. Sasaran acuan: sasaran bulan ini dari semua pemerintah "
+        catatan=(f"Cakupan dihitung atas sasaran yang dilaporkan. Pemda: pemerintah daerah yang angkanya masuk / yang "
+                 "seharusnya masuk. Sasaran acuan: sasaran bulan ini dari semua pemerintah "
                  "daerah di provinsi, atau sasaran terakhir yang pernah dilaporkan bila bulan ini belum ada. Angka "
                  f"diberi peringkat bila mencakup sekurang-kurangnya {ambang} pemerintah daerah dan {ambang} sasaran "
                  "acuan; perubahan dari bulan lalu ditampilkan bila angka kedua bulan itu lengkap."),
@@ -330,16 +305,15 @@ def banding_nasional(f: Figures, kode: str) -> Tabel:
     for segmen, label in content.SEGMEN_LABEL.items():
         n = nasional.get(segmen, {})
         rows.append((label, own.get(segmen, {}).get("persen_terlindungi"), n.get("persen_terlindungi"),
-                     _pemerintah(n), n.get("persen_sasaran_terlapor"),
-                     ("lengkap" if n["basis_lengkap"] else "belum lengkap") if n else None))
+                     content.pemda_dihitung(n), n.get("persen_sasaran_terlapor"), content.basis_kata(n)))
     return Tabel(
         "banding_nasional", f"Provinsi dibandingkan dengan nasional, {format_periode(f.periode)}",
         (
             Kolom("segmen", "Segmen", "teks", "Segmen pekerja."),
             Kolom("persen_provinsi", "Cakupan provinsi", "persen", "Cakupan seluruh provinsi."),
             Kolom("persen_nasional", "Cakupan nasional", "persen", "Cakupan nasional."),
-            Kolom("pemerintah_nasional", "Pemerintah daerah (nasional)", "teks",
-                  "Pemerintah daerah yang angkanya masuk ke angka nasional."),
+            Kolom("pemda_nasional", "Pemda nasional dihitung/ diharapkan", "rasio",
+                  "Pemerintah daerah yang angkanya masuk ke angka nasional / yang seharusnya masuk.", di_berkas=False),
             Kolom("sasaran_terlapor_nasional", "Sasaran terlapor (nasional)", "persen",
                   "Sasaran nasional yang dilaporkan, persen dari sasaran acuan."),
             Kolom("basis_nasional", "Angka nasional", "teks", "Lengkap atau belum lengkap."),
