@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from airflow.sdk import ObjectStoragePath
 
+from inpres.reports.tables import AWAL_RUMUS
+
 EXPORTS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     # file: (mart, columns, order)
     "kepatuhan_wilayah.csv": (
@@ -55,10 +57,24 @@ def write_exports(conn, periode: str, out: ObjectStoragePath) -> list[ObjectStor
     written = []
     for name, (mart, columns, order) in EXPORTS.items():
         target = out / "data" / name
-        query = (f"copy (select {', '.join(columns)} from {mart} where periode = %s "
+        query = (f"copy (select {', '.join(_cells(conn, mart, columns))} from {mart} where periode = %s "
                  f"order by {', '.join(order)}) to stdout (format csv, header)")
         with conn.cursor().copy(query, (periode,)) as copy, target.open("wb") as f:
             for chunk in copy:
                 f.write(chunk)
         written.append(target)
     return written
+
+
+def _cells(conn, mart: str, columns: tuple[str, ...]) -> list[str]:
+    """The select list, its text columns escaped as tables.teks_aman does, so no cell opens as a formula."""
+    schema, table = mart.split(".")
+    text = {row[0] for row in conn.execute(
+        "select column_name from information_schema.columns where table_schema = %s and table_name = %s "
+        "and data_type = 'text'", (schema, table))}
+    return [f"case when {c} ~ '{_AWAL_RUMUS_REGEX}' then chr(39) || {c} else {c} end as {c}" if c in text else c
+            for c in columns]
+
+
+# The same characters as a PostgreSQL regular expression; '-' last so it is not a range.
+_AWAL_RUMUS_REGEX = "^[" + "".join({"\t": "\\t", "\r": "\\r"}.get(c, c) for c in sorted(AWAL_RUMUS, key="-".__eq__)) + "]"

@@ -153,6 +153,16 @@ def pilih(tabel: Tabel, syarat: Callable[[dict], bool]) -> Tabel:
     return replace(tabel, baris=[r for r in tabel.baris if syarat(dict(zip(names, r)))])
 
 
+# A spreadsheet opening a CSV runs a cell that starts with one of these as a formula (CSV injection): a
+# file named "=HYPERLINK(…)" in penolakan.csv would become a link. Such text gets a leading apostrophe.
+AWAL_RUMUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def teks_aman(text: str) -> str:
+    """Text for a CSV cell that no spreadsheet takes for a formula."""
+    return f"'{text}" if text.startswith(AWAL_RUMUS) else text
+
+
 def csv_sel(value, jenis: str):
     """A cell as the CSV holds it: plain digits, a dot for decimals, ISO dates, empty for unknown."""
     if value is None:
@@ -163,6 +173,8 @@ def csv_sel(value, jenis: str):
         return value.astimezone(WIB).isoformat()
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, str):
+        return teks_aman(value)
     return value
 
 
