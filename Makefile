@@ -5,7 +5,12 @@ UV := .tools/bin/uv
 VENV := .venv
 SYNCED := $(VENV)/.synced-$(UV_VERSION)
 export UV_PYTHON_DOWNLOADS := never
+# No usage statistics from dbt, Cosmos or GX in anything make runs (as plugins/inpres/settings.py NO_TELEMETRY).
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export AIRFLOW__COSMOS__ENABLE_TELEMETRY := False
+export GX_ANALYTICS_ENABLED := False
+export SCARF_NO_ANALYTICS := true
+export DO_NOT_TRACK := 1
 
 .PHONY: run test bench lock manifest dbt sample-inbox clean
 
