@@ -74,9 +74,11 @@ def test_a_gate_with_its_data_docs_and_a_dbt_run_reach_only_the_warehouse(wareho
     assert outbound == []
 
 
-def test_the_image_and_the_compose_stack_run_without_telemetry():
+def test_make_the_image_and_the_compose_stack_run_without_telemetry():
+    makefile = (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
     dockerfile = (PROJECT_ROOT / "Dockerfile").read_text(encoding="utf-8")
     compose = (PROJECT_ROOT / "docker-compose.yml").read_text(encoding="utf-8")
     for key, value in NO_TELEMETRY.items():
+        assert f"export {key} := {value}" in makefile, key
         assert f"{key}={value}" in dockerfile, key
         assert f"{key}: " in compose, key
