@@ -47,8 +47,8 @@ def main(argv: list[str] | None = None) -> None:
     apparent = sum(s.st_size for s in stats)
     on_disk = sum(s.st_blocks * 512 for s in stats)  # the oversized kind is sparse
     kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(manifest.counts().items()))
-    print(f"{len(manifest.files)} files ({kinds}), {len(manifest.missing)} pelapor-months missing; {apparent / 1e6:.1f} MB ({on_disk / 1e6:.1f} MB on disk); "
-          f"{seconds:.1f} s -> {args.out}")
+    print(f"{len(manifest.files)} files ({kinds}), {len(manifest.missing)} pelapor-months missing; "
+          f"{apparent / 1e6:.1f} MB ({on_disk / 1e6:.1f} MB on disk); {seconds:.1f} s -> {args.out}")
 
 
 if __name__ == "__main__":

@@ -414,7 +414,7 @@ def pelapor_subset(seed: int, scale: float) -> list[str]:
     shuffled = everyone[:]
     _rng(seed, "skala").shuffle(shuffled)
     chosen = set(shuffled[:round(scale * len(everyone))])
-    return sorted(chosen | {p for p in everyone if wilayah.provinsi(p) in (SULTENG, "81")})
+    return sorted(chosen | {p for p in everyone if always_reports(p)})
 
 
 def _plan(seed, periodes, subset, late, revised, broken, formats, missing=0.0,
