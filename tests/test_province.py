@@ -236,3 +236,17 @@ def test_the_governors_pdf_names_who_blocks_the_figure(figures, tmp_path):
     kosong = _text(province.render(figures, by_name, NAMA["81"], versi=VERSI, dibuat=SESUDAH_BATAS), tmp_path)
     assert "Belum melapor untuk Oktober 2022 (2): Pemerintah Provinsi Maluku; Kota Ambon." in kosong
     assert "Belum ada kabupaten/kota di provinsi ini yang angkanya masuk" in kosong
+
+
+def test_annex_b_prints_the_province_wide_claims_not_every_kab_kota_row(figures):
+    def klaim(kode, tingkat, kasus):
+        return {"kode_wilayah": kode, "nama_wilayah": NAMA.get(kode, {}).get("nama_wilayah", "Indonesia"),
+                "tingkat": tingkat, "kode_provinsi": kode.split(".")[0], "periode": "2022-10", "program": "JKM",
+                "segmen": "perangkat_desa", "kasus": kasus, "nilai_rp": kasus * 42_000_000,
+                "pemerintah_dihitung": 1, "pemerintah_diharapkan": 1,
+                "kasus_kumulatif_tahun": kasus, "nilai_rp_kumulatif_tahun": kasus * 42_000_000}
+
+    figures.klaim = [klaim("00", "nasional", 5), klaim("72", "provinsi", 3), klaim("72.01", "kabupaten", 2),
+                     klaim("72.71", "kota", 1), klaim("81.71", "kota", 2)]
+    p = province.lampiran(figures, _by_name(figures), NAMA["72"])
+    assert [row[1] for row in p["klaim"]["baris"]] == ["Sulawesi Tengah"]

@@ -244,7 +244,8 @@ def lampiran(f: Figures, by_name: dict[str, Tabel], w: dict) -> dict:
     if not ada_laporan(f, kode):
         return {"kode": kode, "nama": w["nama_wilayah"], "ringkasan": [["Laporan", _tanpa_laporan(f, kode)]],
                 "kabupaten_kota": None, "klaim": tabel_pdf(pilih(by_name["klaim"], lambda r: False), csv=False)}
-    klaim = pilih(by_name["klaim"], lambda r: r["tingkat"] in ("Kabupaten", "Kota") and _milik(kode)(r))
+    # The province-wide claims: a page, not the dozens each kab/kota's rows would fill (they are in the workbook).
+    klaim = pilih(by_name["klaim"], lambda r: r["kode_wilayah"] == kode)
     kabkota = kabupaten_kota(f, by_name, kode)
     return {
         "kode": kode,
