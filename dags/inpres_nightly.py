@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pendulum
 from airflow.sdk import Asset, dag, get_current_context, task
 from airflow.timetables.trigger import CronTriggerTimetable
@@ -12,6 +14,9 @@ from inpres.transform import dbt_build_group
 RAW = Asset("inpres_raw_kepesertaan")
 MARTS = Asset("inpres_marts_cakupan")
 REPORT = Asset("inpres_laporan_nasional")
+# Only what talks to another system is tried again (an object store or a mail server that is briefly away);
+# loading, the gates, dbt and the report fail the same way twice, so they fail at once.
+OUTSIDE = {"retries": 2, "retry_delay": timedelta(minutes=5)}
 
 
 @dag(
@@ -26,13 +31,13 @@ REPORT = Asset("inpres_laporan_nasional")
 )
 def inpres_nightly():
     # The steps import their libraries (GX, Typst, matplotlib) when they run, not when the DAG is parsed.
-    @task
+    @task(**OUTSIDE)
     def pull_submissions() -> list[dict]:
         from inpres import nightly
 
         return nightly.pull("laporan")
 
-    @task
+    @task(**OUTSIDE)
     def pull_bpjs_extracts() -> list[dict]:
         from inpres import nightly
 
@@ -62,7 +67,8 @@ def inpres_nightly():
 
         return nightly.report(get_current_context()["run_id"])
 
-    @task
+    # A retry mails only whom the failed try did not reach (audit.pengiriman).
+    @task(**OUTSIDE)
     def deliver(laporan: dict) -> dict:
         from inpres import nightly
 
