@@ -13,11 +13,18 @@ export SCARF_NO_ANALYTICS := true
 export DO_NOT_TRACK := 1
 
 .PHONY: run test bench lock manifest dbt sample-inbox clean
+.PHONY: serve
 
 # Git does not keep file times; the sample's arrival times (revisions, timeliness) come from its manifest.
 run: $(SYNCED)
 	$(VENV)/bin/python -m inpres.generate --restore-times sample_inbox
 	$(VENV)/bin/python -m inpres.run
+
+# The night as a service: the embedded PostgreSQL and Airflow's api-server (UI on 127.0.0.1), scheduler,
+# dag-processor and triggerer, until Ctrl-C, which stops them all.
+serve: $(SYNCED)
+	$(VENV)/bin/python -m inpres.generate --restore-times sample_inbox
+	$(VENV)/bin/python -m inpres.serve
 
 test: $(SYNCED) docker-compose
 	$(VENV)/bin/python -m pytest
