@@ -6,7 +6,9 @@
 -- A rollup is the sum of what was reported, never an estimate of what was not. Its basis says how
 -- much that is: the governments it includes of those it should, and how much of the target it
 -- covers (this month's reported targets against each government's last known target). Only a
--- figure whose basis reaches ambang_basis_persen on both counts is ranked.
+-- figure whose basis reaches ambang_basis_persen on both counts is ranked. A change compares like
+-- with like: only the governments with a figure in both months, so a government that reported one
+-- month and not the other does not show up as a rise or a fall.
 with wilayah as (
     select * from {{ ref('int_kepesertaan__wilayah') }}
 ),
@@ -40,51 +42,65 @@ bagian as (
     where d.tingkat <> 'nasional'
 ),
 
--- A government's target this month, or else the last one it reported before: what a complete
--- rollup would have counted. Runs of months share the group of their last known target.
+-- A government's target this month, or else the last one it reported before (what a complete
+-- rollup would have counted: runs of months share the group of their last known target), and its
+-- own figures a month and a year earlier.
 acuan as (
     select
-        *,
-        max(sasaran) over (partition by kode_wilayah, segmen, kelompok_sasaran) as sasaran_acuan
+        b.*,
+        max(b.sasaran) over (partition by b.kode_wilayah, b.segmen, b.kelompok_sasaran) as sasaran_acuan,
+        bulan_lalu.sasaran as sasaran_bulan_lalu,
+        bulan_lalu.terlindungi as terlindungi_bulan_lalu,
+        tahun_lalu.sasaran as sasaran_tahun_lalu,
+        tahun_lalu.terlindungi as terlindungi_tahun_lalu
     from (
         select
             *,
             count(sasaran) over (partition by kode_wilayah, segmen order by periode) as kelompok_sasaran
         from bagian
-    ) as berurut
+    ) as b
+    left join bagian as bulan_lalu
+        on bulan_lalu.kode_wilayah = b.kode_wilayah
+        and bulan_lalu.segmen = b.segmen
+        and bulan_lalu.periode = {{ shift_periode('b.periode', -1) }}
+    left join bagian as tahun_lalu
+        on tahun_lalu.kode_wilayah = b.kode_wilayah
+        and tahun_lalu.segmen = b.segmen
+        and tahun_lalu.periode = {{ shift_periode('b.periode', -12) }}
 ),
 
+-- One aggregation for every level: a kab/kota is the group of itself, a province its own territory
+-- and its kab/kota, the nation everyone. The province's own territory is no row of its own.
 cakupan as (
     select
-        kode_wilayah,
+        case
+            when grouping(kode_wilayah) = 0 then kode_wilayah
+            when grouping(kode_provinsi) = 0 then kode_provinsi
+            else '00'
+        end as kode_wilayah,
+        grouping(kode_wilayah) = 0 and min(kode_wilayah) = min(kode_provinsi) as wilayah_provinsi_sendiri,
         periode,
         segmen,
-        sasaran,
-        terlindungi,
-        case when sasaran is not null then terlindungi end as terlindungi_bersasaran,
-        1 as pemerintah_diharapkan,
-        1 as pemerintah_dihitung,
-        (sasaran is not null)::int as pemerintah_bersasaran,
-        sasaran_acuan
+        sum(sasaran) as sasaran,
+        sum(terlindungi) as terlindungi,
+        sum(terlindungi) filter (where sasaran is not null) as terlindungi_bersasaran,
+        count(*) as pemerintah_diharapkan,
+        count(*) filter (where dihitung) as pemerintah_dihitung,
+        count(*) filter (where sasaran is not null) as pemerintah_bersasaran,
+        sum(sasaran_acuan) as sasaran_acuan,
+        sum(terlindungi - terlindungi_bulan_lalu) as perubahan_terlindungi_bulan_lalu,
+        -- Coverage of the governments with a known target and a figure in both months, then and now.
+        {{ persen('sum(terlindungi) filter (where sasaran is not null and sasaran_bulan_lalu is not null)',
+                  'sum(sasaran) filter (where sasaran_bulan_lalu is not null)') }}
+        - {{ persen('sum(terlindungi_bulan_lalu) filter (where sasaran is not null and sasaran_bulan_lalu is not null)',
+                    'sum(sasaran_bulan_lalu) filter (where sasaran is not null)') }} as perubahan_persen_bulan_lalu,
+        sum(terlindungi - terlindungi_tahun_lalu) as perubahan_terlindungi_tahun_lalu,
+        {{ persen('sum(terlindungi) filter (where sasaran is not null and sasaran_tahun_lalu is not null)',
+                  'sum(sasaran) filter (where sasaran_tahun_lalu is not null)') }}
+        - {{ persen('sum(terlindungi_tahun_lalu) filter (where sasaran is not null and sasaran_tahun_lalu is not null)',
+                    'sum(sasaran_tahun_lalu) filter (where sasaran is not null)') }} as perubahan_persen_tahun_lalu
     from acuan
-    where ada_angka and kode_wilayah <> kode_provinsi
-
-    union all
-
-    -- The second grouping set has no province: that is the nation.
-    select
-        coalesce(kode_provinsi, '00'),
-        periode,
-        segmen,
-        sum(sasaran),
-        sum(terlindungi),
-        sum(terlindungi) filter (where sasaran is not null),
-        count(*),
-        count(*) filter (where dihitung),
-        count(*) filter (where sasaran is not null),
-        sum(sasaran_acuan)
-    from acuan
-    group by grouping sets ((kode_provinsi, periode, segmen), (periode, segmen))
+    group by grouping sets ((kode_wilayah, periode, segmen), (kode_provinsi, periode, segmen), (periode, segmen))
     having bool_or(ada_angka)
 ),
 
@@ -103,6 +119,7 @@ persen as (
         {{ shift_periode('periode', -1) }} as periode_bulan_lalu,
         {{ shift_periode('periode', -12) }} as periode_tahun_lalu
     from cakupan
+    where not wilayah_provinsi_sendiri
 ),
 
 bandingan as (
@@ -123,12 +140,11 @@ bandingan as (
         c.sasaran_acuan::bigint as sasaran_acuan,
         c.persen_sasaran_terlapor,
         c.basis_lengkap,
-        (c.terlindungi - bulan_lalu.terlindungi)::bigint as perubahan_terlindungi_bulan_lalu,
-        -- Percentage points between the published (rounded) percentages, so the report adds up.
-        c.persen_terlindungi - bulan_lalu.persen_terlindungi as perubahan_persen_bulan_lalu,
+        c.perubahan_terlindungi_bulan_lalu::bigint as perubahan_terlindungi_bulan_lalu,
+        c.perubahan_persen_bulan_lalu,
         bulan_lalu.basis_lengkap as basis_lengkap_bulan_lalu,
-        (c.terlindungi - tahun_lalu.terlindungi)::bigint as perubahan_terlindungi_tahun_lalu,
-        c.persen_terlindungi - tahun_lalu.persen_terlindungi as perubahan_persen_tahun_lalu,
+        c.perubahan_terlindungi_tahun_lalu::bigint as perubahan_terlindungi_tahun_lalu,
+        c.perubahan_persen_tahun_lalu,
         tahun_lalu.basis_lengkap as basis_lengkap_tahun_lalu,
         -- Who is ranked with whom: provinces among provinces, a kab/kota among the kab/kota of its
         -- own province; the nation has no peers. Only a complete basis with a known percentage is ranked.

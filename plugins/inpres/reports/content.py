@@ -192,7 +192,8 @@ CATATAN_BASIS = ("Angka provinsi dan nasional adalah jumlah dari yang sudah dila
                  "menghitung pemerintah daerah yang sasarannya diketahui, sehingga dapat berbeda dari "
                  "terlindungi dibagi sasaran. Pemda: pemerintah daerah yang angkanya masuk / yang seharusnya "
                  "masuk. Basis lengkap: sekurang-kurangnya {ambang} pemerintah daerah dan {ambang} sasaran acuan; "
-                 "perubahan hanya ditampilkan bila basis kedua bulan yang dibandingkan lengkap.")
+                 "perubahan dihitung atas pemerintah daerah yang angkanya ada pada kedua bulan, dan hanya "
+                 "ditampilkan bila basis kedua bulan yang dibandingkan lengkap.")
 
 
 def catatan_basis() -> str:
@@ -209,13 +210,13 @@ def cakupan_nasional(f: Figures) -> Tabel:
             Kolom("segmen", "Segmen", "teks", "Segmen pekerja."),
             *_kolom_angka(" di seluruh Indonesia"),
             Kolom("perubahan_terlindungi_bulan_lalu", "Δ terlindungi bulan lalu", "selisih",
-                  "Terlindungi dikurangi terlindungi bulan sebelumnya; kosong bila basis salah satu bulan belum lengkap."),
+                  "Perubahan terlindungi dari bulan sebelumnya, dihitung atas pemerintah daerah yang angkanya ada pada kedua bulan; kosong bila basis salah satu bulan belum lengkap."),
             Kolom("perubahan_persen_bulan_lalu", "Δ cakupan bulan lalu", "poin",
-                  "Cakupan dikurangi cakupan bulan sebelumnya, poin persen; kosong bila basis salah satu bulan belum lengkap."),
+                  "Perubahan cakupan dari bulan sebelumnya, poin persen, atas pemerintah daerah yang sasaran dan angkanya ada pada kedua bulan; kosong bila basis salah satu bulan belum lengkap."),
             Kolom("perubahan_terlindungi_tahun_lalu", "Δ terlindungi tahun lalu", "selisih",
-                  "Terlindungi dikurangi terlindungi bulan yang sama tahun lalu; kosong bila basis salah satu bulan belum lengkap."),
+                  "Perubahan terlindungi dari bulan yang sama tahun lalu, atas pemerintah daerah yang angkanya ada pada kedua bulan; kosong bila basis salah satu bulan belum lengkap."),
             Kolom("perubahan_persen_tahun_lalu", "Δ cakupan tahun lalu", "poin",
-                  "Cakupan dikurangi cakupan bulan yang sama tahun lalu, poin persen; kosong bila basis salah satu bulan belum lengkap."),
+                  "Perubahan cakupan dari bulan yang sama tahun lalu, poin persen, atas pemerintah daerah yang sasaran dan angkanya ada pada kedua bulan; kosong bila basis salah satu bulan belum lengkap."),
             *_kolom_basis(),
         ),
         [(segmen_label(r["segmen"]), r["sasaran"], r["terlindungi"], r["persen_terlindungi"],
@@ -319,9 +320,9 @@ def cakupan_wilayah(f: Figures) -> Tabel:
             Kolom("peringkat", "Peringkat", "angka",
                   "Provinsi di antara provinsi; kab/kota di antara kab/kota provinsinya; hanya yang basisnya lengkap."),
             Kolom("perubahan_terlindungi_bulan_lalu", "Δ terlindungi bulan lalu", "selisih",
-                  "Terlindungi dikurangi terlindungi bulan sebelumnya; kosong bila basis salah satu bulan belum lengkap."),
+                  "Perubahan terlindungi dari bulan sebelumnya, dihitung atas pemerintah daerah yang angkanya ada pada kedua bulan; kosong bila basis salah satu bulan belum lengkap."),
             Kolom("perubahan_persen_bulan_lalu", "Δ cakupan bulan lalu", "poin",
-                  "Perubahan cakupan dari bulan sebelumnya, poin persen; kosong bila basis salah satu bulan belum lengkap."),
+                  "Perubahan cakupan dari bulan sebelumnya, poin persen, atas pemerintah daerah yang sasaran dan angkanya ada pada kedua bulan; kosong bila basis salah satu bulan belum lengkap."),
             *_kolom_basis(sasaran=False),
             Kolom("pemerintah_bersasaran", "bersasaran", "angka",
                   "Dari pemerintah daerah yang dihitung, yang sasarannya untuk segmen ini diketahui.",

@@ -293,7 +293,8 @@ def kedudukan(f: Figures, kode: str) -> Tabel:
                  "seharusnya masuk. Sasaran acuan: sasaran bulan ini dari semua pemerintah "
                  "daerah di provinsi, atau sasaran terakhir yang pernah dilaporkan bila bulan ini belum ada. Angka "
                  f"diberi peringkat bila mencakup sekurang-kurangnya {ambang} pemerintah daerah dan {ambang} sasaran "
-                 "acuan; perubahan dari bulan lalu ditampilkan bila angka kedua bulan itu lengkap."),
+                 "acuan; perubahan dari bulan lalu dihitung atas pemerintah daerah yang angkanya ada pada kedua bulan "
+                 "dan ditampilkan bila angka kedua bulan itu lengkap."),
         sumber=("marts.fct_cakupan_wilayah",),
     )
 
