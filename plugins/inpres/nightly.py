@@ -133,9 +133,4 @@ def _report_periode(conn) -> str:
 
 
 def _run_folder(periode: str, run_id: str):
-    return settings.output() / periode / _safe(run_id)
-
-
-def _safe(run_id: str) -> str:
-    """Run ids carry ':' and '+', which some object stores and Windows shares refuse."""
-    return "".join(c if c.isalnum() or c in "-_." else "_" for c in run_id)
+    return settings.output() / periode / settings.run_folder_name(run_id)

@@ -85,3 +85,27 @@ def karantina() -> ObjectStoragePath:
     if os.environ.get("INPRES_KARANTINA"):
         return _location("INPRES_KARANTINA", Path())
     return output().parent / "karantina"
+
+
+# Reports, logs and the quarantine carry personal data (names of regional officers' files, rejected rows):
+# by default only the account that runs the night may read them.
+UMASK_DEFAULT = "077"
+
+
+def umask() -> int:
+    """The file-creation mask of the night (`INPRES_UMASK`, octal, e.g. `022` to let the group and others read)."""
+    value = os.environ.get("INPRES_UMASK", "").strip() or UMASK_DEFAULT
+    if not re.fullmatch(r"0?[0-7]{3}", value):
+        raise ValueError(f"INPRES_UMASK={value!r} is not a file-creation mask written in octal, such as 077 or 022")
+    return int(value, 8)
+
+
+def apply_umask() -> None:
+    """Everything this process (and what it starts) creates from now on follows `INPRES_UMASK`."""
+    os.umask(umask())
+
+
+def run_folder_name(run_id: str) -> str:
+    """A night's folder under `<output>/<periode>/`: run ids carry ':' and '+', which some object stores and
+    Windows shares refuse."""
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in run_id)

