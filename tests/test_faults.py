@@ -164,3 +164,142 @@ def _left_behind_and_a_stale_pid_file(pgdata: Path, holder: subprocess.Popen) ->
             assert conn.execute("select 1").fetchone() == (1,)
     assert lines == [f"Recovered: removed the pid file of a PostgreSQL that no longer runs ({pgdata / 'postmaster.pid'})"]
     assert _servers_on(pgdata) == []
+
+
+# --- Nights killed, nights at once, a warehouse that dies --------------------------------------------------
+
+GOOD = [("81.71", "pekerja_rentan", 70_000, 40_000, None, None)]
+
+
+def _inbox(folder: Path, submission) -> Path:
+    """A good file, and one the intake rejects (terlindungi above sasaran), so the quarantine has a file."""
+    inbox = folder / "inbox"
+    submission(inbox / "81.71_2022-10.xlsx", pelapor="81.71", periode="2022-10", kepesertaan=GOOD)
+    submission(inbox / "72.06_2022-10.xlsx", pelapor="72.06", periode="2022-10",
+               kepesertaan=[("72.06", "pekerja_rentan", 30_000, 40_000, None, None)])
+    return inbox
+
+
+class Night:
+    """`python -m inpres.run` as a process of its own, as `make run` starts it."""
+
+    def __init__(self, env: dict, folder: Path):
+        folder.mkdir(parents=True, exist_ok=True)
+        self.out, self.err = folder / "stdout", folder / "stderr"
+        with open(self.out, "w") as out, open(self.err, "w") as err:
+            # A session of its own: a signal sent here reaches `make run`'s process only, as `timeout` and
+            # `kill` send it.
+            self.process = subprocess.Popen([sys.executable, "-m", "inpres.run"], env=env, stdout=out, stderr=err,
+                                            start_new_session=True)
+
+    @property
+    def stdout(self) -> str:
+        return self.out.read_text()
+
+    @property
+    def stderr(self) -> str:
+        return self.err.read_text()
+
+    @property
+    def log(self) -> Path:
+        [line] = [line for line in self.stdout.splitlines() if line.startswith("Running the night; full log: ")]
+        return Path(line.rsplit(": ", 1)[1])
+
+    def wait_for(self, text: str, timeout: float = 400) -> None:
+        """Until the night's log shows `text`."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, f"the night ended first:\n{self.stdout}\n{self.stderr}"
+            with contextlib.suppress(ValueError, FileNotFoundError):
+                if text in self.log.read_text(errors="replace"):
+                    return
+            time.sleep(0.5)
+        raise AssertionError(f"{text!r} not in the log after {timeout} s")
+
+    def wait(self, timeout: float = 600) -> int:
+        return self.process.wait(timeout=timeout)
+
+
+def _night_token(airflow_home: Path) -> str:
+    return json.loads((airflow_home / "inpres_night.json").read_text())["night"]
+
+
+def _processes_of(night: str) -> list[psutil.Process]:
+    """Every process started for a night (each carries its token in its environment)."""
+    found = []
+    for process in psutil.process_iter():
+        with contextlib.suppress(psutil.Error):
+            if process.environ().get("INPRES_NIGHT") == night and _alive(process):
+                found.append(process)
+    return found
+
+
+def _until(condition, timeout: float = 30):
+    deadline = time.monotonic() + timeout
+    while not (result := condition()) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    return result
+
+
+def _private(path: Path) -> list[str]:
+    """What under `path` (itself included) its group or others may read, write or enter."""
+    return [f"{p} {oct(p.stat().st_mode & 0o777)}" for p in [path, *path.rglob("*")] if p.stat().st_mode & 0o077]
+
+
+def test_a_night_stopped_by_sigterm_takes_its_processes_with_it_and_the_next_one_recovers(
+        warehouse, manifest, tmp_path, submission, smtp_server):
+    airflow_home = Path(os.environ["AIRFLOW_HOME"])
+    output, karantina = tmp_path / "output", tmp_path / "karantina"
+    env = {**os.environ, "AIRFLOW_CONN_WAREHOUSE": warehouse, "INPRES_INBOX": str(_inbox(tmp_path, submission)),
+           "INPRES_OUTPUT": str(output), "INPRES_KARANTINA": str(karantina), "INPRES_DISTRIBUSI": DISTRIBUSI}
+    env.pop("INPRES_UMASK", None)
+    first = Night(env, tmp_path / "first")
+    # dbt starts after the raw gate wrote its Data Docs into the night's folder: a half-written folder.
+    first.wait_for("starting task_id=dbt_build")
+    token = _night_token(airflow_home)
+    night_processes = _processes_of(token)
+    assert any("dags" in p.cmdline() and "test" in p.cmdline() for p in night_processes)
+
+    # Meanwhile another night on the same warehouse from elsewhere (its own Airflow home), and one from here.
+    for name, home in (("elsewhere", tmp_path / "other-airflow"), ("here", airflow_home)):
+        other = subprocess.run([sys.executable, "-m", "inpres.run"], env={**env, "AIRFLOW_HOME": str(home)},
+                               capture_output=True, text=True, timeout=300)
+        assert other.returncode == 1, (name, other.stdout, other.stderr)
+        [said] = other.stderr.splitlines()
+        assert said.startswith("a night is already running since ") and said.endswith(": this run did nothing."), said
+        # Who holds it: the warehouse's lock knows the session, this home's lock the process.
+        holder = f"inpres make run pid {first.process.pid} on " if name == "elsewhere" else f"(pid {first.process.pid}, "
+        assert holder in said, said
+        assert "Running the night" not in other.stdout and not (home / "airflow.db").exists() or name == "here"
+
+    first.process.send_signal(signal.SIGTERM)
+    assert first.wait(timeout=120) == 128 + signal.SIGTERM
+    [said] = first.stderr.splitlines()
+    assert said.startswith("Interrupted by SIGTERM: the night was stopped with every process it had started")
+    assert _until(lambda: not _processes_of(token), 10), _processes_of(token)
+    assert not [p for p in night_processes if _alive(p)]
+    with psycopg.connect(warehouse) as conn:
+        others = "select count(*) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()"
+        assert _until(lambda: conn.execute(others).fetchone() == (0,), 30), "sessions of the night remain"
+        # Nothing the night loaded was lost or half-written: the load committed, dbt had not begun.
+        assert conn.execute("select count(*) from raw.submission").fetchone() == (1,)
+    assert smtp_server.messages == []
+    [unfinished] = output.glob("2022-10/*")
+    assert not (unfinished / "manifest.json").exists()
+    time.sleep(1.5)  # not to matter, but the next night's log would be named apart even in the same second
+
+    again = Night(env, tmp_path / "again")
+    assert again.wait() == 0, again.stdout + again.stderr
+    recovered = [line for line in again.stdout.splitlines() if line.startswith("Recovered: ")]
+    assert len(recovered) == 2, again.stdout
+    assert recovered[0].startswith("Recovered: the night manual__") and recovered[0].endswith(": marked failed")
+    assert recovered[1] == (f"Recovered: the report folder of that night was never finished: renamed "
+                            f"{unfinished}.tidak-selesai")
+    assert Path(f"{unfinished}.tidak-selesai").is_dir() and not unfinished.exists()
+    assert {tuple(to) for to, _ in smtp_server.messages} == {(DISTRIBUSI,)}
+    assert again.log != first.log and again.log.name.endswith(f"-{again.process.pid}.log")
+
+    # What the night wrote is its owner's only: reports, the quarantine, the log.
+    assert (karantina / "72.06_2022-10.xlsx").exists()
+    assert _private(output) == [] and _private(karantina) == [] and _private(again.log) == []
+    assert again.log.parent.stat().st_mode & 0o077 == 0

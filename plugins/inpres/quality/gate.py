@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from inpres import wilayah
 from inpres.paths import EXPECTATIONS
+from inpres.privacy import has_nik, mask_nik
 from inpres.quality.data_docs import make_offline, mark_passed_with_warnings
 from inpres.warehouse import connect, libpq_url
 
@@ -42,12 +43,14 @@ class Outcome:
     def line(self) -> str:
         rows = "; ".join(", ".join(f"{k}={v}" for k, v in row.items()) for row in self.sample)
         more = f" (and {self.unexpected_count - len(self.sample)} more)" if self.unexpected_count > len(self.sample) else ""
-        return (f"{self.severity.upper()} gate {self.suite}: {self.expectation} [{self.rule}] failed on "
-                f"{self.unexpected_count} row(s): {rows}{more}")
+        # The samples are masked when taken (_plain); the line is masked again since it is what gets logged.
+        return mask_nik(f"{self.severity.upper()} gate {self.suite}: {self.expectation} [{self.rule}] failed on "
+                        f"{self.unexpected_count} row(s): {rows}{more}")
 
 
 class GateFailed(Exception):
     def __init__(self, suite: str, blocking: list[Outcome]):
+        self.suite = suite
         self.outcomes = blocking
         super().__init__(f"gate {suite} failed: " + " | ".join(o.line() for o in blocking))
 
@@ -147,7 +150,8 @@ def _outcome(suite_name: str, result) -> Outcome:
     config = result.expectation_config
     meta = config.meta or {}
     if (error := _exception(result.exception_info)) is not None:
-        raise RuntimeError(f"gate {suite_name}: {config.type} [{meta.get('aturan', '')}] could not run: {error}")
+        raise RuntimeError(mask_nik(f"gate {suite_name}: {config.type} [{meta.get('aturan', '')}] could not run: "
+                                    f"{error}"))
     details = result.result or {}
     sample = details.get("unexpected_index_list") or details.get("details", {}).get("unexpected_rows") or []
     return Outcome(
@@ -172,10 +176,20 @@ def _exception(info: dict | None) -> str | None:
 
 
 def _plain(row) -> dict:
-    """GX hands back rows as dicts (or tuples); keep them JSON-able for the audit table."""
+    """GX hands back rows as dicts (or tuples); keep them JSON-able for the audit table, and with no NIK in
+    clear (UU 27/2022): a sample quotes the values of a failing row, and a NIK typed where it does not belong
+    is what makes a row fail. A masked number becomes text."""
     if not isinstance(row, dict):
         row = {"nilai": row}
-    return {k: v if isinstance(v, (str, int, float, bool, type(None))) else str(v) for k, v in row.items()}
+    return {mask_nik(str(k)): _masked(v) for k, v in row.items()}
+
+
+def _masked(value):
+    if isinstance(value, (bool, type(None))):
+        return value
+    if isinstance(value, (int, float)):
+        return mask_nik(str(value)) if has_nik(str(value)) else value
+    return mask_nik(str(value))
 
 
 def record(run_id: str, outcomes: list[Outcome], url: str | None = None) -> None:
