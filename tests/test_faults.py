@@ -303,3 +303,103 @@ def test_a_night_stopped_by_sigterm_takes_its_processes_with_it_and_the_next_one
     assert (karantina / "72.06_2022-10.xlsx").exists()
     assert _private(output) == [] and _private(karantina) == [] and _private(again.log) == []
     assert again.log.parent.stat().st_mode & 0o077 == 0
+
+
+def test_a_killed_run_leaves_its_server_to_the_next_whose_warehouse_then_dies_mid_night(
+        folder, manifest, tmp_path, submission, smtp_server):
+    pgdata = folder / "pgdata"
+    port = free_port(55630)
+    env = {key: value for key, value in os.environ.items() if key not in ("AIRFLOW_CONN_WAREHOUSE", "INPRES_UMASK")}
+    env.update({"INPRES_PGDATA": str(pgdata), "INPRES_PG_PORT": str(port),
+                "INPRES_INBOX": str(_inbox(tmp_path, submission)), "INPRES_OUTPUT": str(tmp_path / "output"),
+                "INPRES_KARANTINA": str(tmp_path / "karantina"), "INPRES_ONCALL_EMAIL": ONCALL})
+    airflow_home = Path(os.environ["AIRFLOW_HOME"])
+
+    first = Night(env, tmp_path / "first")
+    first.wait_for("starting task_id=load_raw")
+    token = _night_token(airflow_home)
+    left = psutil.Process(int((pgdata / "postmaster.pid").read_text().split()[0]))
+    first.process.kill()  # kill -9: no word to anyone
+    first.wait(timeout=30)
+    # Airflow goes with it (the kernel kills it); the server, detached, stays for the next run to clear.
+    assert _until(lambda: not _processes_of(token), 20), _processes_of(token)
+    assert _alive(left)
+
+    second = Night(env, tmp_path / "second")
+    second.wait_for("starting task_id=dbt_build")
+    assert not _alive(left)
+    pid, _, _, port = (pgdata / "postmaster.pid").read_text().splitlines()[:4]  # the port may differ: TIME_WAIT
+    psutil.Process(int(pid)).send_signal(signal.SIGQUIT)  # the server stops at once (immediate shutdown), as in a crash
+    assert second.wait() == 1
+
+    recovered = [line for line in second.stdout.splitlines() if line.startswith("Recovered: ")]
+    assert recovered[0] == f"Recovered: stopped the PostgreSQL (pid {left.pid}) that a killed run left running on {pgdata}"
+    assert recovered[1].startswith("Recovered: the night manual__") and recovered[1].endswith(": marked failed")
+    assert len(recovered) == 2, second.stdout  # killed during the load: no report folder was begun
+
+    failed = [line for line in second.stderr.splitlines() if line.startswith("FAILED ")]
+    assert failed and all(line.endswith(f": the warehouse at 127.0.0.1:{port} did not answer") for line in failed)
+    [cause] = [line for line in second.stderr.splitlines() if line.startswith("The warehouse ")]
+    first_failed = failed[0].split()[1].rstrip(":")
+    assert cause == (f"The warehouse at 127.0.0.1:{port} stopped answering during {first_failed}: check the server "
+                     f"({pgdata / 'server.log'}) and run the night again; nothing half-written stays (each load "
+                     "and each dbt model is written in one transaction)")
+    assert "refused" not in second.stderr.lower()
+    # On-call is mailed once for every task that failed, and no address is written in the log.
+    assert sorted(message["Subject"] for _, message in smtp_server.messages) == sorted(
+        f"[Inpres 2/2021] Laporan malam ini dihentikan: tugas {line.split()[1].rstrip(':')} gagal" for line in failed)
+    assert {tuple(to) for to, _ in smtp_server.messages} == {(ONCALL,)}
+    assert ONCALL not in second.log.read_text()
+    assert _servers_on(pgdata) == [] and _processes_of(_night_token(airflow_home)) == []
+
+
+def test_a_failed_task_mails_on_call_once_with_no_nik_or_address(smtp_server, monkeypatch, caplog):
+    from types import SimpleNamespace
+
+    from inpres.alerts import task_failed
+    from inpres.quality.gate import GateFailed, Outcome
+
+    monkeypatch.setenv("INPRES_ONCALL_EMAIL", ONCALL)
+    monkeypatch.delenv("AIRFLOW_CONN_WAREHOUSE", raising=False)
+    error = RuntimeError("SMTP refused gubernur@sultengprov.example; NIK 3171234567890123 in 72.06_2022-10.xlsx")
+    task_failed({"task_instance": SimpleNamespace(task_id="report"), "exception": error})
+    blocking = Outcome("raw_kepesertaan", "expect_x", "terlindungi ≤ sasaran", "blocking", False, 1,
+                       [{"submission_id": 1, "baris": 2, "terlindungi": 3171234567890123}])
+    task_failed({"task_instance": SimpleNamespace(task_id="quality_gate_raw"),
+                 "exception": GateFailed("raw_kepesertaan", [blocking])})
+
+    subjects = [message["Subject"] for _, message in smtp_server.messages]
+    assert subjects == ["[Inpres 2/2021] Laporan malam ini dihentikan: tugas report gagal",
+                        "[Inpres 2/2021] Laporan malam ini dihentikan: gerbang mutu raw_kepesertaan gagal"]
+    bodies = [part.get_payload(decode=True).decode() for _, m in smtp_server.messages for part in m.walk()
+              if not part.is_multipart()]
+    logged = caplog.text
+    for text in (*bodies, logged):
+        assert "3171234567890123" not in text and "gubernur@" not in text
+    assert "report: SMTP refused <alamat>; NIK 3171********0123 in 72.06_2022-10.xlsx" in logged
+    assert "terlindungi=3171********0123" in bodies[1]
+    assert ONCALL not in logged
+
+
+def test_gate_samples_and_lines_carry_no_nik(warehouse, tmp_path, caplog):
+    from inpres.quality.gate import GateFailed, run_gate
+
+    nik = 3171234567890123
+    with psycopg.connect(warehouse) as conn:
+        conn.execute("""insert into raw.submission (submission_id, file_name, sha256, format, pelapor, periode,
+                                                    received_at)
+                        values (1, '81_2022-10.xlsx', 'x', 'xlsx', '81', '2022-10', now())""")
+        # Rows that reached raw another way than the intake (which refuses them): a NIK as a count, as a code.
+        conn.execute("""insert into raw.kepesertaan (submission_id, baris, kode_wilayah, segmen, sasaran, terlindungi)
+                        values (1, 2, '81.71', 'non_asn', 10, %s), (1, 3, %s, 'non_asn', 10, 5)""", (nik, str(nik)))
+
+    with pytest.raises(GateFailed) as failed:
+        run_gate("raw_kepesertaan", warehouse, "malam-1", tmp_path / "docs")
+
+    with psycopg.connect(warehouse) as conn:
+        samples = [json.dumps(s) for [s] in conn.execute("select sample from audit.validation_result where not success")]
+    assert any("3171********0123" in s for s in samples) and not any(str(nik) in s for s in samples)
+    assert {"submission_id": 1, "baris": 2, "sasaran": 10, "terlindungi": "3171********0123"} in [
+        row for o in failed.value.outcomes for row in o.sample]
+    assert str(nik) not in str(failed.value) and "3171********0123" in str(failed.value)
+    assert str(nik) not in caplog.text and "3171********0123" in caplog.text

