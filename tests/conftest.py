@@ -53,12 +53,22 @@ def manifest() -> Path:
 
 
 @pytest.fixture(scope="session")
-def pg_server(tmp_path_factory) -> str:
-    """One PostgreSQL for the session; each test gets a database of its own."""
+def pg_server() -> str:
+    """One PostgreSQL for the session, with a password of its own (pg_password beside its data, both removed at
+    the end); each test gets a database of its own. Not under pytest's temporary folder: another pytest
+    starting meanwhile makes that folder private to its owner again, out of reach of the server's own system
+    user when run as root."""
+    import shutil
+
     from inpres.warehouse import embedded_postgres, free_port
 
-    with embedded_postgres(tmp_path_factory.mktemp("pgdata"), free_port(55432)) as url:
-        yield url.rsplit("/", 1)[0]
+    home = LOCAL / f"pg-{os.getpid()}"
+    shutil.rmtree(home, ignore_errors=True)
+    try:
+        with embedded_postgres(home / "pgdata", free_port(55432)) as url:
+            yield url.rsplit("/", 1)[0]
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.fixture

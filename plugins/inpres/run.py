@@ -336,7 +336,10 @@ def main() -> int:
     airflow_home = Path(os.environ.get("AIRFLOW_HOME") or LOCAL / "airflow").absolute()
     logs = LOCAL / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    logs.chmod(0o777 & ~settings.umask() | 0o700)
+    # Logs quote rejected files and failing rows: the folder, and logs written before this rule, too.
+    for path in (logs, *logs.glob("*.log")):
+        with contextlib.suppress(OSError):
+            path.chmod(path.stat().st_mode & ~settings.umask() | 0o700 * path.is_dir())
     # Two nights started in the same second must not write one file.
     log_path = logs / f"{DAG_ID}-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}.log"
     signal.signal(signal.SIGTERM, _interrupt)

@@ -261,11 +261,16 @@ def _password(path: Path) -> str:
     """The password kept in `path`, generated the first time; only its owner may read it."""
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # Written whole under another name, then linked into place: a start racing this one (two test
+        # sessions) finds either no file or the whole password, never an empty one.
+        draft = path.with_name(f".{path.name}.{os.getpid()}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as f:
+            # Hex: safe inside a URL without quoting.
+            f.write(secrets.token_hex(24) + "\n")
         with contextlib.suppress(FileExistsError):
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(descriptor, "w", encoding="utf-8") as f:
-                # Hex: safe inside a URL without quoting.
-                f.write(secrets.token_hex(24) + "\n")
+            os.link(draft, path)
+        draft.unlink()
     path.chmod(0o600)
     return path.read_text(encoding="utf-8").strip()
 
