@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 
 from inpres.paths import PROJECT_ROOT
@@ -30,8 +33,9 @@ def test_stages_run_in_order(dagbag):
     dag = dagbag.dags["inpres_nightly"]
     tasks = dag.task_dict
     dbt_tasks = {t for t in tasks if t.startswith("dbt_build.")}
-    assert "dbt_build.fct_cakupan_wilayah_model_build" in dbt_tasks, sorted(dbt_tasks)
-    assert "dbt_build.wilayah_provinsi_seed_build" in dbt_tasks, sorted(dbt_tasks)
+    assert {"dbt_build.fct_cakupan_wilayah.run", "dbt_build.fct_cakupan_wilayah.test",
+            "dbt_build.wilayah_provinsi.seed", "dbt_build.snp_submissions__terkini.snapshot"} <= dbt_tasks, \
+        sorted(dbt_tasks)
 
     assert tasks["load_raw"].upstream_task_ids == {"pull_submissions", "pull_bpjs_extracts"}
     assert tasks["quality_gate_raw"].upstream_task_ids == {"load_raw"}
@@ -43,3 +47,41 @@ def test_stages_run_in_order(dagbag):
     assert {t.task_id for t in dag.roots} == {"pull_submissions", "pull_bpjs_extracts"}
     assert tasks["deliver"].upstream_task_ids == {"report"}
     assert {t.task_id for t in dag.leaves} == {"deliver"}
+
+
+def test_dbt_runs_in_one_task_and_every_node_has_a_task_that_follows_it(dagbag, manifest):
+    """One `dbt build` (Cosmos' WATCHER producer); each seed, model and snapshot, and each model's tests, a
+    sensor that reads what that build did to it: no dbt process per node."""
+    from cosmos.operators._watcher.base import BaseConsumerSensor
+    from cosmos.operators.watcher import DbtProducerWatcherOperator, DbtTestWatcherOperator
+
+    dag = dagbag.dags["inpres_nightly"]
+    dbt_tasks = {t: task for t, task in dag.task_dict.items() if t.startswith("dbt_build.")}
+    [producer] = [task for task in dbt_tasks.values() if isinstance(task, DbtProducerWatcherOperator)]
+    assert producer.task_id == "dbt_build.dbt_producer_watcher"
+    assert producer.base_cmd == ["build"] and producer.upstream_task_ids == {"quality_gate_raw"}
+    sensors = {t: task for t, task in dbt_tasks.items() if isinstance(task, BaseConsumerSensor)}
+    assert set(dbt_tasks) - set(sensors) == {producer.task_id, "dbt_build.dbt_producer_watcher_done"}
+
+    nodes = json.loads(manifest.read_text(encoding="utf-8"))["nodes"].values()
+    built = {n["name"] for n in nodes if n["resource_type"] in ("seed", "model", "snapshot")}
+    tested = {p.split(".")[-1] for n in nodes if n["resource_type"] == "test" for p in n["depends_on"]["nodes"]}
+    followed = {re.fullmatch(r"dbt_build\.(\w+)[._](run|seed|snapshot)", t)[1]
+                for t, task in sensors.items() if not isinstance(task, DbtTestWatcherOperator)}
+    assert followed == built
+    # Every tested node's tests have a task, after the node's own; what is built on the node waits for it.
+    for name in built & tested:
+        test_task = sensors[f"dbt_build.{name}.test"]
+        assert isinstance(test_task, DbtTestWatcherOperator), name
+        assert len(test_task.upstream_task_ids) == 1 and next(iter(test_task.upstream_task_ids)).startswith(
+            f"dbt_build.{name}."), name
+        for downstream in test_task.downstream_task_ids - {"quality_gate_marts"}:
+            assert downstream.startswith("dbt_build."), downstream
+
+    # The sensors start once the build has ended (failed too), never before: under `airflow dags test`, which
+    # runs one task at a time, a sensor started first would wait for ever for a producer that never starts.
+    for task_id, sensor in sensors.items():
+        assert producer.task_id in sensor.get_flat_relative_ids(upstream=True), task_id
+        if producer.task_id in sensor.upstream_task_ids:
+            assert sensor.trigger_rule == "one_done", task_id
+        assert sensor.poke_interval <= 5 and sensor.deferrable, task_id

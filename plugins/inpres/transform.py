@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from cosmos import DbtTaskGroup, ProfileConfig
 
 
-def profile_config() -> ProfileConfig:
+def profile_config(threads: int = 1) -> ProfileConfig:
     from cosmos import ProfileConfig
     from cosmos.profiles import PostgresUserPasswordProfileMapping
 
@@ -19,28 +19,66 @@ def profile_config() -> ProfileConfig:
     return ProfileConfig(
         profile_name="inpres",
         target_name="airflow",
-        profile_mapping=PostgresUserPasswordProfileMapping(conn_id=CONN_ID, profile_args={"schema": "public"}),
+        profile_mapping=PostgresUserPasswordProfileMapping(
+            conn_id=CONN_ID, profile_args={"schema": "public", "threads": threads}),
     )
 
 
 def dbt_build_group(group_id: str = "dbt_build") -> DbtTaskGroup:
-    """Seeds, models and their tests as Airflow tasks; a failing dbt test fails its task."""
-    from cosmos import DbtTaskGroup, LoadMode, ProjectConfig, RenderConfig, TestBehavior
+    """One `dbt build` of the whole project, and one Airflow task per seed, model and snapshot and one per
+    model's tests that report what that build did to them; a failing dbt test fails its task.
+
+    Cosmos' WATCHER mode: the producer task runs the build in one dbt process, pushing each node's result to
+    XCom as it finishes; the other tasks are sensors that read it (no dbt process of their own). The sensors
+    start once the producer has ended, whether it succeeded or failed: `airflow dags test` (`make run`) runs
+    one task at a time, and a sensor started before the producer would wait for it for ever.
+    """
+    from airflow.task.trigger_rule import TriggerRule
+    from cosmos import (DbtTaskGroup, ExecutionConfig, ExecutionMode, LoadMode, ProjectConfig, RenderConfig,
+                        TestBehavior)
+    from cosmos.constants import PRODUCER_WATCHER_TASK_ID
 
     if not DBT_MANIFEST.exists():
         raise FileNotFoundError(
             f"{DBT_MANIFEST} is missing: compile it with `make manifest` (dbt parse) before Airflow parses the DAGs"
         )
-    return DbtTaskGroup(
+    group = DbtTaskGroup(
         group_id=group_id,
         # The project has no packages: no `dbt deps`, which would reach dbt's package hub.
         project_config=ProjectConfig(dbt_project_path=DBT_PROJECT, manifest_path=DBT_MANIFEST,
                                      install_dbt_deps=False),
-        profile_config=profile_config(),
-        # A test between two models (relationships) runs once both are built, not after the first.
-        render_config=RenderConfig(load_method=LoadMode.DBT_MANIFEST, test_behavior=TestBehavior.BUILD,
-                                   should_detach_multiple_parents_tests=True),
+        profile_config=profile_config(threads=4),
+        execution_config=ExecutionConfig(execution_mode=ExecutionMode.WATCHER),
+        # A sensor that finds no result yet (a node dbt did not run) asks again within seconds.
+        operator_args={"poke_interval": 2},
+        # WATCHER has no per-node `dbt build` task (TestBehavior.BUILD): each node's tests get a task of
+        # their own, `<node>.test`, which fails when any of them failed, and what is built on the node waits
+        # for it. A test between two models is not a task of its own: it counts for the model dbt puts it on.
+        render_config=RenderConfig(load_method=LoadMode.DBT_MANIFEST, test_behavior=TestBehavior.AFTER_EACH,
+                                   should_detach_multiple_parents_tests=False),
     )
+    producer = group.children[f"{group_id}.{PRODUCER_WATCHER_TASK_ID}"]
+    producer.tests_per_model = _tests_on_their_own_node(producer.tests_per_model)
+    for sensor in [task for task in group.get_roots() if task is not producer]:
+        producer >> sensor
+        # After a failed build too, so the tasks of the nodes that failed say so; not after a producer that
+        # never ran (the raw gate failed): then they are skipped.
+        sensor.trigger_rule = TriggerRule.ONE_DONE
+    return group
+
+
+def _tests_on_their_own_node(tests_per_model: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Which tests decide each `<node>.test` task: those dbt defines on that node.
+
+    Cosmos counts a test between two models (relationships: fct_x.kode_wilayah to dim_wilayah) for both, and a
+    test dbt skipped as a failure: after a failure in fct_x's branch, dim_wilayah's tests would fail too, and
+    everything built on dim_wilayah with them. A test with no node of its own (on a source) stays as it was.
+    """
+    import json
+
+    nodes = json.loads(DBT_MANIFEST.read_text(encoding="utf-8"))["nodes"]
+    return {node: [test for test in tests if nodes.get(test, {}).get("attached_node") in (node, None)]
+            for node, tests in tests_per_model.items()}
 
 
 def dbt_var(name: str):
