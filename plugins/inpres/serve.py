@@ -27,6 +27,7 @@ import urllib.error
 import urllib.request
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import psutil
@@ -35,7 +36,7 @@ from inpres import settings
 from inpres.paths import PROJECT_ROOT
 from inpres.run import AIRFLOW, DAG_ID, airflow_env
 from inpres.transform import compile_manifest
-from inpres.warehouse import create_database, embedded_postgres, free_port
+from inpres.warehouse import CONN_ENV, create_database, embedded_postgres, free_port
 
 LOCAL = PROJECT_ROOT / ".local"
 WIB = ZoneInfo("Asia/Jakarta")
@@ -44,7 +45,7 @@ METADATA_DB = "airflow"
 # The components whose health the api-server reports (`/api/v2/monitor/health`), by the names it uses there.
 WATCHED = {"scheduler": "scheduler", "dag-processor": "dag_processor", "triggerer": "triggerer"}
 COMPONENTS = ("api-server", *WATCHED)
-STARTUP_TIMEOUT = float(os.environ.get("INPRES_SERVE_TIMEOUT", "300"))
+STARTUP_TIMEOUT = 300.0
 # How long the components get to finish what they do (a running task included) after SIGTERM.
 GRACE = 30.0
 
@@ -197,6 +198,13 @@ def _token(base: str, password: str) -> str:
         return json.load(response)["access_token"]
 
 
+def _without_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return parts._replace(netloc=f"{parts.username}@{parts.netloc.rpartition('@')[2]}").geturl()
+
+
 def _say(what: str, state: str, detail: str = "") -> None:
     print(f"{what:<15}{state:<8}{detail}".rstrip(), flush=True)
 
@@ -270,10 +278,12 @@ def serve(home: Path, pgdata: Path) -> int:
         url = stack.enter_context(embedded_postgres(pgdata, int(os.environ.get("INPRES_PG_PORT", "54329"))))
         server = url.rsplit("/", 1)[0]
         create_database(server, METADATA_DB)
-        _say("PostgreSQL", "ready", f"warehouse {url.replace(':postgres@', '@')}, Airflow metadata "
-                                     f"database {METADATA_DB}")
+        # As with `make run`, AIRFLOW_CONN_WAREHOUSE names another warehouse; Airflow's records stay here.
+        warehouse = os.environ.get(CONN_ENV) or url
+        _say("PostgreSQL", "ready", f"warehouse {_without_password(warehouse)}, Airflow metadata "
+                                     f"{_without_password(server)}/{METADATA_DB}")
         metadata = f"{server.replace('postgresql://', 'postgresql+psycopg2://')}/{METADATA_DB}"
-        components = Components(serve_env(home, url, metadata, port, shared, passwords), logs)
+        components = Components(serve_env(home, warehouse, metadata, port, shared, passwords), logs)
         stack.callback(components.stop)
         components.run_once("db-migrate", "db", "migrate")
         _say("metadata", "ready", f"airflow db migrate done ({time.monotonic() - started_at:.0f} s so far)")
