@@ -4,17 +4,63 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import psycopg
 from pypdf import PdfReader
 
+from inpres import wilayah
 from inpres.generate.national import MANIFEST, Manifest
 
 
 def _csv(run, name: str) -> dict[tuple[str, str], dict]:
     with open(run.report.parent / "data" / name, newline="", encoding="utf-8") as f:
         return {(row["kode_wilayah"], row["segmen"]): row for row in csv.DictReader(f)}
+
+
+@dataclass
+class AnswerKey:
+    """What the sample's manifest says the night must find for a month, without the warehouse."""
+
+    diterima: set[str]  # deliveries intake must load (every month)
+    ditolak: set[str]  # deliveries intake must reject (every month)
+    ditolak_bulan_ini: set[str]  # of those, the ones about the month
+    melapor: set[str]  # pelapor with a report of the month that intake accepts
+    tepat_waktu: set[str]  # of those, the ones whose first version arrived by the deadline
+    belum_lapor: set[str]  # the other pelapor of the 552
+    tidak_mengirim: set[str]  # pelapor that sent nothing at all for the month
+    provinsi: set[str]  # provinces with any figure for the month
+
+
+def answer_key(inbox: Path, periode: str) -> AnswerKey:
+    from inpres.transform import dbt_var
+
+    manifest = Manifest.load(inbox / MANIFEST)
+    entries = {e.delivery: e for e in manifest.files if e.kind != "bpjs"}
+    accepted = {name for name, e in entries.items() if e.kind != "broken"}
+    rejected = set(entries) - accepted
+    first: dict[str, float] = {}
+    for name in accepted:
+        e = entries[name]
+        if e.periode == periode:
+            first[e.pelapor] = min(first.get(e.pelapor, e.arrived), e.arrived)
+    year, month = divmod(int(periode[:4]) * 12 + int(periode[5:]), 12)
+    deadline = date(year, month + 1, dbt_var("batas_hari_lapor"))
+    jakarta = ZoneInfo("Asia/Jakarta")
+    everyone = set(wilayah.nama())
+    assert len(everyone) == 552
+    return AnswerKey(
+        diterima=accepted, ditolak=rejected,
+        ditolak_bulan_ini={name for name in rejected if entries[name].periode == periode},
+        melapor=set(first),
+        tepat_waktu={p for p, t in first.items() if datetime.fromtimestamp(t, jakarta).date() <= deadline},
+        belum_lapor=everyone - set(first),
+        tidak_mengirim={p for p, m in manifest.missing if m == periode},
+        provinsi={wilayah.provinsi(p) for p in first})
 
 
 def test_sample_inbox_becomes_the_national_report(run_nightly, warehouse, sample_inbox, smtp_server, tmp_path):
@@ -25,6 +71,10 @@ def test_sample_inbox_becomes_the_national_report(run_nightly, warehouse, sample
             "INPRES_ALAMAT_PROVINSI": str(alamat)}
     run = run_nightly(sample_inbox, **mail)
     assert run.returncode == 0, run.stderr + run.log[-3000:]
+    key = answer_key(sample_inbox, "2022-10")
+    # The sample is the whole country, with some pelapor silent and some refused, as a real month is.
+    assert key.tidak_mengirim and key.ditolak_bulan_ini and key.tidak_mengirim <= key.belum_lapor
+    assert len(key.melapor) + len(key.belum_lapor) == 552
 
     pdf = run.report
     assert pdf.name == "laporan_nasional_2022-10.pdf" and pdf.is_relative_to(run.output / "2022-10")
@@ -42,18 +92,23 @@ def test_sample_inbox_becomes_the_national_report(run_nightly, warehouse, sample
     assert coverage[("72.06", "pekerja_rentan")]["terlindungi"] == "28000"
     # Every kab/kota in the data, every province with data, and the nation, per segment.
     provinces = {k for k, _ in coverage if "." not in k and k != "00"}
-    assert provinces == {"72", "81"}
+    assert provinces == key.provinsi
     national = coverage[("00", "pekerja_rentan")]
     regions = [r for (k, s), r in coverage.items() if s == "pekerja_rentan" and k in provinces]
     assert int(national["terlindungi"]) == sum(int(r["terlindungi"]) for r in regions)
 
     # dbt's own tests ran as tasks of the build, and passed.
     assert "dbt_build.fct_cakupan_wilayah_model_build" in run.log
-    deliveries = {e.delivery for e in Manifest.load(sample_inbox / MANIFEST).files if e.kind != "bpjs"}
+    # Intake judged every delivery as the manifest says: loaded, or refused and recorded.
     with psycopg.connect(warehouse) as conn:
         loaded = {row[0] for row in conn.execute("select file_name from raw.submission")}
+        refused = {row[0] for row in conn.execute("select file_name from audit.penolakan where sumber = 'laporan'")}
         before = conn.execute("select count(*), sum(terlindungi) from raw.kepesertaan").fetchone()
-    assert loaded == deliveries
+        belum = {row[0] for row in conn.execute("""select kode_wilayah from marts.fct_laporan_pelapor
+            where periode = '2022-10' and status_laporan = 'belum_lapor'""")}
+    assert loaded == key.diterima and refused == key.ditolak
+    # Who has not reported: those who sent nothing, and those whose every file was refused.
+    assert belum == key.belum_lapor
 
     # The marts answer the ministry's questions; each figure is recomputed here from raw, another way.
     with psycopg.connect(warehouse) as conn:
@@ -64,11 +119,15 @@ def test_sample_inbox_becomes_the_national_report(run_nightly, warehouse, sample
             assert list(csv.DictReader(f)), name
     with open(data / "kelengkapan_laporan.csv", newline="", encoding="utf-8") as f:
         nasional = next(r for r in csv.DictReader(f) if r["kode_wilayah"] == "00")
-    assert (nasional["laporan_diharapkan"], nasional["laporan_diterima"]) == ("552", "26")
+    assert (int(nasional["laporan_diharapkan"]), int(nasional["laporan_diterima"]),
+            int(nasional["laporan_tepat_waktu"])) == (552, len(key.melapor), len(key.tepat_waktu))
+    assert float(nasional["persen_diterima"]) == round(100 * len(key.melapor) / 552, 2)
+    with open(data / "penolakan.csv", newline="", encoding="utf-8") as f:
+        assert {r["file_name"] for r in csv.DictReader(f)} == key.ditolak_bulan_ini
     assert (run.report.parent / "dbt_docs" / "index.html").stat().st_size > 10_000
 
     with psycopg.connect(warehouse) as conn:
-        check_reports_against_marts(run.report.parent, conn, "2022-10")
+        check_reports_against_marts(run.report.parent, conn, "2022-10", key.provinsi)
     check_manifest(run.report.parent)
     check_mail(smtp_server.messages, run.report.parent)
     mailed = len(smtp_server.messages)
@@ -96,7 +155,7 @@ def _sheet(workbook, title_start: str) -> list[dict]:
     return [dict(zip(rows[header], r)) for r in rows[header + 1:] if r and r[0] is not None]
 
 
-def check_reports_against_marts(folder: Path, conn, periode: str) -> None:
+def check_reports_against_marts(folder: Path, conn, periode: str, provinsi: set[str]) -> None:
     """Every key figure of the PDF, the workbook and the CSV files is the mart's, including the seed figures."""
     from openpyxl import load_workbook
 
@@ -104,14 +163,24 @@ def check_reports_against_marts(folder: Path, conn, periode: str) -> None:
 
     pdf = _text(folder / f"laporan_nasional_{periode}.pdf")
     assert "Oktober 2022" in pdf and "Versi data" in pdf and "Ringkasan eksekutif" in pdf
-    provinces = conn.execute("""select kode_wilayah, nama_wilayah, sasaran, terlindungi, persen_terlindungi, peringkat
+    provinces = conn.execute("""select kode_wilayah, nama_wilayah, sasaran, terlindungi, persen_terlindungi, peringkat,
+            pemerintah_dihitung, pemerintah_diharapkan, jumlah_diperingkat
         from marts.fct_cakupan_wilayah where periode = %s and tingkat = 'provinsi' and segmen = 'pekerja_rentan'
         order by kode_wilayah""", (periode,)).fetchall()
-    assert [p[0] for p in provinces] == ["72", "81"]
-    for kode, nama, sasaran, terlindungi, persen, peringkat in provinces:
-        assert f"{kode} {nama} {format_angka(peringkat)} {format_angka(sasaran)} {format_angka(terlindungi)} {format_persen(persen)}" in pdf
+    assert [p[0] for p in provinces] == sorted(provinsi)
+    # The ranking lists the provinces whose basis is complete; the others follow in a table of their own, unranked.
+    assert any(p[5] is None for p in provinces) and any(p[5] is not None for p in provinces)
+    for kode, nama, sasaran, terlindungi, persen, peringkat, dihitung, diharapkan, _ in provinces:
+        if peringkat is None:
+            assert f"{nama} {format_angka(terlindungi)} {format_persen(persen)} {dihitung}/{diharapkan}" in pdf, kode
+        else:
+            assert f"{nama} {format_angka(peringkat)} {format_angka(terlindungi)} {format_persen(persen)}" in pdf, kode
     # Seed reports 004 and 002: Sulawesi Tengah, Palu, Morowali (its annex) and Ambon (Maluku's annex).
-    assert "72 Sulawesi Tengah 1 978.084 474.860 48,55 %" in pdf
+    # Every government of Sulawesi Tengah reported, so its figure is complete and ranked among the provinces.
+    [sulteng] = [p for p in provinces if p[0] == "72"]
+    assert sulteng[2:5] == (978_084, 474_860, Decimal("48.55")) and sulteng[5] is not None
+    assert sulteng[6] == sulteng[7] == 14
+    assert f"48,55 % (474.860 dari 978.084), peringkat {sulteng[5]} dari {sulteng[8]} provinsi" in pdf
     assert "Kota Palu" in pdf and "7.000" in pdf and "Kabupaten Morowali" in pdf and "28.000" in pdf
     kabkota = {k: (s, t, p) for k, s, t, p in conn.execute("""select kode_wilayah, sasaran, terlindungi,
         persen_terlindungi from marts.fct_cakupan_wilayah where periode = %s and segmen = 'pekerja_rentan'
@@ -129,18 +198,19 @@ def check_reports_against_marts(folder: Path, conn, periode: str) -> None:
     ranked = conn.execute("""select peringkat, jumlah_diperingkat from marts.fct_cakupan_wilayah
         where periode = %s and kode_wilayah = '72' and segmen = 'pekerja_rentan'""", (periode,)).fetchone()
     assert f"48,55 % (474.860 dari 978.084), peringkat {ranked[0]} dari {ranked[1]} provinsi" in province_pdf
-    assert "72.71 Kota Palu" in province_pdf and "Kota Ambon" not in province_pdf
+    # Palu's own report (7.000) and not the province's figure for Palu; only Sulawesi Tengah's own kab/kota.
+    assert "Kota Palu Tepat waktu 26.000 7.000" in province_pdf and "Kota Ambon" not in province_pdf
     assert len(list((folder / "provinsi").glob("*.pdf"))) == 38
 
     semester = _text(folder / "laporan_semester_2022_S2.pdf")
     pr = conn.execute("""select terlindungi, bulan_tercakup from marts.fct_cakupan_semester
         where kode_wilayah = '00' and tahun = 2022 and semester = 2 and segmen = 'pekerja_rentan'""").fetchone()
-    assert "Semester II Tahun 2022" in semester and f"sementara: {pr[1]} dari 6 bulan" in semester
+    assert f"Semester II 2022 (sementara: Juli–Oktober, {pr[1]} dari 6 bulan)" in semester
     assert f"{format_angka(pr[0])} pekerja rentan terlindungi" in semester
 
     workbook = load_workbook(folder / f"laporan_nasional_{periode}.xlsx")
     ranked = {r["Kode"]: r for r in _sheet(workbook, "Peringkat provinsi")}
-    for kode, nama, sasaran, terlindungi, persen, peringkat in provinces:
+    for kode, nama, sasaran, terlindungi, persen, peringkat, *_ in provinces:
         row = ranked[kode]
         assert (row["Provinsi"], row["Peringkat"], row["Sasaran"], row["Terlindungi"], row["Cakupan"]) == \
             (nama, peringkat, sasaran, terlindungi, None if persen is None else float(persen))
@@ -238,8 +308,9 @@ def test_a_rejected_file_and_a_warning_let_the_report_go_out_and_both_are_in_its
     assert {k: rejected[k] for k in ("file_name", "pelapor", "nama_pelapor", "periode", "alasan")} == {
         "file_name": "72.71_2022-10.xlsx", "pelapor": "72.71", "nama_pelapor": "Kota Palu", "periode": "2022-10",
         "alasan": "lembar kepesertaan, baris 2, kolom terlindungi: '48,55' bukan bilangan bulat"}
-    assert (inbox / "karantina" / "72.71_2022-10.xlsx.alasan.txt").exists()
-    assert not (inbox / "72.71_2022-10.xlsx").exists()
+    # A copy with its reasons goes to the quarantine beside the output; the inbox itself is never written.
+    assert (run.output.parent / "karantina" / "72.71_2022-10.xlsx.alasan.txt").exists()
+    assert (inbox / "72.71_2022-10.xlsx").exists() and not (inbox / "karantina").exists()
 
     with open(data / "peringatan_mutu.csv", newline="", encoding="utf-8") as f:
         warnings = {w["aturan"]: w for w in csv.DictReader(f)}
@@ -284,6 +355,17 @@ def _independent_answers(conn) -> dict:
         where periode = '2022-10' and segmen = 'non_asn' and kode_wilayah like '81.%%'
     """).fetchone()
     received = conn.execute("select count(distinct pelapor) from raw.submission where periode = '2022-10'").fetchone()
+    # The nation: the sum of what was reported, over the governments whose figures came (own or on their behalf).
+    nasional = conn.execute(LATEST + """
+        select sum(sasaran), sum(terlindungi), round(100.0 * sum(terlindungi) filter (where sasaran is not null)
+            / sum(sasaran), 2)
+        from baris where periode = '2022-10' and segmen = 'pekerja_rentan'
+    """).fetchone()
+    dihitung = conn.execute(LATEST + """
+        select count(distinct kode_wilayah) filter (where split_part(kode_wilayah, '.', 1) = '72'),
+               count(distinct kode_wilayah)
+        from baris where periode = '2022-10'
+    """).fetchone()
     gaps = conn.execute(LATEST + """, bpjs as (
             select distinct on (b.kode_wilayah, b.periode, b.segmen) b.* from raw.bpjs_kepesertaan b
             join raw.bpjs_extract e using (extract_id)
@@ -295,7 +377,9 @@ def _independent_answers(conn) -> dict:
     return {"sulteng": (int(sulteng[0]), int(sulteng[1]), round(100 * int(sulteng[1]) / int(sulteng[0]), 2)),
             "ambon": ambon,
             "maluku_non_asn": (maluku[0], maluku[1], round(100 * maluku[0] / maluku[1], 2)),
-            "rate": round(100 * received[0] / 552, 2), "gaps": gaps}
+            "rate": round(100 * received[0] / 552, 2), "gaps": gaps,
+            "nasional": (int(nasional[0]), int(nasional[1]), float(nasional[2])),
+            "dihitung": {"72": dihitung[0], "00": dihitung[1]}}
 
 
 def _mart_answers(conn) -> dict:
@@ -305,6 +389,10 @@ def _mart_answers(conn) -> dict:
         where kode_wilayah = '81.71' and periode = '2022-10' and segmen = 'pekerja_rentan'""").fetchone()
     maluku = conn.execute("""select kabupaten_kota_terlindungi_semua, kabupaten_kota_melapor, persen_terlindungi_semua
         from marts.fct_non_asn_provinsi where kode_wilayah = '81' and periode = '2022-10'""").fetchone()
+    nasional = conn.execute("""select sasaran, terlindungi, persen_terlindungi from marts.fct_cakupan_wilayah
+        where kode_wilayah = '00' and periode = '2022-10' and segmen = 'pekerja_rentan'""").fetchone()
+    dihitung = dict(conn.execute("""select kode_wilayah, pemerintah_dihitung from marts.fct_cakupan_wilayah
+        where kode_wilayah in ('00', '72') and periode = '2022-10' and segmen = 'pekerja_rentan'""").fetchall())
     rate = conn.execute("""select persen_diterima from marts.fct_kelengkapan_laporan
         where kode_wilayah = '00' and periode = '2022-10'""").fetchone()[0]
     gaps = conn.execute("""select kode_wilayah, segmen, selisih from marts.fct_rekonsiliasi_bpjs
@@ -312,4 +400,5 @@ def _mart_answers(conn) -> dict:
     assert (sulteng[0], sulteng[1], float(sulteng[2])) == (978_084, 474_860, 48.55)  # seed report 004
     assert ambon == (70_000, 40_000)  # seed report 002
     return {"sulteng": (sulteng[0], sulteng[1], float(sulteng[2])), "ambon": ambon,
-            "maluku_non_asn": (maluku[0], maluku[1], float(maluku[2])), "rate": float(rate), "gaps": gaps}
+            "maluku_non_asn": (maluku[0], maluku[1], float(maluku[2])), "rate": float(rate), "gaps": gaps,
+            "nasional": (nasional[0], nasional[1], float(nasional[2])), "dihitung": dihitung}
