@@ -63,20 +63,24 @@ def test_dbt_runs_in_one_task_and_every_node_has_a_task_that_follows_it(dagbag, 
     sensors = {t: task for t, task in dbt_tasks.items() if isinstance(task, BaseConsumerSensor)}
     assert set(dbt_tasks) - set(sensors) == {producer.task_id, "dbt_build.dbt_producer_watcher_done"}
 
-    nodes = json.loads(manifest.read_text(encoding="utf-8"))["nodes"].values()
-    built = {n["name"] for n in nodes if n["resource_type"] in ("seed", "model", "snapshot")}
-    tested = {p.split(".")[-1] for n in nodes if n["resource_type"] == "test" for p in n["depends_on"]["nodes"]}
-    followed = {re.fullmatch(r"dbt_build\.(\w+)[._](run|seed|snapshot)", t)[1]
-                for t, task in sensors.items() if not isinstance(task, DbtTestWatcherOperator)}
-    assert followed == built
-    # Every tested node's tests have a task, after the node's own; what is built on the node waits for it.
-    for name in built & tested:
-        test_task = sensors[f"dbt_build.{name}.test"]
-        assert isinstance(test_task, DbtTestWatcherOperator), name
-        assert len(test_task.upstream_task_ids) == 1 and next(iter(test_task.upstream_task_ids)).startswith(
-            f"dbt_build.{name}."), name
-        for downstream in test_task.downstream_task_ids - {"quality_gate_marts"}:
-            assert downstream.startswith("dbt_build."), downstream
+    nodes = json.loads(manifest.read_text(encoding="utf-8"))["nodes"]
+    built = {uid for uid, node in nodes.items() if node["resource_type"] in ("seed", "model", "snapshot")}
+    tests_of = {}  # the tests dbt puts on each node (a relationships test from fct_x to dim_wilayah is fct_x's)
+    for uid, node in nodes.items():
+        if node["resource_type"] == "test" and node["attached_node"]:
+            tests_of.setdefault(node["attached_node"], set()).add(uid)
+    tests_followed = {s.model_unique_id: s for s in sensors.values() if isinstance(s, DbtTestWatcherOperator)}
+    followed = {s.model_unique_id: s for s in sensors.values() if not isinstance(s, DbtTestWatcherOperator)}
+    assert set(followed) == built
+    assert set(tests_followed) == set(tests_of)
+    # A node's tests task passes when the tests dbt puts on that node passed, and fails when one failed.
+    assert {uid: set(tests) for uid, tests in producer.tests_per_model.items() if uid in built and tests} == tests_of
+    # It runs after the node's own task, and what is built on the node waits for it.
+    for uid, test_task in tests_followed.items():
+        assert test_task.upstream_task_ids == {followed[uid].task_id}, uid
+        assert followed[uid].downstream_task_ids == {test_task.task_id}, uid
+    # In the UI: dbt_build.<node>.run (or .seed, .snapshot) and dbt_build.<node>.test.
+    assert all(re.fullmatch(r"dbt_build\.\w+\.(run|seed|snapshot|test)", task_id) for task_id in sensors)
 
     # The sensors start once the build has ended (failed too), never before: under `airflow dags test`, which
     # runs one task at a time, a sensor started first would wait for ever for a producer that never starts.
