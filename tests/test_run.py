@@ -62,6 +62,17 @@ def test_a_month_that_is_not_a_month_is_refused_before_anything_starts(tmp_path)
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_file_mask_that_is_not_one_is_refused_before_anything_starts(tmp_path):
+    env = {**os.environ, "INPRES_UMASK": "rw-r--r--", "INPRES_PROJECT_ROOT": str(tmp_path)}
+    env.pop("AIRFLOW_CONN_WAREHOUSE", None)
+    done = subprocess.run([sys.executable, "-m", "inpres.run"], env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == ["INPRES_UMASK='rw-r--r--' is not a file-creation mask written in octal, "
+                                        "such as 077 or 022: nothing was run."]
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_the_night_runs_without_telemetry(tmp_path):
     env = airflow_env(tmp_path / "airflow", "postgresql://127.0.0.1/inpres")
     assert {k: env[k] for k in NO_TELEMETRY} == NO_TELEMETRY

@@ -35,6 +35,8 @@ from pathlib import Path
 from typing import Iterator, TextIO
 from zoneinfo import ZoneInfo
 
+import psycopg
+
 from inpres import settings
 from inpres.alerts import FAILED, GATE_WARNING, REJECTED, REPORT, STAGE, WAREHOUSE_DOWN
 from inpres.paths import PROJECT_ROOT
@@ -194,16 +196,18 @@ def marked(lines: list[str], marker: str) -> list[str]:
 class Interrupted(Exception):
     """SIGTERM (`timeout`, systemd, kill) or SIGINT (Ctrl-C) reached `make run`."""
 
-    def __init__(self, signum: int):
-        self.signum = signum
-        super().__init__(signal.Signals(signum).name)
+
+# The signal that stopped the night: kept apart from the exception, which a library may catch and wrap.
+_stopped_by: int | None = None
 
 
 def _interrupt(signum, frame):
+    global _stopped_by
     # The stop must finish (kill the night, stop the server): a second signal does not interrupt it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    raise Interrupted(signum)
+    _stopped_by = signum
+    raise Interrupted(signal.Signals(signum).name)
 
 
 def recovered(what: str) -> None:
@@ -345,15 +349,25 @@ def main() -> int:
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGINT, _interrupt)
     try:
-        return one_night(airflow_home, log_path, started)
-    except Interrupted as stop:
-        print(f"Interrupted by {stop}: the night was stopped with every process it had started (Airflow, its "
-              f"tasks, the embedded PostgreSQL); the next make run clears what it left. Log: {log_path}",
-              file=sys.stderr, flush=True)
-        return 128 + stop.signum
+        code = one_night(airflow_home, log_path, started)
     except NightRunning as running:
         print(f"{running}: this run did nothing.", file=sys.stderr, flush=True)
         return 1
+    except psycopg.OperationalError as error:
+        if _stopped_by is None:
+            print(f"The warehouse does not answer ({str(error).strip().splitlines()[0]}): nothing was run.",
+                  file=sys.stderr, flush=True)
+            return 1
+    except BaseException:
+        if _stopped_by is None:
+            raise
+    if _stopped_by is None:
+        return code
+    started_here = "" if os.environ.get(CONN_ENV) else ", the embedded PostgreSQL"
+    print(f"Interrupted by {signal.Signals(_stopped_by).name}: the night was stopped with every process it had "
+          f"started (Airflow, its tasks{started_here}); the next make run clears what it left. Log: {log_path}",
+          file=sys.stderr, flush=True)
+    return 128 + _stopped_by
 
 
 def one_night(airflow_home: Path, log_path: Path, started: float) -> int:
