@@ -12,25 +12,31 @@ export GX_ANALYTICS_ENABLED := False
 export SCARF_NO_ANALYTICS := true
 export DO_NOT_TRACK := 1
 
-.PHONY: run test bench lock manifest dbt sample-inbox clean
-.PHONY: serve
+.PHONY: help run test test-fast bench lock manifest dbt sample-inbox clean serve
+
+help: ## this list
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
 
 # Git does not keep file times; the sample's arrival times (revisions, timeliness) come from its manifest.
-run: $(SYNCED)
+run: $(SYNCED) ## the nightly job once on the sample inbox (or INPRES_INBOX), through airflow dags test
 	$(VENV)/bin/python -m inpres.generate --restore-times sample_inbox
 	$(VENV)/bin/python -m inpres.run
 
 # The night as a service: the embedded PostgreSQL and Airflow's api-server (UI on 127.0.0.1), scheduler,
 # dag-processor and triggerer, until Ctrl-C, which stops them all.
-serve: $(SYNCED)
+serve: $(SYNCED) ## the night as a service: scheduler, UI on 127.0.0.1, until Ctrl-C
 	$(VENV)/bin/python -m inpres.generate --restore-times sample_inbox
 	$(VENV)/bin/python -m inpres.serve
 
-test: $(SYNCED) docker-compose
+test: $(SYNCED) docker-compose ## every test, whole nights through Airflow included
 	$(VENV)/bin/python -m pytest
 
+# What a data engineer runs after editing a model or a report: everything but whole nights (marker e2e).
+test-fast: $(SYNCED) docker-compose ## every test but the whole nights (-m "not e2e")
+	$(VENV)/bin/python -m pytest -m "not e2e"
+
 # Speed figures the issues ask for; printed, never asserted in tests.
-bench: $(SYNCED)
+bench: $(SYNCED) ## print the speed figures (never asserted in tests)
 	$(VENV)/bin/python bench/dag_parse.py
 	$(VENV)/bin/python bench/intake.py
 	$(VENV)/bin/python bench/dbt_build.py
@@ -45,21 +51,21 @@ $(UV):
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet uv==$(UV_VERSION)
 
-lock: | $(UV)
+lock: | $(UV) ## re-resolve uv.lock after editing pyproject.toml
 	$(UV) lock
 
 # dbt's manifest, which Cosmos renders the DAG from (`make run` and the tests compile it themselves).
-manifest: $(SYNCED)
+manifest: $(SYNCED) ## dbt parse: the manifest Cosmos renders the DAG from
 	$(VENV)/bin/python -c "from inpres.transform import compile_manifest; compile_manifest()"
 
 # dbt by hand against the warehouse `make run` uses (the embedded one is started and stopped around it),
 # e.g. make dbt ARGS="build --select fct_cakupan_wilayah"
-dbt: $(SYNCED)
+dbt: $(SYNCED) ## dbt by hand on the warehouse, e.g. make dbt ARGS="build --select fct_cakupan_wilayah"
 	$(VENV)/bin/python -m inpres.dbt_cli $(ARGS)
 
 # The bundled sample: all 552 pelapor for two months, some missing, late, revised or rejected. The zip bomb and
 # the oversized file are left out: a repository should not carry them (the tests make their own).
-sample-inbox: $(SYNCED)
+sample-inbox: $(SYNCED) ## rebuild sample_inbox/ byte for byte with the generator
 	rm -rf sample_inbox
 	$(VENV)/bin/python -m inpres.generate --out sample_inbox --from 2022-09 --to 2022-10 --missing 0.1 \
 		--late 0.1 --revised 0.05 --broken 0.02 --skip-broken zip_bomb,oversized --no-progress
@@ -69,5 +75,5 @@ sample-inbox: $(SYNCED)
 docker-compose:
 	@command -v docker-compose >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null; }
 
-clean:
+clean: ## remove .local/, output/ and dbt's target/
 	rm -rf .local output dbt_project/target dbt_project/logs

@@ -36,6 +36,16 @@ os.environ.update(NO_TELEMETRY)
 os.environ.setdefault("XDG_RUNTIME_DIR", str(LOCAL / "run"))
 
 
+# Fixtures that run a whole night through Airflow: a test using one is end-to-end (`make test-fast` skips it).
+NIGHT_FIXTURES = {"run_nightly", "stack"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if NIGHT_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.e2e)
+
+
 @pytest.fixture(autouse=True)
 def _karantina(tmp_path, monkeypatch):
     """Rejected files of a test go to its own quarantine, never to the repository's default one."""

@@ -246,6 +246,7 @@ def _private(path: Path) -> list[str]:
     return [f"{p} {oct(p.stat().st_mode & 0o777)}" for p in [path, *path.rglob("*")] if p.stat().st_mode & 0o077]
 
 
+@pytest.mark.e2e
 def test_a_night_stopped_by_sigterm_takes_its_processes_with_it_and_the_next_one_recovers(
         warehouse, manifest, tmp_path, submission, smtp_server):
     airflow_home = Path(os.environ["AIRFLOW_HOME"])
@@ -305,6 +306,7 @@ def test_a_night_stopped_by_sigterm_takes_its_processes_with_it_and_the_next_one
     assert again.log.parent.stat().st_mode & 0o077 == 0
 
 
+@pytest.mark.e2e
 def test_a_killed_run_leaves_its_server_to_the_next_whose_warehouse_then_dies_mid_night(
         folder, manifest, tmp_path, submission, smtp_server):
     pgdata = folder / "pgdata"
