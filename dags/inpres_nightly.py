@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import Asset, dag, get_current_context, task
+from airflow.sdk import Asset, Param, dag, get_current_context, task
 from airflow.timetables.trigger import CronTriggerTimetable
 
 from inpres import alerts
@@ -17,6 +17,11 @@ REPORT = Asset("inpres_laporan_nasional")
 # Only what talks to another system is tried again (an object store or a mail server that is briefly away);
 # loading, the gates, dbt and the report fail the same way twice, so they fail at once.
 OUTSIDE = {"retries": 2, "retry_delay": timedelta(minutes=5)}
+# The month to report, offered by the UI's "Trigger with config" and given by `make run INPRES_PERIODE=…`;
+# empty (a scheduled run) is INPRES_PERIODE if set, else the latest month with submissions.
+PERIODE = Param(None, type=["null", "string"], pattern=r"^(\d{4}-(0[1-9]|1[0-2]))?$", title="Periode",
+                description="The month to check and report, YYYY-MM (e.g. 2022-09). Empty: INPRES_PERIODE if "
+                            "set, else the latest month with submissions.")
 
 
 @dag(
@@ -26,6 +31,7 @@ OUTSIDE = {"retries": 2, "retry_delay": timedelta(minutes=5)}
     catchup=False,
     max_active_runs=1,
     default_args={"retries": 0, "on_failure_callback": alerts.task_failed},
+    params={"periode": PERIODE},
     tags=["inpres", "kemenko-pmk"],
     doc_md=__doc__,
 )
@@ -49,23 +55,30 @@ def inpres_nightly():
 
         return nightly.load(submissions + extracts)
 
+    # The month every later task reads (its XCom), decided once after the load.
     @task
-    def quality_gate_raw() -> None:
+    def decide_periode() -> str:
         from inpres import nightly
 
-        nightly.gate(nightly.RAW_SUITE, get_current_context()["run_id"])
+        return nightly.decide_periode(get_current_context()["params"].get("periode"))
+
+    @task
+    def quality_gate_raw(periode: str) -> None:
+        from inpres import nightly
+
+        nightly.gate(nightly.RAW_SUITE, periode, get_current_context()["run_id"])
 
     @task(outlets=[MARTS])
-    def quality_gate_marts() -> None:
+    def quality_gate_marts(periode: str) -> None:
         from inpres import nightly
 
-        nightly.gate(nightly.MARTS_SUITE, get_current_context()["run_id"])
+        nightly.gate(nightly.MARTS_SUITE, periode, get_current_context()["run_id"])
 
     @task(outlets=[REPORT])
-    def report() -> dict:
+    def report(periode: str) -> dict:
         from inpres import nightly
 
-        return nightly.report(get_current_context()["run_id"])
+        return nightly.report(periode, get_current_context()["run_id"])
 
     # A retry mails only whom the failed try did not reach (audit.pengiriman).
     @task(**OUTSIDE)
@@ -74,9 +87,10 @@ def inpres_nightly():
 
         return nightly.deliver(laporan)
 
-    loaded = load_raw(pull_submissions(), pull_bpjs_extracts())
-    written = report()
-    loaded >> quality_gate_raw() >> dbt_build_group() >> quality_gate_marts() >> written
+    periode = decide_periode()
+    load_raw(pull_submissions(), pull_bpjs_extracts()) >> periode
+    written = report(periode)
+    quality_gate_raw(periode) >> dbt_build_group() >> quality_gate_marts(periode) >> written
     deliver(written)
 
 

@@ -29,6 +29,38 @@ def test_nightly_runs_at_one_in_the_morning_jakarta_time(dagbag):
     assert dag.catchup is False
 
 
+def _as_the_scheduler_sees(dag):
+    """The DAG as the scheduler and the api-server hold it (serialized), which check a run's parameters when
+    it is created: triggered in the UI or over the API, or by `airflow dags test --conf`."""
+    from airflow.serialization.serialized_objects import DagSerialization
+
+    return DagSerialization.deserialize_dag(DagSerialization.serialize_dag(dag))
+
+
+def test_the_month_is_a_parameter_the_trigger_form_offers(dagbag):
+    dag = _as_the_scheduler_sees(dagbag.dags["inpres_nightly"])
+    periode = dag.params.get_param("periode")
+    # Empty by default: a scheduled run takes INPRES_PERIODE, else the latest month with submissions.
+    assert periode.value is None
+    assert periode.schema["type"] == ["null", "string"] and periode.schema["title"] == "Periode"
+    assert "YYYY-MM" in periode.description
+    for month in ("2022-09", "2031-12"):
+        assert dag.params.deep_merge({"periode": month}).validate() == {"periode": month}
+    assert dag.params.deep_merge({}).validate() == {"periode": None}
+    # A field left empty in the form.
+    assert dag.params.deep_merge({"periode": ""}).validate() == {"periode": ""}
+
+
+def test_a_month_that_is_not_one_is_refused_when_the_run_is_triggered(dagbag):
+    from airflow.exceptions import ParamValidationError
+
+    dag = _as_the_scheduler_sees(dagbag.dags["inpres_nightly"])
+    for wrong in ("2022-13", "09-2022", "2022-9", "september"):
+        with pytest.raises(ParamValidationError) as refused:
+            dag.params.deep_merge({"periode": wrong}).validate()
+        assert str(refused.value).startswith(f"Invalid input for param periode: '{wrong}' does not match"), wrong
+
+
 def test_stages_run_in_order(dagbag):
     dag = dagbag.dags["inpres_nightly"]
     tasks = dag.task_dict
@@ -38,12 +70,15 @@ def test_stages_run_in_order(dagbag):
         sorted(dbt_tasks)
 
     assert tasks["load_raw"].upstream_task_ids == {"pull_submissions", "pull_bpjs_extracts"}
-    assert tasks["quality_gate_raw"].upstream_task_ids == {"load_raw"}
+    # The month is decided once, after the load, and read by every task that needs it.
+    assert tasks["decide_periode"].upstream_task_ids == {"load_raw"}
+    assert tasks["quality_gate_raw"].upstream_task_ids == {"decide_periode"}
     # Everything dbt does waits for the raw gate, and the marts gate waits for everything dbt does.
     for task_id in dbt_tasks:
         assert "quality_gate_raw" in tasks[task_id].get_flat_relative_ids(upstream=True), task_id
         assert "quality_gate_marts" in tasks[task_id].get_flat_relative_ids(upstream=False), task_id
-    assert tasks["report"].upstream_task_ids == {"quality_gate_marts"}
+    assert tasks["report"].upstream_task_ids == {"quality_gate_marts", "decide_periode"}
+    assert "decide_periode" in tasks["quality_gate_marts"].upstream_task_ids
     assert {t.task_id for t in dag.roots} == {"pull_submissions", "pull_bpjs_extracts"}
     assert tasks["deliver"].upstream_task_ids == {"report"}
     assert {t.task_id for t in dag.leaves} == {"deliver"}

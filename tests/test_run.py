@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import psycopg
+import pytest
 
 from inpres.run import Progress, airflow_env
 from inpres.settings import NO_TELEMETRY
@@ -98,7 +103,7 @@ def test_a_month_without_data_stops_after_the_load_and_says_so(run_nightly, ware
     [load] = [line for line in run.stdout.splitlines() if line.startswith("  load")]
     assert "FAILED: loaded 0, unchanged 0, rejected 0; nothing new in the inbox" in load
     [failure] = [line for line in run.stderr.splitlines() if line.startswith("FAILED ")]
-    assert failure == ("FAILED load_raw: no submission for INPRES_PERIODE=2022-11 in the warehouse or the inbox: "
+    assert failure == ("FAILED decide_periode: no submission for periode 2022-11 in the warehouse or the inbox: "
                        "nothing to report for that month (the latest month with submissions is 2022-10)")
     assert "starting task_id=dbt_build" not in run.log
 
@@ -145,3 +150,42 @@ def test_a_night_prints_each_stage_as_it_ends_then_the_gate_warnings(run_nightly
     assert out[-2].startswith("Report: ") and out[-1].startswith("Full log: ")
     # No usage statistics were attempted (Cosmos logs each attempt it makes).
     assert "usage metrics" not in run.log and "scarf" not in run.log.lower()
+
+
+def test_a_run_parameter_that_is_not_a_month_is_refused_with_a_sentence(monkeypatch):
+    from inpres import nightly
+
+    # Refused before the warehouse is asked anything: there is none here.
+    monkeypatch.setenv("AIRFLOW_CONN_WAREHOUSE", "postgresql://nobody@127.0.0.1:1/none")
+    with pytest.raises(ValueError) as refused:
+        nightly.decide_periode("2022-13")
+    assert str(refused.value) == "periode='2022-13' is not a month written YYYY-MM"
+
+
+def test_the_month_given_reaches_every_task(run_nightly, tmp_path, submission, smtp_server, monkeypatch):
+    """Two months in the inbox, the earlier one asked for: its gates' Data Docs, its reports and its mail,
+    in its own folder; nothing for the later month, which a night without the parameter would report."""
+    inbox = tmp_path / "inbox"
+    for periode, terlindungi in (("2022-09", 38_000), ("2022-10", 40_000)):
+        submission(inbox / f"81.71_{periode}.xlsx", pelapor="81.71", periode=periode,
+                   kepesertaan=[("81.71", "pekerja_rentan", 70_000, terlindungi, None, None)])
+    monkeypatch.setenv("INPRES_DISTRIBUSI", "deputi@kemenkopmk.example")
+
+    run = run_nightly(inbox, INPRES_PERIODE="2022-09")
+
+    assert run.returncode == 0, run.stderr + run.log[-3000:]
+    [folder] = (run.output / "2022-09").iterdir()
+    assert sorted(p.name for p in run.output.iterdir()) == ["2022-09"]
+    assert run.report == folder / "laporan_nasional_2022-09.pdf"
+    for suite in ("raw_kepesertaan", "marts_cakupan_wilayah"):
+        assert (folder / "data_docs" / suite / "index.html").exists(), suite
+    assert (folder / "dbt_docs" / "index.html").exists()
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["periode"] == "2022-09"
+    # make run gave the month as the run's parameter, which the DAG run carries.
+    with contextlib.closing(sqlite3.connect(Path(os.environ["AIRFLOW_HOME"]) / "airflow.db")) as db:
+        [(conf,)] = db.execute("select conf from dag_run where run_id = ?",
+                               (manifest["versi_data"]["run_id"],)).fetchall()
+    assert json.loads(conf) == {"periode": "2022-09"}
+    [(recipients, mail)] = smtp_server.messages
+    assert recipients == ["deputi@kemenkopmk.example"] and mail["X-Inpres-Periode"] == "2022-09"

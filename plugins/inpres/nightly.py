@@ -47,8 +47,7 @@ def pull(source: str) -> list[dict]:
 
 
 def load(deliveries: list[dict]) -> dict:
-    """Load what the inbox holds; then make sure the month to report has data, so a night with nothing
-    to report stops here, not after dbt."""
+    """Load what the inbox holds (decide_periode then checks that the month to report has data)."""
     # What a task writes (the quarantine, reports) is for the night's owner only, unless INPRES_UMASK says
     # otherwise; a task run by a scheduler's worker does not inherit `make run`'s mask.
     settings.apply_umask()
@@ -62,16 +61,33 @@ def load(deliveries: list[dict]) -> dict:
             counts += ("; nothing new in the inbox: the night goes on with the submissions the warehouse "
                        "already holds")
         stage_done("load", counts)
-        _report_periode(conn)
     return asdict(summary)
 
 
-def gate(suite: str, run_id: str) -> None:
+def decide_periode(parameter: str | None) -> str:
+    """The month this night checks and reports, decided once, right after the load, for every later task: the
+    run's `periode` parameter (Trigger with config, `make run INPRES_PERIODE=…`), else `INPRES_PERIODE`, else
+    the latest month with a loaded submission. A month without one stops the night here, not after dbt."""
+    chosen = settings.month(parameter, "periode") or settings.periode()
+    with connect() as conn:
+        [terakhir] = conn.execute("select max(periode) from raw.submission").fetchone()
+        if terakhir is None:
+            raise RuntimeError("the warehouse holds no submission and the inbox brought none: nothing to check or "
+                               "report")
+        if chosen and not conn.execute("select 1 from raw.submission where periode = %s limit 1",
+                                       (chosen,)).fetchone():
+            raise RuntimeError(f"no submission for periode {chosen} in the warehouse or the inbox: nothing to "
+                               f"report for that month (the latest month with submissions is {terakhir})")
+    periode = chosen or terakhir
+    log.info("periode %s (%s)", periode, "chosen" if chosen else "the latest month with submissions")
+    return periode
+
+
+def gate(suite: str, periode: str, run_id: str) -> None:
     """Run a quality gate; its Data Docs go beside the report. A blocking failure raises GateFailed, which the
     DAG's failure callback mails to on-call with the failed expectations (alerts.task_failed)."""
     settings.apply_umask()
-    with connect() as conn:
-        folder = _run_folder(_report_periode(conn), run_id)
+    folder = _run_folder(periode, run_id)
     with tempfile.TemporaryDirectory(prefix="data-docs-") as docs:
         try:
             outcomes = run_gate(suite, warehouse_url(), run_id, Path(docs))
@@ -84,12 +100,11 @@ def gate(suite: str, run_id: str) -> None:
                f"passed, {len(outcomes)} expectation(s), {len(warnings)} warning(s)")
 
 
-def report(run_id: str) -> dict:
-    """Write the reports for the chosen month and its semester, then the manifest of everything in the folder."""
+def report(periode: str, run_id: str) -> dict:
+    """Write the reports for the night's month and its semester, then the manifest of everything in the folder."""
     settings.apply_umask()
     dibuat = datetime.now(WIB)
     with connect() as conn:
-        periode = _report_periode(conn)
         figures = load_figures(conn, periode, run_id)
         if not figures.cakupan:
             raise RuntimeError(f"no coverage figures for periode {periode}: nothing to report")
@@ -121,18 +136,6 @@ def deliver(laporan: dict) -> dict[str, int]:
         stage_done("deliver", f"{sum(terkirim.values())} mail(s) sent for {len(terkirim)} report(s) "
                               "(a recipient who has this data version already is not mailed again)")
     return terkirim
-
-
-def _report_periode(conn) -> str:
-    """`INPRES_PERIODE`, or the latest month that has a loaded submission; a month without one stops the night."""
-    [terakhir] = conn.execute("select max(periode) from raw.submission").fetchone()
-    if terakhir is None:
-        raise RuntimeError("the warehouse holds no submission and the inbox brought none: nothing to check or report")
-    chosen = settings.periode()
-    if chosen and not conn.execute("select 1 from raw.submission where periode = %s limit 1", (chosen,)).fetchone():
-        raise RuntimeError(f"no submission for INPRES_PERIODE={chosen} in the warehouse or the inbox: nothing to "
-                           f"report for that month (the latest month with submissions is {terakhir})")
-    return chosen or terakhir
 
 
 def _run_folder(periode: str, run_id: str):

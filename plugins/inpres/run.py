@@ -49,7 +49,7 @@ AIRFLOW = str(Path(sys.executable).parent / "airflow")
 
 # The stages as `make run` names them; every dbt_build.* task is the stage "dbt".
 STAGES = {"pull_submissions": "pull", "pull_bpjs_extracts": "pull", "load_raw": "load",
-          "quality_gate_raw": "raw gate", "quality_gate_marts": "marts gate", "report": "report",
+          "decide_periode": "load", "quality_gate_raw": "raw gate", "quality_gate_marts": "marts gate", "report": "report",
           "deliver": "deliver"}
 TASK_STARTS = re.compile(r"\[DAG TEST\] starting task_id=(\S+)")
 TASK_ENDS = re.compile(r"\[DAG TEST\] end task task_id=(\S+)")
@@ -134,7 +134,14 @@ def _seconds(line: str) -> float:
     return time.time()
 
 
-def run_nightly(env: dict[str, str], log_path: Path, progress: Progress) -> tuple[int, list[str]]:
+def dags_test(periode: str | None) -> list[str]:
+    """The night as `airflow dags test` runs it: INPRES_PERIODE given as the DAG's `periode` parameter, as the
+    UI's "Trigger with config" gives it."""
+    return [AIRFLOW, "dags", "test", DAG_ID, *(["--conf", json.dumps({"periode": periode})] if periode else [])]
+
+
+def run_nightly(env: dict[str, str], log_path: Path, progress: Progress,
+                periode: str | None = None) -> tuple[int, list[str]]:
     """`airflow dags test` with its whole output in `log_path`, followed by `progress` as it runs;
     returns the exit code and the log's lines."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -142,7 +149,7 @@ def run_nightly(env: dict[str, str], log_path: Path, progress: Progress) -> tupl
         with _child([AIRFLOW, "db", "migrate"], env=env, stdout=log, stderr=subprocess.STDOUT) as migrate:
             if migrate.wait():
                 raise subprocess.CalledProcessError(migrate.returncode, migrate.args)
-        with _child([AIRFLOW, "dags", "test", DAG_ID], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        with _child(dags_test(periode), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                     text=True, encoding="utf-8", errors="replace") as night:
             for line in night.stdout:
                 log.write(line)
@@ -381,7 +388,7 @@ def one_night(airflow_home: Path, log_path: Path, started: float) -> int:
             # Where to look when the warehouse stops answering (alerts.warehouse_down).
             env["INPRES_WAREHOUSE_LOG"] = str(_pgdata() / "server.log")
         print(f"Running the night; full log: {log_path}", flush=True)
-        code, lines = run_nightly(env, log_path, Progress())
+        code, lines = run_nightly(env, log_path, Progress(), settings.periode())
     elapsed = time.monotonic() - started
     for rejection in marked(lines, REJECTED):
         print(f"Rejected: {rejection}")

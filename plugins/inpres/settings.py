@@ -54,12 +54,22 @@ def output() -> ObjectStoragePath:
     return _location("INPRES_OUTPUT", DEFAULT_OUTPUT)
 
 
-def periode() -> str | None:
-    """The month to report (`INPRES_PERIODE`, `YYYY-MM`); None means the latest with submissions."""
-    value = os.environ.get("INPRES_PERIODE", "").strip()
-    if value and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
-        raise ValueError(f"INPRES_PERIODE={value!r} is not a month written YYYY-MM")
+# A month as the DAG's `periode` parameter and INPRES_PERIODE write it.
+MONTH = r"\d{4}-(0[1-9]|1[0-2])"
+
+
+def month(value: str | None, name: str) -> str | None:
+    """`value` as a month `YYYY-MM`, or None when empty; `name` says where it came from in the refusal."""
+    value = (value or "").strip()
+    if value and not re.fullmatch(MONTH, value):
+        raise ValueError(f"{name}={value!r} is not a month written YYYY-MM")
     return value or None
+
+
+def periode() -> str | None:
+    """The month to report (`INPRES_PERIODE`, `YYYY-MM`); None means the latest with submissions. A run's
+    `periode` parameter comes first (nightly.decide_periode)."""
+    return month(os.environ.get("INPRES_PERIODE"), "INPRES_PERIODE")
 
 
 # Rp 10 triliun: no cell of a month's report comes near it (a large kabupaten's yearly budget for two million
