@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
 import pytest
 from aiosmtpd.controller import Controller
 
@@ -77,7 +78,14 @@ def pg_server() -> str:
     shutil.rmtree(home, ignore_errors=True)
     try:
         with embedded_postgres(home / "pgdata", free_port(55432)) as url:
-            yield url.rsplit("/", 1)[0]
+            server = url.rsplit("/", 1)[0]
+            # A throwaway cluster: durability only costs time (every test creates a database; the shutdown
+            # checkpoint of a hundred of them took a minute).
+            with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+                for setting in ("fsync", "synchronous_commit", "full_page_writes"):
+                    conn.execute(f"alter system set {setting} = off")
+                conn.execute("select pg_reload_conf()")
+            yield server
     finally:
         shutil.rmtree(home, ignore_errors=True)
 
