@@ -97,8 +97,8 @@ def test_sample_inbox_becomes_the_national_report(run_nightly, warehouse, sample
     regions = [r for (k, s), r in coverage.items() if s == "pekerja_rentan" and k in provinces]
     assert int(national["terlindungi"]) == sum(int(r["terlindungi"]) for r in regions)
 
-    # dbt's own tests ran as tasks of the build, and passed.
-    assert "dbt_build.fct_cakupan_wilayah_model_build" in run.log
+    # dbt's own tests ran as tasks of the build (a task per node's tests), and passed.
+    assert "dbt_build.fct_cakupan_wilayah.test" in run.log
     # Intake judged every delivery as the manifest says: loaded, or refused and recorded.
     with psycopg.connect(warehouse) as conn:
         loaded = {row[0] for row in conn.execute("select file_name from raw.submission")}
@@ -313,12 +313,12 @@ def test_a_rejected_file_and_a_warning_let_the_report_go_out_and_both_are_in_its
     assert (inbox / "72.71_2022-10.xlsx").exists() and not (inbox / "karantina").exists()
 
     with open(data / "peringatan_mutu.csv", newline="", encoding="utf-8") as f:
-        warnings = {w["aturan"]: w for w in csv.DictReader(f)}
-    warning = warnings["sasaran diisi (tanpa sasaran, cakupan tidak dapat dihitung)"]
-    assert warning["jumlah_baris"] == "1" and "sasaran=None" in warning["contoh"]
+        [warning] = [w for w in csv.DictReader(f) if w["pemeriksaan"].startswith("Sasaran kosong")]
+    assert warning["jumlah_diperiksa"] == "1"
+    assert warning["contoh"] == "Kabupaten Morowali, pekerja rentan, Oktober 2022"
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(run.report).pages).split())
     assert "Berkas yang ditolak" in text and "'48,55' bukan bilangan bulat" in text
-    assert "Peringatan gerbang mutu data" in text and "sasaran diisi" in text
+    assert "Peringatan pemeriksaan mutu data" in text and "Sasaran kosong di lembar kepesertaan" in text
     # The governor of Sulawesi Tengah reads why Palu's file was refused.
     palu = " ".join(" ".join(page.extract_text() for page in PdfReader(
         run.report.parent / "provinsi" / "laporan_provinsi_72_2022-10.pdf").pages).split())
