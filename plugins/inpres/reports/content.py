@@ -202,6 +202,18 @@ def catatan_basis() -> str:
 
 # --- coverage ------------------------------------------------------------------------------------------------
 
+def _kolom_perubahan_bulan_lalu() -> tuple[Kolom, Kolom]:
+    """The like-for-like change from the previous month, as fct_cakupan_wilayah computes it."""
+    return (
+        Kolom("perubahan_terlindungi_bulan_lalu", "Δ terlindungi bulan lalu", "selisih",
+              "Perubahan terlindungi dari bulan sebelumnya, dihitung atas pemerintah daerah yang angkanya ada pada "
+              "kedua bulan; kosong bila basis salah satu bulan belum lengkap."),
+        Kolom("perubahan_persen_bulan_lalu", "Δ cakupan bulan lalu", "poin",
+              "Perubahan cakupan dari bulan sebelumnya, poin persen, atas pemerintah daerah yang sasaran dan "
+              "angkanya ada pada kedua bulan; kosong bila basis salah satu bulan belum lengkap."),
+    )
+
+
 def cakupan_nasional(f: Figures) -> Tabel:
     rows = sorted(f.nasional(f.cakupan), key=_segment_order)
     return Tabel(
@@ -209,10 +221,7 @@ def cakupan_nasional(f: Figures) -> Tabel:
         (
             Kolom("segmen", "Segmen", "teks", "Segmen pekerja."),
             *_kolom_angka(" di seluruh Indonesia"),
-            Kolom("perubahan_terlindungi_bulan_lalu", "Δ terlindungi bulan lalu", "selisih",
-                  "Perubahan terlindungi dari bulan sebelumnya, dihitung atas pemerintah daerah yang angkanya ada pada kedua bulan; kosong bila basis salah satu bulan belum lengkap."),
-            Kolom("perubahan_persen_bulan_lalu", "Δ cakupan bulan lalu", "poin",
-                  "Perubahan cakupan dari bulan sebelumnya, poin persen, atas pemerintah daerah yang sasaran dan angkanya ada pada kedua bulan; kosong bila basis salah satu bulan belum lengkap."),
+            *_kolom_perubahan_bulan_lalu(),
             Kolom("perubahan_terlindungi_tahun_lalu", "Δ terlindungi tahun lalu", "selisih",
                   "Perubahan terlindungi dari bulan yang sama tahun lalu, atas pemerintah daerah yang angkanya ada pada kedua bulan; kosong bila basis salah satu bulan belum lengkap."),
             Kolom("perubahan_persen_tahun_lalu", "Δ cakupan tahun lalu", "poin",
@@ -319,10 +328,7 @@ def cakupan_wilayah(f: Figures) -> Tabel:
                   "Bagian terlindungi dari pemerintah daerah yang sasarannya diketahui: pembilang cakupan."),
             Kolom("peringkat", "Peringkat", "angka",
                   "Provinsi di antara provinsi; kab/kota di antara kab/kota provinsinya; hanya yang basisnya lengkap."),
-            Kolom("perubahan_terlindungi_bulan_lalu", "Δ terlindungi bulan lalu", "selisih",
-                  "Perubahan terlindungi dari bulan sebelumnya, dihitung atas pemerintah daerah yang angkanya ada pada kedua bulan; kosong bila basis salah satu bulan belum lengkap."),
-            Kolom("perubahan_persen_bulan_lalu", "Δ cakupan bulan lalu", "poin",
-                  "Perubahan cakupan dari bulan sebelumnya, poin persen, atas pemerintah daerah yang sasaran dan angkanya ada pada kedua bulan; kosong bila basis salah satu bulan belum lengkap."),
+            *_kolom_perubahan_bulan_lalu(),
             *_kolom_basis(sasaran=False),
             Kolom("pemerintah_bersasaran", "bersasaran", "angka",
                   "Dari pemerintah daerah yang dihitung, yang sasarannya untuk segmen ini diketahui.",
