@@ -11,16 +11,17 @@ if TYPE_CHECKING:
     from cosmos import DbtTaskGroup, ProfileConfig
 
 
-def profile_config(threads: int = 1) -> ProfileConfig:
+def profile_config() -> ProfileConfig:
     from cosmos import ProfileConfig
     from cosmos.profiles import PostgresUserPasswordProfileMapping
 
-    # dbt reads the same Airflow connection as everything else; its own objects go to named schemas.
+    # dbt reads the same Airflow connection as everything else; its own objects go to named schemas. The one
+    # `dbt build` runs independent nodes side by side (dbt's own default is one at a time).
     return ProfileConfig(
         profile_name="inpres",
         target_name="airflow",
         profile_mapping=PostgresUserPasswordProfileMapping(
-            conn_id=CONN_ID, profile_args={"schema": "public", "threads": threads}),
+            conn_id=CONN_ID, profile_args={"schema": "public", "threads": 4}),
     )
 
 
@@ -54,7 +55,7 @@ def dbt_build_group(group_id: str = "dbt_build") -> DbtTaskGroup:
         # The project has no packages: no `dbt deps`, which would reach dbt's package hub.
         project_config=ProjectConfig(dbt_project_path=DBT_PROJECT, manifest_path=DBT_MANIFEST,
                                      install_dbt_deps=False),
-        profile_config=profile_config(threads=4),
+        profile_config=profile_config(),
         execution_config=ExecutionConfig(execution_mode=ExecutionMode.WATCHER),
         # A sensor that finds no result yet (a node dbt did not run) asks again within seconds.
         operator_args={"poke_interval": 2},
