@@ -12,7 +12,7 @@ export GX_ANALYTICS_ENABLED := False
 export SCARF_NO_ANALYTICS := true
 export DO_NOT_TRACK := 1
 
-.PHONY: help run test test-fast bench lock manifest dbt sample-inbox clean serve
+.PHONY: help run test test-fast lint fmt bench lock manifest dbt sample-inbox clean serve
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -34,6 +34,18 @@ test: $(SYNCED) docker-compose ## every test, whole nights through Airflow inclu
 # What a data engineer runs after editing a model or a report: everything but whole nights (marker e2e).
 test-fast: $(SYNCED) docker-compose ## every test but the whole nights (-m "not e2e")
 	$(VENV)/bin/python -m pytest -m "not e2e"
+
+# What CI checks before the tests: ruff (with Airflow's AIR rules) and its formatter on the Python, sqlfluff with
+# the dbt templater on the models (it starts the embedded warehouse: dbt asks it about incremental models).
+lint: $(SYNCED) ## ruff, ruff format --check and sqlfluff (dbt templater): what CI checks first
+	$(VENV)/bin/ruff check
+	$(VENV)/bin/ruff format --check
+	$(VENV)/bin/python -m inpres.dbt_cli sqlfluff lint dbt_project/models
+
+fmt: $(SYNCED) ## fix what `make lint` finds and can fix by itself
+	$(VENV)/bin/ruff check --fix
+	$(VENV)/bin/ruff format
+	$(VENV)/bin/python -m inpres.dbt_cli sqlfluff fix dbt_project/models
 
 # Speed figures the issues ask for; printed, never asserted in tests.
 bench: $(SYNCED) ## print the speed figures (never asserted in tests)
@@ -62,7 +74,7 @@ manifest: $(SYNCED) ## dbt parse: the manifest Cosmos renders the DAG from
 # dbt by hand against the warehouse `make run` uses (the embedded one is started and stopped around it),
 # e.g. make dbt ARGS="build --select fct_cakupan_wilayah"
 dbt: $(SYNCED) ## dbt by hand on the warehouse, e.g. make dbt ARGS="build --select fct_cakupan_wilayah"
-	$(VENV)/bin/python -m inpres.dbt_cli $(ARGS)
+	$(VENV)/bin/python -m inpres.dbt_cli dbt $(ARGS)
 
 # The bundled sample: all 552 pelapor for two months, some missing, late, revised or rejected. The zip bomb and
 # the oversized file are left out: a repository should not carry them (the tests make their own).

@@ -32,8 +32,11 @@ def load(url: str, inbox: Path, periodes: set[str]) -> int:
     loaded = 0
     with psycopg.connect(url) as conn:
         for source, folder in ((LAPORAN, inbox), (BPJS, inbox / "bpjs")):
-            deliveries = [d for d in find_deliveries(ObjectStoragePath(folder.as_uri()), source)
-                          if any(p in d.name for p in periodes)]
+            deliveries = [
+                d
+                for d in find_deliveries(ObjectStoragePath(folder.as_uri()), source)
+                if any(p in d.name for p in periodes)
+            ]
             loaded += len(load_deliveries(conn, deliveries, TODAY).loaded)
     return loaded
 
@@ -42,8 +45,9 @@ def dbt_build(*extra: str) -> float:
     from dbt.cli.main import dbtRunner
 
     started = time.perf_counter()
-    result = dbtRunner().invoke(["build", "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
-                                 "--quiet", *extra])
+    result = dbtRunner().invoke(
+        ["build", "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT), "--quiet", *extra]
+    )
     if not result.success:
         raise SystemExit(f"dbt build failed: {result.exception}")
     return time.perf_counter() - started
@@ -66,8 +70,11 @@ def main() -> None:
     all_months = months("2021-04", "2031-12")[: args.months + 1]
     history, night = set(all_months[:-1]), all_months[-1]
     compile_manifest()
-    with tempfile.TemporaryDirectory(prefix="bench-dbt-") as tmp, \
-            embedded_postgres(Path(tmp) / "pgdata", free_port(55480)) as url, dbt_env(url):
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-dbt-") as tmp,
+        embedded_postgres(Path(tmp) / "pgdata", free_port(55480)) as url,
+        dbt_env(url),
+    ):
         inbox = Path(tmp) / "inbox"
         started = time.perf_counter()
         generate(inbox, start=all_months[0], end=night, scale=1.0, broken=0, formats=("csv",), progress=False)
@@ -76,14 +83,18 @@ def main() -> None:
         ensure_schemas(url)
         started = time.perf_counter()
         loaded = load(url, inbox, history)
-        print(f"loaded {loaded:,} deliveries ({all_months[0]}..{all_months[-2]}) in {time.perf_counter() - started:.0f} s")
+        print(
+            f"loaded {loaded:,} deliveries ({all_months[0]}..{all_months[-2]}) in {time.perf_counter() - started:.0f} s"
+        )
 
         full = dbt_build("--full-refresh")
         print(f"dbt build --full-refresh, {len(history)} months: {full:.1f} s")
         load(url, inbox, {night})
         incremental = dbt_build()
-        print(f"dbt build, incremental night adding {night}: {incremental:.1f} s "
-              f"({incremental / full:.0%} of the full build; aim < 10 %)")
+        print(
+            f"dbt build, incremental night adding {night}: {incremental:.1f} s "
+            f"({incremental / full:.0%} of the full build; aim < 10 %)"
+        )
         gate_time = gates(url)
         print(f"quality gates (raw + marts): {gate_time:.1f} s ({gate_time / full:.0%} of the full build; aim < 25 %)")
 

@@ -29,8 +29,10 @@ from inpres.ingest.inbox import BPJS, LAPORAN, find_deliveries, load_deliveries
 from inpres.warehouse import create_database, embedded_postgres, ensure_schemas, free_port
 
 TODAY = date(2026, 11, 24)
-ROWS = "select (select count(*) from raw.kepesertaan) + (select count(*) from raw.kepatuhan) + " \
-       "(select count(*) from raw.klaim)"
+ROWS = (
+    "select (select count(*) from raw.kepesertaan) + (select count(*) from raw.kepatuhan) + "
+    "(select count(*) from raw.klaim)"
+)
 
 
 def fresh_database(server: str, name: str) -> str:
@@ -46,8 +48,11 @@ def load_inbox(url: str, inbox: Path, source: str = LAPORAN) -> tuple[int, float
         started = time.perf_counter()
         summary = load_deliveries(conn, deliveries, TODAY)
         elapsed = time.perf_counter() - started
-        rows = conn.execute(ROWS).fetchone()[0] if source == LAPORAN else \
-            conn.execute("select count(*) from raw.bpjs_kepesertaan").fetchone()[0]
+        rows = (
+            conn.execute(ROWS).fetchone()[0]
+            if source == LAPORAN
+            else conn.execute("select count(*) from raw.bpjs_kepesertaan").fetchone()[0]
+        )
     return rows, elapsed, len(summary.loaded)
 
 
@@ -98,25 +103,32 @@ def main() -> None:
     parser.add_argument("--months", type=int, default=3, help="months of all 552 pelapor to load per format")
     args = parser.parse_args()
     end = f"2022-{args.months:02d}"
-    with tempfile.TemporaryDirectory(prefix="bench-intake-") as tmp, \
-            embedded_postgres(Path(tmp) / "pgdata", free_port(55470)) as url:
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-intake-") as tmp,
+        embedded_postgres(Path(tmp) / "pgdata", free_port(55470)) as url,
+    ):
         server = url.rsplit("/", 1)[0]
         results = {}
         for fmt in ("xlsx", "csv"):
             inbox = Path(tmp) / f"inbox-{fmt}"
-            generate(inbox, start="2022-01", end=end, scale=1.0, late=0, revised=0, broken=0, formats=(fmt,),
-                     progress=False)
+            generate(
+                inbox, start="2022-01", end=end, scale=1.0, late=0, revised=0, broken=0, formats=(fmt,), progress=False
+            )
             restore_arrival(inbox)
             db = fresh_database(server, f"bench_{fmt}")
             rows, elapsed, deliveries = load_inbox(db, inbox)
             results[fmt] = rows / elapsed
-            print(f"intake {fmt.upper():4}: {deliveries} deliveries, {rows:,} rows in {elapsed:.1f} s "
-                  f"= {rows / elapsed:,.0f} rows/s")
+            print(
+                f"intake {fmt.upper():4}: {deliveries} deliveries, {rows:,} rows in {elapsed:.1f} s "
+                f"= {rows / elapsed:,.0f} rows/s"
+            )
         copied, copy_elapsed = copy_rate(f"{server}/bench_csv")
         copy = copied / copy_elapsed
         print(f"COPY from clean CSVs: {copied:,} rows in {copy_elapsed:.2f} s = {copy:,.0f} rows/s")
-        print(f"ratio to COPY: CSV intake {results['csv'] / copy:.1%}, XLSX intake {results['xlsx'] / copy:.1%} "
-              "(aim for CSV: >= 50 %)")
+        print(
+            f"ratio to COPY: CSV intake {results['csv'] / copy:.1%}, XLSX intake {results['xlsx'] / copy:.1%} "
+            "(aim for CSV: >= 50 %)"
+        )
 
         for size in (10_000, 50_000, 170_000):
             inbox = Path(tmp) / f"bpjs-{size}"
@@ -127,8 +139,9 @@ def main() -> None:
             rows, elapsed, _ = load_inbox(db, inbox, BPJS)
             peak = tracemalloc.get_traced_memory()[1]
             tracemalloc.stop()
-            print(f"BPJS extract {rows:>7,} rows: {rows / elapsed:,.0f} rows/s, peak Python memory "
-                  f"{peak / 2**20:.1f} MiB")
+            print(
+                f"BPJS extract {rows:>7,} rows: {rows / elapsed:,.0f} rows/s, peak Python memory {peak / 2**20:.1f} MiB"
+            )
 
 
 if __name__ == "__main__":

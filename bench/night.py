@@ -45,8 +45,15 @@ import psycopg
 from airflow.sdk import ObjectStoragePath
 
 from inpres import settings
-from inpres.generate.national import (MANIFEST, Manifest, all_pelapor, build_submission, generate, months,
-                                      restore_arrival)
+from inpres.generate.national import (
+    MANIFEST,
+    Manifest,
+    all_pelapor,
+    build_submission,
+    generate,
+    months,
+    restore_arrival,
+)
 from inpres.ingest.inbox import BPJS, LAPORAN, find_deliveries, load_deliveries
 from inpres.paths import DBT_PROJECT, PROJECT_ROOT
 from inpres.run import DAG_ID, TASK_ENDS, TASK_STARTS, TIMESTAMP, stage_of
@@ -59,13 +66,22 @@ STAGE_LINE = re.compile(r"^  (\w+(?: gate)?)\s+(\d+\.\d) s  (.*)$")
 NIGHT_TIMEOUT = 3600
 AIM_NIGHT, AIM_BETWEEN, AIM_INCREMENTAL = 180.0, 0.25, 0.10
 # Generated as `make sample-inbox` does, the zip bomb and the oversized file left out (hundreds of MB).
-GENERATE = dict(seed=1, scale=1.0, late=0.1, revised=0.05, broken=0.02, missing=0.05,
-                skip_broken=("zip_bomb", "oversized"), formats=("xlsx", "csv"))
+GENERATE = dict(
+    seed=1,
+    scale=1.0,
+    late=0.1,
+    revised=0.05,
+    broken=0.02,
+    missing=0.05,
+    skip_broken=("zip_bomb", "oversized"),
+    formats=("xlsx", "csv"),
+)
 
 
 @dataclass
 class Night:
     """One timed night: wall seconds per stage, the night, the time no task ran, and what the load did."""
+
     path: str
     kind: str
     stages: dict[str, float] = field(default_factory=dict)
@@ -80,13 +96,19 @@ class Night:
 
 # --- the inbox ----------------------------------------------------------------------------------------------
 
+
 def cached_inbox(start: str, end: str, scale: float) -> Path:
     """The generated inbox for start..end, generated once per parameters and generator code."""
     code = hashlib.sha256()
     for source in sorted((PROJECT_ROOT / "plugins" / "inpres" / "generate").glob("*.py")):
         code.update(source.read_bytes())
-    key = hashlib.sha256(json.dumps({"start": start, "end": end, **GENERATE, "scale": scale, "code": code.hexdigest()},
-                                    sort_keys=True, default=list).encode()).hexdigest()[:12]
+    key = hashlib.sha256(
+        json.dumps(
+            {"start": start, "end": end, **GENERATE, "scale": scale, "code": code.hexdigest()},
+            sort_keys=True,
+            default=list,
+        ).encode()
+    ).hexdigest()[:12]
     inbox = BENCH / f"inbox-{start}-{end}-{key}"
     if (inbox / ".done").exists():
         restore_arrival(inbox)
@@ -116,8 +138,9 @@ def late_file(inbox: Path, fresh: str) -> Path:
     manifest = Manifest.load(inbox / MANIFEST)
     sent = {e.pelapor for e in manifest.files if e.periode == fresh}
     # Below --scale 1 a month may have no missing pelapor: then one outside the generated share.
-    pelapor = min([p for p, periode in manifest.missing if periode == fresh]
-                  or [p for p in all_pelapor() if p not in sent])
+    pelapor = min(
+        [p for p, periode in manifest.missing if periode == fresh] or [p for p in all_pelapor() if p not in sent]
+    )
     year, month = divmod(int(fresh[:4]) * 12 + int(fresh[5:]), 12)
     tanggal = date(year, month + 1, 25)
     folder = inbox / ".late"
@@ -129,6 +152,7 @@ def late_file(inbox: Path, fresh: str) -> Path:
 
 
 # --- the history --------------------------------------------------------------------------------------------
+
 
 def prepare_history(server: str, inbox: Path, history: set[str]) -> str:
     """A database with the history loaded through the intake and built by dbt (untimed); returns its name."""
@@ -147,17 +171,31 @@ def prepare_history(server: str, inbox: Path, history: set[str]) -> str:
         loaded = 0
         for source, where in ((LAPORAN, folder), (BPJS, folder / "bpjs")):
             deliveries = find_deliveries(ObjectStoragePath(where.as_uri()), source)
-            summary = load_deliveries(conn, deliveries, settings.today(),
-                                      karantina=ObjectStoragePath((BENCH / "karantina-history").as_uri()))
+            summary = load_deliveries(
+                conn, deliveries, settings.today(), karantina=ObjectStoragePath((BENCH / "karantina-history").as_uri())
+            )
             loaded += len(summary.loaded)
-    print(f"history: {loaded:,} deliveries of {min(history)}..{max(history)} loaded in "
-          f"{time.perf_counter() - started:.0f} s (untimed)", flush=True)
+    print(
+        f"history: {loaded:,} deliveries of {min(history)}..{max(history)} loaded in "
+        f"{time.perf_counter() - started:.0f} s (untimed)",
+        flush=True,
+    )
     from dbt.cli.main import dbtRunner
 
     started = time.perf_counter()
     with dbt_env(url):
-        result = dbtRunner().invoke(["build", "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
-                                     "--target-path", str(BENCH / "dbt-target"), "--quiet"])
+        result = dbtRunner().invoke(
+            [
+                "build",
+                "--project-dir",
+                str(DBT_PROJECT),
+                "--profiles-dir",
+                str(DBT_PROJECT),
+                "--target-path",
+                str(BENCH / "dbt-target"),
+                "--quiet",
+            ]
+        )
     if not result.success:
         raise SystemExit(f"dbt build of the history failed: {result.exception}")
     print(f"history: dbt build in {time.perf_counter() - started:.0f} s (untimed)", flush=True)
@@ -172,31 +210,55 @@ def copy_database(server: str, template: str, name: str) -> str:
 
 
 def night_env(warehouse: str, inbox: Path, name: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("INPRES_PERIODE", "AIRFLOW_CONN_SMTP_DEFAULT", "INPRES_DISTRIBUSI", "INPRES_ALAMAT_PROVINSI",
-                        "INPRES_BPJS_INBOX", "AIRFLOW_HOME")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in (
+            "INPRES_PERIODE",
+            "AIRFLOW_CONN_SMTP_DEFAULT",
+            "INPRES_DISTRIBUSI",
+            "INPRES_ALAMAT_PROVINSI",
+            "INPRES_BPJS_INBOX",
+            "AIRFLOW_HOME",
+        )
+    }
     shutil.rmtree(BENCH / f"output-{name}", ignore_errors=True)
     shutil.rmtree(BENCH / f"karantina-{name}", ignore_errors=True)
-    env.update({"AIRFLOW_CONN_WAREHOUSE": warehouse, "INPRES_INBOX": str(inbox),
-                "INPRES_OUTPUT": str(BENCH / f"output-{name}"), "INPRES_KARANTINA": str(BENCH / f"karantina-{name}")})
+    env.update(
+        {
+            "AIRFLOW_CONN_WAREHOUSE": warehouse,
+            "INPRES_INBOX": str(inbox),
+            "INPRES_OUTPUT": str(BENCH / f"output-{name}"),
+            "INPRES_KARANTINA": str(BENCH / f"karantina-{name}"),
+        }
+    )
     return env
 
 
 # --- make run's path ----------------------------------------------------------------------------------------
 
+
 def make_run_night(env: dict[str, str], kind: str) -> Night:
     night = Night("make run", kind)
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "inpres.run"], env=env, capture_output=True, text=True,
-                          timeout=NIGHT_TIMEOUT)
+    done = subprocess.run(
+        [sys.executable, "-m", "inpres.run"], env=env, capture_output=True, text=True, timeout=NIGHT_TIMEOUT
+    )
     command = time.perf_counter() - started
     for line in done.stdout.splitlines():
         if match := STAGE_LINE.match(line):
             night.stages[match[1]] = float(match[2])
             if match[1] == "load":
                 night.extra.append(f"load: {match[3]}")
-    log = next((line.removeprefix("Full log: ").split(" (")[0] for line in (done.stdout + done.stderr).splitlines()
-                if line.startswith("Full log: ")), None)
+    log = next(
+        (
+            line.removeprefix("Full log: ").split(" (")[0]
+            for line in (done.stdout + done.stderr).splitlines()
+            if line.startswith("Full log: ")
+        ),
+        None,
+    )
     intervals, running = [], {}
     for line in Path(log).read_text(encoding="utf-8", errors="replace").splitlines() if log else []:
         stamp = TIMESTAMP.match(line)
@@ -227,25 +289,42 @@ def covered(intervals: list[tuple[float, float]]) -> float:
 
 # --- the scheduler ------------------------------------------------------------------------------------------
 
+
 class Stack:
     """`make serve`'s entry point on a state folder and PostgreSQL of its own; stopped with Ctrl-C's signal."""
 
     def __init__(self, env: dict[str, str]):
         home = BENCH / "serve"
         shutil.rmtree(home, ignore_errors=True)
-        env = {**env, "INPRES_SERVE_DIR": str(home / "home"), "INPRES_PGDATA": str(home / "pgdata"),
-               "INPRES_PG_PORT": str(free_port(55530)), "AIRFLOW__API__PORT": str(free_port(28080))}
+        env = {
+            **env,
+            "INPRES_SERVE_DIR": str(home / "home"),
+            "INPRES_PGDATA": str(home / "pgdata"),
+            "INPRES_PG_PORT": str(free_port(55530)),
+            "AIRFLOW__API__PORT": str(free_port(28080)),
+        }
         self.lines: list[str] = []
-        self.process = subprocess.Popen([sys.executable, "-m", "inpres.serve"], env=env, stdout=subprocess.PIPE,
-                                        stderr=subprocess.STDOUT, text=True, start_new_session=True)
-        threading.Thread(target=lambda: self.lines.extend(line.rstrip("\n") for line in self.process.stdout),
-                         daemon=True).start()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "inpres.serve"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        threading.Thread(
+            target=lambda: self.lines.extend(line.rstrip("\n") for line in self.process.stdout), daemon=True
+        ).start()
         ui = self.wait_for_line("UI: ", 600)
         self.base, password = ui.split()[1], ui.split("login: admin / ")[1].split()[0]
-        token = httpx.post(f"{self.base}/auth/token", json={"username": "admin", "password": password},
-                           timeout=30).raise_for_status().json()["access_token"]
-        self.api = httpx.Client(base_url=f"{self.base}/api/v2", headers={"Authorization": f"Bearer {token}"},
-                                timeout=60)
+        token = (
+            httpx.post(f"{self.base}/auth/token", json={"username": "admin", "password": password}, timeout=30)
+            .raise_for_status()
+            .json()["access_token"]
+        )
+        self.api = httpx.Client(
+            base_url=f"{self.base}/api/v2", headers={"Authorization": f"Bearer {token}"}, timeout=60
+        )
 
     def wait_for_line(self, prefix: str, timeout: float) -> str:
         deadline = time.monotonic() + timeout
@@ -274,13 +353,18 @@ class Stack:
         raise SystemExit("the scheduler created no run")
 
     def trigger(self) -> str:
-        return self.api.post(f"/dags/{DAG_ID}/dagRuns", json={"logical_date": None}).raise_for_status().json()[
-            "dag_run_id"]
+        return (
+            self.api.post(f"/dags/{DAG_ID}/dagRuns", json={"logical_date": None})
+            .raise_for_status()
+            .json()["dag_run_id"]
+        )
 
     def night(self, run_id: str, kind: str) -> Night:
         deadline = time.monotonic() + NIGHT_TIMEOUT
         while (run := self.api.get(f"/dags/{DAG_ID}/dagRuns/{run_id}").raise_for_status().json())["state"] not in (
-                "success", "failed"):
+            "success",
+            "failed",
+        ):
             if time.monotonic() > deadline:
                 raise SystemExit(f"run {run_id} still {run['state']} after {NIGHT_TIMEOUT} s")
             time.sleep(3)
@@ -302,13 +386,19 @@ class Stack:
         if producer and "dbt" in by_stage:
             build = _time(producer["end_date"]) - _time(producer["start_date"])
             night.followers = max(e for _, e in by_stage["dbt"]) - _time(producer["end_date"])
-            night.extra.append(f"dbt: the build itself (producer) {build:.1f} s; its {len(by_stage['dbt']) - 1} "
-                               f"follower tasks end {night.followers:.1f} s after it")
-        loaded = self.api.get(f"/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances/load_raw/xcomEntries/return_value",
-                              params={"deserialize": True, "stringify": False})
+            night.extra.append(
+                f"dbt: the build itself (producer) {build:.1f} s; its {len(by_stage['dbt']) - 1} "
+                f"follower tasks end {night.followers:.1f} s after it"
+            )
+        loaded = self.api.get(
+            f"/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances/load_raw/xcomEntries/return_value",
+            params={"deserialize": True, "stringify": False},
+        )
         if loaded.status_code == 200 and isinstance(value := loaded.json()["value"], dict):
-            night.extra.append(f"load: loaded {len(value['loaded'])}, unchanged {len(value['unchanged'])}, "
-                               f"rejected {len(value['rejected'])}")
+            night.extra.append(
+                f"load: loaded {len(value['loaded'])}, unchanged {len(value['unchanged'])}, "
+                f"rejected {len(value['rejected'])}"
+            )
         if not night.ok:
             night.extra.append("FAILED: " + ", ".join(sorted(ti["task_id"] for ti in tis if ti["state"] == "failed")))
         return night
@@ -319,6 +409,7 @@ def _time(value: str) -> float:
 
 
 # --- the figures --------------------------------------------------------------------------------------------
+
 
 def show(night: Night, full: Night | None = None) -> None:
     print(f"\n{night.path}, {night.kind} night{'' if night.ok else ' (FAILED)'}:")
@@ -334,15 +425,19 @@ def show(night: Night, full: Night | None = None) -> None:
     print(f"  {between}")
     if night.followers:
         overhead = night.between + night.followers
-        print(f"  with the dbt followers after the build counted as start-up: {overhead:.1f} s = "
-              f"{overhead / night.night:.0%} of the night")
+        print(
+            f"  with the dbt followers after the build counted as start-up: {overhead:.1f} s = "
+            f"{overhead / night.night:.0%} of the night"
+        )
     night_line = f"  night {night.night:.1f} s"
     if night.path == "scheduler" and full is None:
         night_line += f" (aim < {AIM_NIGHT:.0f} s: {'met' if night.night < AIM_NIGHT else 'NOT met'})"
     if full is not None and full.night:
         ratio = night.night / full.night
-        night_line += (f" = {ratio:.2f} x the full night (aim <= {AIM_INCREMENTAL}: "
-                       f"{'met' if ratio <= AIM_INCREMENTAL else 'NOT met'})")
+        night_line += (
+            f" = {ratio:.2f} x the full night (aim <= {AIM_INCREMENTAL}: "
+            f"{'met' if ratio <= AIM_INCREMENTAL else 'NOT met'})"
+        )
     print(night_line, flush=True)
 
 
@@ -353,7 +448,7 @@ def main() -> None:
     parser.add_argument("--only", choices=("run", "serve"), help="one path only")
     parser.add_argument("--scale", type=float, default=1.0, help="share of the 552 pelapor (a quick try: 0.05)")
     args = parser.parse_args()
-    periodes = [p for p in months("2021-04", args.fresh)][-(args.months + 1):]
+    periodes = [p for p in months("2021-04", args.fresh)][-(args.months + 1) :]
     history = set(periodes[:-1])
     BENCH.mkdir(parents=True, exist_ok=True)
     (BENCH.parent / "run").mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -361,8 +456,11 @@ def main() -> None:
     compile_manifest()
     inbox = cached_inbox(periodes[0], args.fresh, args.scale)
     late = late_file(inbox, args.fresh)
-    print(f"fresh month {args.fresh} on {len(history)} months of history; late file for the incremental night: "
-          f"{late.name}", flush=True)
+    print(
+        f"fresh month {args.fresh} on {len(history)} months of history; late file for the incremental night: "
+        f"{late.name}",
+        flush=True,
+    )
     results = []
     with embedded_postgres(BENCH / "pgdata", free_port(55510)) as url:
         server = url.rsplit("/", 1)[0]
@@ -398,10 +496,12 @@ def main() -> None:
             print(f"  {night.path:<11}{night.kind[:5]:<7}{stages}{night.between:10.1f}  night {night.night:.1f}")
     if len(results) == 2:
         # The same work in one process (make run) and in a process per task (the scheduler).
-        for (run, serve), kind in zip(zip(*results), ("full", "incremental")):
+        for (run, serve), kind in zip(zip(*results, strict=True), ("full", "incremental"), strict=True):
             cost = serve.night - run.night
-            print(f"  the scheduler's own cost, {kind} night (its night minus make run's): {cost:.1f} s = "
-                  f"{cost / serve.night:.0%} of its night")
+            print(
+                f"  the scheduler's own cost, {kind} night (its night minus make run's): {cost:.1f} s = "
+                f"{cost / serve.night:.0%} of its night"
+            )
 
 
 if __name__ == "__main__":

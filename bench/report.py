@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 from airflow.sdk import ObjectStoragePath
-from dbt_build import dbt_build, load
 
+from dbt_build import dbt_build, load
 from inpres.generate.national import generate, months, restore_arrival
 from inpres.reports import national
 from inpres.reports.delivery import data_version
@@ -35,11 +35,13 @@ def main() -> None:
     args = parser.parse_args()
     periodes = months("2021-10", "2031-12")[: args.months]
     compile_manifest()
-    with tempfile.TemporaryDirectory(prefix="bench-report-") as tmp, \
-            embedded_postgres(Path(tmp) / "pgdata", free_port(55490)) as url, dbt_env(url):
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-report-") as tmp,
+        embedded_postgres(Path(tmp) / "pgdata", free_port(55490)) as url,
+        dbt_env(url),
+    ):
         inbox = Path(tmp) / "inbox"
-        generate(inbox, start=periodes[0], end=periodes[-1], scale=1.0, broken=0.01, formats=("csv",),
-                 progress=False)
+        generate(inbox, start=periodes[0], end=periodes[-1], scale=1.0, broken=0.01, formats=("csv",), progress=False)
         restore_arrival(inbox)
         ensure_schemas(url)
         load(url, inbox, set(periodes))
@@ -49,8 +51,10 @@ def main() -> None:
         with psycopg.connect(url) as conn:
             started = time.perf_counter()
             figures = load_figures(conn, periodes[-1], "bench")
-            print(f"reading the marts for {periodes[-1]}: {time.perf_counter() - started:.2f} s "
-                  f"({len(figures.cakupan):,} coverage rows)")
+            print(
+                f"reading the marts for {periodes[-1]}: {time.perf_counter() - started:.2f} s "
+                f"({len(figures.cakupan):,} coverage rows)"
+            )
             versi = data_version(conn, "bench")
 
             rendered = []
@@ -67,10 +71,14 @@ def main() -> None:
             laporan = national.write_monthly_reports(figures, out, versi=versi, dibuat=dibuat)
             total = time.perf_counter() - started
             [(_, pdf_time, size)] = [r for r in rendered if r[0] == "nasional.typ"]
-            pages = len(__import__("pypdf").PdfReader((Path(tmp) / "out" / laporan.pdf)).pages)
-            print(f"national PDF with 38 province annexes (charts drawn before, Typst compile): {pdf_time:.1f} s, "
-                  f"{pages} pages, {size / 1e6:.1f} MB (aim < 30 s)")
-            print(f"whole monthly set (national PDF, workbook, {len(laporan.csv)} CSV, 38 province PDFs): {total:.1f} s")
+            pages = len(__import__("pypdf").PdfReader(Path(tmp) / "out" / laporan.pdf).pages)
+            print(
+                f"national PDF with 38 province annexes (charts drawn before, Typst compile): {pdf_time:.1f} s, "
+                f"{pages} pages, {size / 1e6:.1f} MB (aim < 30 s)"
+            )
+            print(
+                f"whole monthly set (national PDF, workbook, {len(laporan.csv)} CSV, 38 province PDFs): {total:.1f} s"
+            )
             started = time.perf_counter()
             write_semester_report(load_semester(conn, periodes[-1]), out, versi=versi, dibuat=dibuat)
             print(f"semester report: {time.perf_counter() - started:.1f} s")

@@ -19,9 +19,14 @@ REPORT = Asset("inpres_laporan_nasional")
 OUTSIDE = {"retries": 2, "retry_delay": timedelta(minutes=5)}
 # The month to report, offered by the UI's "Trigger with config" and given by `make run INPRES_PERIODE=…`;
 # empty (a scheduled run) is INPRES_PERIODE if set, else the latest month with submissions.
-PERIODE = Param(None, type=["null", "string"], pattern=r"^(\d{4}-(0[1-9]|1[0-2]))?$", title="Periode",
-                description="The month to check and report, YYYY-MM (e.g. 2022-09). Empty: INPRES_PERIODE if "
-                            "set, else the latest month with submissions.")
+PERIODE = Param(
+    None,
+    type=["null", "string"],
+    pattern=r"^(\d{4}-(0[1-9]|1[0-2]))?$",
+    title="Periode",
+    description="The month to check and report, YYYY-MM (e.g. 2022-09). Empty: INPRES_PERIODE if "
+    "set, else the latest month with submissions.",
+)
 
 
 @dag(

@@ -22,14 +22,16 @@ LOCAL = ROOT / ".local" / "test"
 AIRFLOW_HOME = LOCAL / f"airflow-{os.getpid()}"
 
 # Airflow reads its configuration once, at import: point it at a test home before anything imports it.
-os.environ.update({
-    "AIRFLOW_HOME": str(AIRFLOW_HOME),
-    "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
-    "AIRFLOW__CORE__PLUGINS_FOLDER": str(ROOT / "plugins"),
-    "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-    "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{AIRFLOW_HOME / 'airflow.db'}",
-    "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-})
+os.environ.update(
+    {
+        "AIRFLOW_HOME": str(AIRFLOW_HOME),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
+        "AIRFLOW__CORE__PLUGINS_FOLDER": str(ROOT / "plugins"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{AIRFLOW_HOME / 'airflow.db'}",
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+)
 # As every night runs: no usage statistics to Cosmos, dbt or GX (inpres.settings imports nothing of Airflow).
 from inpres.settings import NO_TELEMETRY  # noqa: E402
 
@@ -131,14 +133,14 @@ def run_nightly(warehouse, manifest, tmp_path):
             "INPRES_KARANTINA": str(tmp_path / "karantina"),
             **env,
         }
-        done = subprocess.run([sys.executable, "-m", "inpres.run"], env=environment, capture_output=True,
-                              text=True, timeout=600)
+        done = subprocess.run(
+            [sys.executable, "-m", "inpres.run"], env=environment, capture_output=True, text=True, timeout=600
+        )
         log_line = next(line for line in (done.stdout + done.stderr).splitlines() if line.startswith("Full log: "))
         log_path = Path(log_line.removeprefix("Full log: ").split(" (")[0])
         return NightlyRun(done.returncode, done.stdout, done.stderr, log_path.read_text(encoding="utf-8"), output)
 
     return run
-
 
 
 @pytest.fixture
@@ -155,15 +157,30 @@ def sample_inbox(tmp_path) -> Path:
     return inbox
 
 
-def _write_submission(path: Path, *, pelapor: str, periode: str, kepesertaan, kepatuhan=None, klaim=(),
-                      nama_instansi: str = "Dinas Tenaga Kerja") -> Path:
+def _write_submission(
+    path: Path,
+    *,
+    pelapor: str,
+    periode: str,
+    kepesertaan,
+    kepatuhan=None,
+    klaim=(),
+    nama_instansi: str = "Dinas Tenaga Kerja",
+) -> Path:
     from inpres.generate.writer import write_xlsx
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    identitas = {"kode_pelapor": pelapor, "periode": periode, "nama_instansi": nama_instansi,
-                 "tanggal_laporan": f"{periode}-28"}
-    sheets = {"kepesertaan": list(kepesertaan), "kepatuhan": [kepatuhan or (None, None, None, "Tidak", None)],
-              "klaim": list(klaim)}
+    identitas = {
+        "kode_pelapor": pelapor,
+        "periode": periode,
+        "nama_instansi": nama_instansi,
+        "tanggal_laporan": f"{periode}-28",
+    }
+    sheets = {
+        "kepesertaan": list(kepesertaan),
+        "kepatuhan": [kepatuhan or (None, None, None, "Tidak", None)],
+        "klaim": list(klaim),
+    }
     return write_xlsx(path, identitas, sheets)
 
 
@@ -201,8 +218,9 @@ def smtp_server(monkeypatch):
     logging.getLogger("mail.log").setLevel(logging.WARNING)
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
-    monkeypatch.setenv("AIRFLOW_CONN_SMTP_DEFAULT",
-                       f"smtp://127.0.0.1:{port}?disable_tls=true&disable_ssl=true&from_email=inpres%40localhost"
-                       "&retry_limit=0")
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_SMTP_DEFAULT",
+        f"smtp://127.0.0.1:{port}?disable_tls=true&disable_ssl=true&from_email=inpres%40localhost&retry_limit=0",
+    )
     yield handler
     controller.stop()

@@ -96,8 +96,9 @@ def test_bars_label_indonesian_percentages(tmp_path):
     assert svg.index("<!-- Bali -->") > svg.index("<!-- Aceh -->")  # y labels bottom-up: Bali on top
 
     path = tmp_path / "kelengkapan.svg"
-    charts.batang_kelengkapan([("Aceh", Decimal("48.55"), Decimal("30")), ("Bali", None, None),
-                               ("Jambi", Decimal("0"), Decimal("0"))], path)
+    charts.batang_kelengkapan(
+        [("Aceh", Decimal("48.55"), Decimal("30")), ("Bali", None, None), ("Jambi", Decimal("0"), Decimal("0"))], path
+    )
     svg = _teks(path)
     assert "<!-- 48,55 % -->" in svg and "<!-- 30,00 % -->" in svg
     assert "<!-- Diterima -->" in svg and "<!-- Tepat waktu -->" in svg

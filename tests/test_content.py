@@ -5,7 +5,7 @@ counts what the summary counts."""
 from __future__ import annotations
 
 import csv
-from datetime import date
+from datetime import UTC, date
 from decimal import Decimal
 
 from inpres.reports import content, national
@@ -23,32 +23,73 @@ WILAYAH = [
     {"kode_wilayah": "72", "nama_wilayah": "Sulawesi Tengah", "tingkat": "provinsi", "kode_provinsi": "72"},
     {"kode_wilayah": "81", "nama_wilayah": "Maluku", "tingkat": "provinsi", "kode_provinsi": "81"},
     {"kode_wilayah": "91", "nama_wilayah": "Papua", "tingkat": "provinsi", "kode_provinsi": "91"},
-    {"kode_wilayah": "72.08", "nama_wilayah": "Kabupaten Parigi Moutong", "tingkat": "kabupaten", "kode_provinsi": "72"},
+    {
+        "kode_wilayah": "72.08",
+        "nama_wilayah": "Kabupaten Parigi Moutong",
+        "tingkat": "kabupaten",
+        "kode_provinsi": "72",
+    },
 ]
 
 
-def cakupan(kode, persen, *, lengkap=True, lalu=True, peringkat=None, segmen="pekerja_rentan", dihitung=14,
-            diharapkan=14, terlapor="100.00", perubahan="1.00", perubahan_terlindungi=1200, periode=PERIODE):
+def cakupan(
+    kode,
+    persen,
+    *,
+    lengkap=True,
+    lalu=True,
+    peringkat=None,
+    segmen="pekerja_rentan",
+    dihitung=14,
+    diharapkan=14,
+    terlapor="100.00",
+    perubahan="1.00",
+    perubahan_terlindungi=1200,
+    periode=PERIODE,
+):
     """One row of marts.fct_cakupan_wilayah."""
-    w = next((w for w in WILAYAH if w["kode_wilayah"] == kode),
-             {"kode_wilayah": "00", "nama_wilayah": "Indonesia", "tingkat": "nasional", "kode_provinsi": None})
+    w = next(
+        (w for w in WILAYAH if w["kode_wilayah"] == kode),
+        {"kode_wilayah": "00", "nama_wilayah": "Indonesia", "tingkat": "nasional", "kode_provinsi": None},
+    )
     return {
-        **w, "periode": periode, "segmen": segmen, "sasaran": 1000, "terlindungi": 400, "terlindungi_bersasaran": 380,
+        **w,
+        "periode": periode,
+        "segmen": segmen,
+        "sasaran": 1000,
+        "terlindungi": 400,
+        "terlindungi_bersasaran": 380,
         "persen_terlindungi": None if persen is None else Decimal(persen),
-        "pemerintah_diharapkan": diharapkan, "pemerintah_dihitung": dihitung, "pemerintah_bersasaran": dihitung,
-        "sasaran_acuan": 1100, "persen_sasaran_terlapor": None if terlapor is None else Decimal(terlapor),
-        "basis_lengkap": lengkap, "basis_lengkap_bulan_lalu": lalu, "basis_lengkap_tahun_lalu": None,
+        "pemerintah_diharapkan": diharapkan,
+        "pemerintah_dihitung": dihitung,
+        "pemerintah_bersasaran": dihitung,
+        "sasaran_acuan": 1100,
+        "persen_sasaran_terlapor": None if terlapor is None else Decimal(terlapor),
+        "basis_lengkap": lengkap,
+        "basis_lengkap_bulan_lalu": lalu,
+        "basis_lengkap_tahun_lalu": None,
         "perubahan_terlindungi_bulan_lalu": perubahan_terlindungi,
         "perubahan_persen_bulan_lalu": None if perubahan is None else Decimal(perubahan),
-        "perubahan_terlindungi_tahun_lalu": 5000, "perubahan_persen_tahun_lalu": Decimal("3.00"),
-        "peringkat": peringkat, "jumlah_diperingkat": 2 if w["tingkat"] == "provinsi" else None,
+        "perubahan_terlindungi_tahun_lalu": 5000,
+        "perubahan_persen_tahun_lalu": Decimal("3.00"),
+        "peringkat": peringkat,
+        "jumlah_diperingkat": 2 if w["tingkat"] == "provinsi" else None,
     }
 
 
 def rekonsiliasi(kode, segmen, melewati, periode=PERIODE):
-    return {"kode_wilayah": kode, "nama_wilayah": "Kabupaten Parigi Moutong", "kode_provinsi": "72",
-            "periode": periode, "segmen": segmen, "terlindungi": 26705, "peserta_aktif": 31527, "selisih": -4822,
-            "selisih_persen": Decimal("-15.29"), "melewati_toleransi": melewati}
+    return {
+        "kode_wilayah": kode,
+        "nama_wilayah": "Kabupaten Parigi Moutong",
+        "kode_provinsi": "72",
+        "periode": periode,
+        "segmen": segmen,
+        "terlindungi": 26705,
+        "peserta_aktif": 31527,
+        "selisih": -4822,
+        "selisih_persen": Decimal("-15.29"),
+        "melewati_toleransi": melewati,
+    }
 
 
 def figures(**ubah) -> Figures:
@@ -63,24 +104,66 @@ def figures(**ubah) -> Figures:
         cakupan("72.08", "38.00", peringkat=1, dihitung=1, diharapkan=1),
     ]
     data = dict(
-        periode=PERIODE, wilayah=WILAYAH, cakupan=cak,
+        periode=PERIODE,
+        wilayah=WILAYAH,
+        cakupan=cak,
         tren=[cakupan("00", "34.63", lengkap=False, periode="2022-09", dihitung=519, diharapkan=552), cak[0]],
-        kepatuhan=[], kelengkapan=[{"kode_wilayah": "00", "nama_wilayah": "Indonesia", "laporan_diharapkan": 552,
-                                    "laporan_diterima": 485, "laporan_tepat_waktu": 429,
-                                    "persen_diterima": Decimal("87.86"), "persen_tepat_waktu": Decimal("77.72"),
-                                    "batas_lapor": date(2022, 11, 10)}],
-        tren_kelengkapan=[], laporan=[], belum_pernah=[],
-        rekonsiliasi=[rekonsiliasi("72.08", "pekerja_rentan", True), rekonsiliasi("72.08", "non_asn", True),
-                      rekonsiliasi("72.08", "perangkat_desa", False)],
-        klaim=[], non_asn=[], penolakan=[],
+        kepatuhan=[],
+        kelengkapan=[
+            {
+                "kode_wilayah": "00",
+                "nama_wilayah": "Indonesia",
+                "laporan_diharapkan": 552,
+                "laporan_diterima": 485,
+                "laporan_tepat_waktu": 429,
+                "persen_diterima": Decimal("87.86"),
+                "persen_tepat_waktu": Decimal("77.72"),
+                "batas_lapor": date(2022, 11, 10),
+            }
+        ],
+        tren_kelengkapan=[],
+        laporan=[],
+        belum_pernah=[],
+        rekonsiliasi=[
+            rekonsiliasi("72.08", "pekerja_rentan", True),
+            rekonsiliasi("72.08", "non_asn", True),
+            rekonsiliasi("72.08", "perangkat_desa", False),
+        ],
+        klaim=[],
+        non_asn=[],
+        penolakan=[],
         peringatan=[
-            {"suite": "marts_cakupan_wilayah", "unexpected_count": 10,
-             "aturan": "selisih dengan BPJS dalam toleransi: |terlindungi − peserta_aktif| ≤ …",
-             "sample": [{"kode_wilayah": "72.08", "periode": PERIODE, "segmen": "pekerja_rentan", "terlindungi": 26705,
-                         "peserta_aktif": 31527, "selisih_persen": -15.29}]},
-            {"suite": "raw_kepesertaan", "unexpected_count": 7, "aturan": "sasaran diisi (tanpa sasaran, …)",
-             "sample": [{"submission_id": 13, "baris": 6, "sasaran": None, "kode_wilayah": "72.08",
-                         "segmen": "pegawai_bumd", "periode": PERIODE, "pelapor": "72"}]},
+            {
+                "suite": "marts_cakupan_wilayah",
+                "unexpected_count": 10,
+                "aturan": "selisih dengan BPJS dalam toleransi: |terlindungi − peserta_aktif| ≤ …",
+                "sample": [
+                    {
+                        "kode_wilayah": "72.08",
+                        "periode": PERIODE,
+                        "segmen": "pekerja_rentan",
+                        "terlindungi": 26705,
+                        "peserta_aktif": 31527,
+                        "selisih_persen": -15.29,
+                    }
+                ],
+            },
+            {
+                "suite": "raw_kepesertaan",
+                "unexpected_count": 7,
+                "aturan": "sasaran diisi (tanpa sasaran, …)",
+                "sample": [
+                    {
+                        "submission_id": 13,
+                        "baris": 6,
+                        "sasaran": None,
+                        "kode_wilayah": "72.08",
+                        "segmen": "pegawai_bumd",
+                        "periode": PERIODE,
+                        "pelapor": "72",
+                    }
+                ],
+            },
         ],
     )
     data.update(ubah)
@@ -88,15 +171,18 @@ def figures(**ubah) -> Figures:
 
 
 def _rows(t) -> list[dict]:
-    return [dict(zip([k.nama for k in t.kolom], r)) for r in t.baris]
+    return [dict(zip([k.nama for k in t.kolom], r, strict=True)) for r in t.baris]
 
 
 def test_the_ranking_puts_complete_provinces_first_and_lists_the_others_unranked():
     rows = _rows(content.peringkat_provinsi(figures()))
     assert [(r["nama_wilayah"], r["peringkat_cakupan"], r["basis"]) for r in rows] == [
-        ("Sulawesi Tengah", 1, "lengkap"), ("Bali", 2, "lengkap"),
+        ("Sulawesi Tengah", 1, "lengkap"),
+        ("Bali", 2, "lengkap"),
         ("Maluku", None, "belum lengkap"),  # the highest coverage, yet not ranked
-        ("Aceh", None, "belum ada laporan"), ("Papua", None, "belum ada laporan")]
+        ("Aceh", None, "belum ada laporan"),
+        ("Papua", None, "belum ada laporan"),
+    ]
     maluku = rows[2]
     assert (maluku["pemerintah_dihitung"], maluku["pemerintah_diharapkan"]) == (9, 12)
     assert maluku["persen_sasaran_terlapor"] == Decimal("61.00") and maluku["persen_pekerja_rentan"] == Decimal("64.29")
@@ -119,9 +205,11 @@ def test_the_printed_ranking_has_only_the_ranked_and_a_table_of_the_incomplete()
 def test_findings_name_only_complete_provinces_and_say_how_many_were_left_out():
     provinsi = [r for r in figures().cakupan if r["tingkat"] == "provinsi"]
     temuan = content.temuan_peringkat(provinsi, "perubahan_persen_bulan_lalu", "dari bulan lalu", jumlah_provinsi=5)
-    assert temuan[0] == ("Cakupan pekerja rentan tertinggi: Sulawesi Tengah (48,55 %); terendah: Bali (30,00 %), "
-                         "di antara 2 provinsi yang basisnya lengkap; 1 provinsi belum lengkap dan 2 belum ada "
-                         "laporan sehingga tidak diperingkat.")
+    assert temuan[0] == (
+        "Cakupan pekerja rentan tertinggi: Sulawesi Tengah (48,55 %); terendah: Bali (30,00 %), "
+        "di antara 2 provinsi yang basisnya lengkap; 1 provinsi belum lengkap dan 2 belum ada "
+        "laporan sehingga tidak diperingkat."
+    )
     # Maluku rose most (+9,99) but is incomplete; Bali rose more than Sulawesi Tengah.
     assert temuan[1].startswith("Kenaikan cakupan pekerja rentan terbesar dari bulan lalu: Bali (+2,50 poin)")
     assert "Maluku" not in " ".join(temuan)
@@ -140,16 +228,20 @@ def test_no_complete_province_no_best_or_worst():
     provinsi = [cakupan("81", "64.29", lengkap=False)]
     assert content.temuan_peringkat(provinsi, "perubahan_persen_bulan_lalu", "dari bulan lalu") == [
         "Belum ada provinsi yang basis cakupan pekerja rentannya lengkap untuk diberi peringkat: "
-        "1 provinsi belum lengkap sehingga tidak diperingkat."]
+        "1 provinsi belum lengkap sehingga tidak diperingkat."
+    ]
 
 
 def test_a_national_figure_states_its_basis():
     nasional = figures().cakupan[0]
-    assert content.kalimat_basis(nasional) == ("mencakup 510 dari 552 pemerintah daerah; "
-                                               "sasaran terlapor 61,00 % dari sasaran acuan")
+    assert content.kalimat_basis(nasional) == (
+        "mencakup 510 dari 552 pemerintah daerah; sasaran terlapor 61,00 % dari sasaran acuan"
+    )
     kalimat = content.temuan_utama(figures())[0]
-    assert kalimat.startswith("Secara nasional 400 pekerja rentan terlindungi, cakupan 35,16 % dari sasaran 1.000 "
-                              "(mencakup 510 dari 552 pemerintah daerah; sasaran terlapor 61,00 % dari sasaran acuan).")
+    assert kalimat.startswith(
+        "Secara nasional 400 pekerja rentan terlindungi, cakupan 35,16 % dari sasaran 1.000 "
+        "(mencakup 510 dari 552 pemerintah daerah; sasaran terlapor 61,00 % dari sasaran acuan)."
+    )
     # Incomplete: no change from last month claimed, and the reader is told why.
     assert "bertambah" not in kalimat and "Basis nasional belum lengkap (perlu sekurang-kurangnya 80 %)" in kalimat
 
@@ -157,8 +249,10 @@ def test_a_national_figure_states_its_basis():
 def test_a_complete_national_figure_gives_its_change():
     nasional = cakupan("00", "35.16", dihitung=540, diharapkan=552, perubahan_terlindungi=-269287)
     kalimat = content.kalimat_nasional(nasional)
-    assert "(mencakup 540 dari 552 pemerintah daerah; sasaran terlapor 100,00 % dari sasaran acuan); " \
-           "berkurang 269.287 dari bulan lalu." in kalimat
+    assert (
+        "(mencakup 540 dari 552 pemerintah daerah; sasaran terlapor 100,00 % dari sasaran acuan); "
+        "berkurang 269.287 dari bulan lalu." in kalimat
+    )
 
 
 def test_changes_carry_their_sign_and_only_when_comparable(tmp_path):
@@ -166,7 +260,7 @@ def test_changes_carry_their_sign_and_only_when_comparable(tmp_path):
     t = content.cakupan_nasional(figures(cakupan=[nasional]))
     pdf = tabel_pdf(t)
     labels = [k["label"] for k in pdf["kolom"]]
-    row = dict(zip(labels, pdf["baris"][0]))
+    row = dict(zip(labels, pdf["baris"][0], strict=True))
     assert row["Δ terlindungi bulan lalu"] == f"{MINUS}269.287" and row["Δ cakupan bulan lalu"] == f"{MINUS}1,20 poin"
     assert row["Pemda dihitung/ diharapkan"] == "14/14" and row["Basis"] == "lengkap"
     # The year-ago month has no basis known (None): its change is left out, not shown.
@@ -174,7 +268,9 @@ def test_changes_carry_their_sign_and_only_when_comparable(tmp_path):
     write_csv(t, tmp_path / "r.csv")
     with open(tmp_path / "r.csv", encoding="utf-8") as f:
         csv_row = next(csv.DictReader(f))
-    assert csv_row["perubahan_terlindungi_bulan_lalu"] == "-269287" and csv_row["perubahan_persen_bulan_lalu"] == "-1.20"
+    assert (
+        csv_row["perubahan_terlindungi_bulan_lalu"] == "-269287" and csv_row["perubahan_persen_bulan_lalu"] == "-1.20"
+    )
     assert csv_row["pemerintah_dihitung"] == "14" and "pemda_dihitung" not in csv_row
 
     positif = tabel_pdf(content.cakupan_nasional(figures(cakupan=[cakupan("00", "35.16", perubahan="0.93")])))
@@ -191,10 +287,21 @@ def test_months_are_words_in_print_and_iso_in_files(tmp_path):
 
 
 def test_year_to_date_claims_say_which_months():
-    klaim = {"kode_wilayah": "00", "nama_wilayah": "Indonesia", "kode_provinsi": None, "tingkat": "nasional",
-             "periode": PERIODE, "program": "JKM", "segmen": "pekerja_rentan", "kasus": 3, "nilai_rp": 126_000_000,
-             "kasus_kumulatif_tahun": 30, "nilai_rp_kumulatif_tahun": 1_260_000_000,
-             "pemerintah_diharapkan": 552, "pemerintah_dihitung": 485}
+    klaim = {
+        "kode_wilayah": "00",
+        "nama_wilayah": "Indonesia",
+        "kode_provinsi": None,
+        "tingkat": "nasional",
+        "periode": PERIODE,
+        "program": "JKM",
+        "segmen": "pekerja_rentan",
+        "kasus": 3,
+        "nilai_rp": 126_000_000,
+        "kasus_kumulatif_tahun": 30,
+        "nilai_rp_kumulatif_tahun": 1_260_000_000,
+        "pemerintah_diharapkan": 552,
+        "pemerintah_dihitung": 485,
+    }
     t = content.klaim(figures(klaim=[klaim]))
     assert t.judul == "Klaim yang dibayar, Oktober 2022 dan Januari–Oktober 2022"
     assert {k.nama: k.label for k in t.kolom}["kasus_kumulatif_tahun"] == "Kasus Jan–Okt 2022"
@@ -218,15 +325,31 @@ def test_quality_warnings_name_regions_never_database_ids():
     sasaran = next(r for r in rows if r["pemeriksaan"].startswith("Sasaran kosong"))
     assert sasaran["contoh"] == "Kabupaten Parigi Moutong, pegawai BUMD, Oktober 2022 (dilaporkan Sulawesi Tengah)"
     bpjs = next(r for r in rows if "BPJS" in r["pemeriksaan"])
-    assert bpjs["contoh"] == (f"Kabupaten Parigi Moutong, pekerja rentan, Oktober 2022: dilaporkan 26.705, "
-                              f"data BPJS 31.527 (selisih {MINUS}15,29 %)")
+    assert bpjs["contoh"] == (
+        f"Kabupaten Parigi Moutong, pekerja rentan, Oktober 2022: dilaporkan 26.705, "
+        f"data BPJS 31.527 (selisih {MINUS}15,29 %)"
+    )
 
 
 def _semester(**ubah) -> SemesterFigures:
-    pr = {**cakupan("00", "35.16", lengkap=False, dihitung=510, diharapkan=552), "basis_lengkap_awal": None,
-          "perubahan_terlindungi_semester": 5000, "perubahan_persen_semester": Decimal("1.00")}
-    data = dict(tahun=2022, semester=2, cakupan=[pr], kelengkapan=[], klaim=[], tren=[], periode_awal="2022-07",
-                periode_akhir="2022-10", bulan_tercakup=4, jumlah_provinsi=38)
+    pr = {
+        **cakupan("00", "35.16", lengkap=False, dihitung=510, diharapkan=552),
+        "basis_lengkap_awal": None,
+        "perubahan_terlindungi_semester": 5000,
+        "perubahan_persen_semester": Decimal("1.00"),
+    }
+    data = dict(
+        tahun=2022,
+        semester=2,
+        cakupan=[pr],
+        kelengkapan=[],
+        klaim=[],
+        tren=[],
+        periode_awal="2022-07",
+        periode_akhir="2022-10",
+        bulan_tercakup=4,
+        jumlah_provinsi=38,
+    )
     data.update(ubah)
     return SemesterFigures(**data)
 
@@ -244,15 +367,23 @@ def test_a_provisional_semester_says_which_months_it_holds():
 
 
 def test_rejected_files_name_their_sender():
-    from datetime import datetime, timezone
-    ditolak = {"file_name": "72.08_2022-10.xlsx", "pelapor": "72.08", "periode": PERIODE,
-               "received_at": datetime(2022, 11, 9, 20, 0, tzinfo=timezone.utc),
-               "alasan": ["lembar kepesertaan, baris 2, kolom terlindungi: '48,55' bukan bilangan bulat",
-                          "lembar klaim tidak ada"]}
+    from datetime import datetime
+
+    ditolak = {
+        "file_name": "72.08_2022-10.xlsx",
+        "pelapor": "72.08",
+        "periode": PERIODE,
+        "received_at": datetime(2022, 11, 9, 20, 0, tzinfo=UTC),
+        "alasan": [
+            "lembar kepesertaan, baris 2, kolom terlindungi: '48,55' bukan bilangan bulat",
+            "lembar klaim tidak ada",
+        ],
+    }
     t = content.penolakan(figures(penolakan=[ditolak]))
     pdf = tabel_pdf(t)
-    row = dict(zip([k["label"] for k in pdf["kolom"]], pdf["baris"][0]))
+    row = dict(zip([k["label"] for k in pdf["kolom"]], pdf["baris"][0], strict=True))
     assert row["Pelapor"] == "Kabupaten Parigi Moutong" and "72.08" not in [v for k, v in row.items() if k != "Berkas"]
-    assert row["Alasan"] == ("lembar kepesertaan, baris 2, kolom terlindungi: '48,55' bukan bilangan bulat; "
-                             "lembar klaim tidak ada")
+    assert row["Alasan"] == (
+        "lembar kepesertaan, baris 2, kolom terlindungi: '48,55' bukan bilangan bulat; lembar klaim tidak ada"
+    )
     assert t.judul == "Berkas yang ditolak untuk Oktober 2022 atau tanpa bulan yang terbaca"

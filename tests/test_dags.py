@@ -65,9 +65,12 @@ def test_stages_run_in_order(dagbag):
     dag = dagbag.dags["inpres_nightly"]
     tasks = dag.task_dict
     dbt_tasks = {t for t in tasks if t.startswith("dbt_build.")}
-    assert {"dbt_build.fct_cakupan_wilayah.run", "dbt_build.fct_cakupan_wilayah.test",
-            "dbt_build.wilayah_provinsi.seed", "dbt_build.snp_submissions__terkini.snapshot"} <= dbt_tasks, \
-        sorted(dbt_tasks)
+    assert {
+        "dbt_build.fct_cakupan_wilayah.run",
+        "dbt_build.fct_cakupan_wilayah.test",
+        "dbt_build.wilayah_provinsi.seed",
+        "dbt_build.snp_submissions__terkini.snapshot",
+    } <= dbt_tasks, sorted(dbt_tasks)
 
     assert tasks["load_raw"].upstream_task_ids == {"pull_submissions", "pull_bpjs_extracts"}
     # The month is decided once, after the load, and read by every task that needs it.

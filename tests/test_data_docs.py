@@ -21,8 +21,11 @@ def _raw(warehouse: str, *rows: tuple) -> None:
                                                     received_at)
                         values (1, '81_2022-10.xlsx', 'x', 'xlsx', '81', '2022-10', now())""")
         for baris, row in enumerate(rows, start=2):
-            conn.execute("insert into raw.kepesertaan (submission_id, baris, kode_wilayah, segmen, sasaran, "
-                         "terlindungi) values (1, %s, %s, %s, %s, %s)", (baris, *row))
+            conn.execute(
+                "insert into raw.kepesertaan (submission_id, baris, kode_wilayah, segmen, sasaran, "
+                "terlindungi) values (1, %s, %s, %s, %s, %s)",
+                (baris, *row),
+            )
 
 
 def _pages(docs: Path) -> dict[Path, str]:
@@ -53,8 +56,11 @@ def test_a_gate_that_passed_with_a_warning_says_so_and_its_pages_work_offline(wa
     _assert_offline(docs, pages)
     [validation] = [html for page, html in pages.items() if "validations" in page.parts]
     assert not re.search(r"Status:</span>\s*<i[^>]*></i>\s*Failed", validation)
-    assert re.search(r'Status:</span>\s*<i class="fas fa-exclamation-triangle text-warning"[^>]*></i>\s*'
-                     r"Passed with warnings", validation)
+    assert re.search(
+        r'Status:</span>\s*<i class="fas fa-exclamation-triangle text-warning"[^>]*></i>\s*'
+        r"Passed with warnings",
+        validation,
+    )
     # The failed rule is shown as a warning, the rules that held as passed, none as failed.
     assert "sasaran diisi (tanpa sasaran, cakupan tidak dapat dihitung) (warning:" in validation
     assert "terlindungi ≤ sasaran (blocking:" in validation

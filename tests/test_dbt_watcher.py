@@ -15,14 +15,19 @@ GOOD = [("81.71", "pekerja_rentan", 70_000, 40_000, None, None)]
 def _states() -> dict[str, str]:
     """Each task of the last night in this test session's Airflow metadata database, with its state."""
     with sqlite3.connect(Path(os.environ["AIRFLOW_HOME"]) / "airflow.db") as db:
-        [run_id] = db.execute("select run_id from dag_run where dag_id = 'inpres_nightly' order by id desc limit 1"
-                              ).fetchone()
-        return dict(db.execute("select task_id, state from task_instance where dag_id = 'inpres_nightly' "
-                               "and run_id = ?", (run_id,)).fetchall())
+        [run_id] = db.execute(
+            "select run_id from dag_run where dag_id = 'inpres_nightly' order by id desc limit 1"
+        ).fetchone()
+        return dict(
+            db.execute(
+                "select task_id, state from task_instance where dag_id = 'inpres_nightly' and run_id = ?", (run_id,)
+            ).fetchall()
+        )
 
 
 def test_a_failing_dbt_test_fails_its_task_and_stops_the_night_before_the_marts_gate(
-        run_nightly, warehouse, tmp_path, submission):
+    run_nightly, warehouse, tmp_path, submission
+):
     inbox = tmp_path / "inbox"
     submission(inbox / "81.71_2022-10.xlsx", pelapor="81.71", periode="2022-10", kepesertaan=GOOD)
     # A rejection recorded under a source the project does not know (a hand-made fix in the database): dbt's
@@ -51,8 +56,11 @@ def test_a_failing_dbt_test_fails_its_task_and_stops_the_night_before_the_marts_
     assert run.log.count("Running with dbt=") == 1
     failures = [line for line in run.stderr.splitlines() if line.startswith("FAILED ")]
     assert any(line.startswith("FAILED dbt_build.stg_audit__penolakan.test: ") for line in failures), failures
-    assert any(line.startswith("FAILED dbt_build.dbt_producer_watcher: ")
-               and "accepted_values_stg_audit__penolakan_sumber" in line for line in failures), failures
+    assert any(
+        line.startswith("FAILED dbt_build.dbt_producer_watcher: ")
+        and "accepted_values_stg_audit__penolakan_sumber" in line
+        for line in failures
+    ), failures
 
 
 def test_a_night_that_passes_runs_dbt_once_and_every_node_task_succeeds(run_nightly, tmp_path, submission):

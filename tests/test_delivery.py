@@ -7,7 +7,7 @@ import json
 import logging
 import os
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import psycopg
 import pytest
@@ -33,16 +33,20 @@ def _sha(data: bytes) -> str:
 
 def _submission(conn, content: bytes, pelapor: str = "81.71", periode: str = "2022-10") -> str:
     sha = _sha(content)
-    conn.execute("""insert into raw.submission (file_name, sha256, format, pelapor, periode, received_at)
-                    values (%s, %s, 'xlsx', %s, %s, now())""", (f"{pelapor}_{periode}.xlsx", sha, pelapor, periode))
+    conn.execute(
+        """insert into raw.submission (file_name, sha256, format, pelapor, periode, received_at)
+                    values (%s, %s, 'xlsx', %s, %s, now())""",
+        (f"{pelapor}_{periode}.xlsx", sha, pelapor, periode),
+    )
     conn.commit()
     return sha
 
 
 def _bpjs(conn, content: bytes) -> str:
     sha = _sha(content)
-    conn.execute("insert into raw.bpjs_extract (file_name, sha256, received_at) values ('bpjs_2022-10.csv', %s, now())",
-                 (sha,))
+    conn.execute(
+        "insert into raw.bpjs_extract (file_name, sha256, received_at) values ('bpjs_2022-10.csv', %s, now())", (sha,)
+    )
     conn.commit()
     return sha
 
@@ -54,6 +58,7 @@ def conn(warehouse):
 
 
 # --- data version -----------------------------------------------------------------------------------------
+
 
 def test_data_version_is_the_hash_of_the_loaded_files_whatever_the_run(conn):
     shas = [_submission(conn, b"ambon"), _submission(conn, b"palu", pelapor="72.71"), _bpjs(conn, b"bpjs")]
@@ -90,11 +95,12 @@ def test_the_data_version_does_not_depend_on_the_order_files_were_loaded(pg_serv
 
 # --- manifest ---------------------------------------------------------------------------------------------
 
+
 def _files(folder: ObjectStoragePath) -> dict[str, bytes]:
     files = {
         "laporan_nasional_2022-10.pdf": b"%PDF-1.7 laporan",
         "laporan_nasional_2022-10.xlsx": b"PK\x03\x04 workbook",
-        "data/cakupan_wilayah.csv": "kode_wilayah,periode\n81.71,2022-10\n".encode(),
+        "data/cakupan_wilayah.csv": b"kode_wilayah,periode\n81.71,2022-10\n",
         "data_docs/raw_kepesertaan/index.html": os.urandom(3 * 1024 * 1024 + 17),  # read in several chunks
         "dbt_docs/manifest.json": b'{"dbt": true}',  # somebody else's manifest.json is listed like any file
         "kosong.txt": b"",
@@ -110,11 +116,10 @@ def test_manifest_lists_every_other_file_with_its_size_and_hash(tmp_path):
     folder = ObjectStoragePath((tmp_path / "2022-10" / "manual__1").as_uri())
     folder.mkdir(parents=True, exist_ok=True)
     files = _files(folder)
-    (folder / "manifest.json").write_text("{\"stale\": true}")  # an earlier manifest is replaced, not listed
+    (folder / "manifest.json").write_text('{"stale": true}')  # an earlier manifest is replaced, not listed
 
     versi = data_version_of("a" * 64)
-    written = write_manifest(folder, periode="2022-10", versi=versi,
-                             dibuat=datetime(2022, 11, 1, 18, 30, tzinfo=timezone.utc))
+    written = write_manifest(folder, periode="2022-10", versi=versi, dibuat=datetime(2022, 11, 1, 18, 30, tzinfo=UTC))
 
     assert str(written) == str(folder / "manifest.json")
     manifest = json.loads(written.read_text(encoding="utf-8"))
@@ -130,8 +135,12 @@ def test_manifest_lists_every_other_file_with_its_size_and_hash(tmp_path):
 
 def test_manifest_refuses_a_time_without_a_zone(tmp_path):
     with pytest.raises(ValueError):
-        write_manifest(ObjectStoragePath(tmp_path.as_uri()), periode="2022-10", versi=data_version_of("a" * 64),
-                       dibuat=datetime(2022, 11, 1, 1, 30))
+        write_manifest(
+            ObjectStoragePath(tmp_path.as_uri()),
+            periode="2022-10",
+            versi=data_version_of("a" * 64),
+            dibuat=datetime(2022, 11, 1, 1, 30),
+        )
 
 
 def data_version_of(hash_masukan: str):
@@ -141,6 +150,7 @@ def data_version_of(hash_masukan: str):
 
 
 # --- mail -------------------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def reports(tmp_path, monkeypatch):
@@ -160,32 +170,46 @@ def reports(tmp_path, monkeypatch):
         path.write_bytes(content)
         paths[relative] = path
     alamat = tmp_path / "alamat_provinsi.csv"
-    alamat.write_text("kode_provinsi,email\n" + "".join(f"81,{a}\n" for a in MALUKU)
-                      + "".join(f"72,{a}\n" for a in SULTENG), encoding="utf-8")
+    alamat.write_text(
+        "kode_provinsi,email\n" + "".join(f"81,{a}\n" for a in MALUKU) + "".join(f"72,{a}\n" for a in SULTENG),
+        encoding="utf-8",
+    )
     monkeypatch.setenv("INPRES_DISTRIBUSI", ", ".join(DISTRIBUSI))
     monkeypatch.setenv("INPRES_ALAMAT_PROVINSI", str(alamat))
     return {
         "folder": folder,
         "nasional": [paths["laporan_nasional_2022-10.pdf"], paths["laporan_nasional_2022-10.xlsx"]],
-        "provinsi": {"81": paths["provinsi/laporan_provinsi_81_2022-10.pdf"],
-                     "72": paths["provinsi/laporan_provinsi_72_2022-10.pdf"]},
+        "provinsi": {
+            "81": paths["provinsi/laporan_provinsi_81_2022-10.pdf"],
+            "72": paths["provinsi/laporan_provinsi_72_2022-10.pdf"],
+        },
         "bytes": {path.name: contents[relative] for relative, path in paths.items()},
     }
 
 
 def _send(conn, reports, versi):
-    return kirim_semua(conn, reports["folder"], periode="2022-10", versi=versi,
-                       laporan_nasional=reports["nasional"], laporan_provinsi=reports["provinsi"])
+    return kirim_semua(
+        conn,
+        reports["folder"],
+        periode="2022-10",
+        versi=versi,
+        laporan_nasional=reports["nasional"],
+        laporan_provinsi=reports["provinsi"],
+    )
 
 
 def _attachments(message) -> dict[str, bytes]:
-    return {part.get_filename(): part.get_payload(decode=True) for part in message.walk()
-            if part.get_content_disposition() == "attachment"}
+    return {
+        part.get_filename(): part.get_payload(decode=True)
+        for part in message.walk()
+        if part.get_content_disposition() == "attachment"
+    }
 
 
 def _body(message) -> str:
-    return "".join(part.get_payload(decode=True).decode() for part in message.walk()
-                   if part.get_content_type() == "text/html")
+    return "".join(
+        part.get_payload(decode=True).decode() for part in message.walk() if part.get_content_type() == "text/html"
+    )
 
 
 def _our_log(caplog) -> str:
@@ -213,8 +237,9 @@ def test_national_report_to_the_list_each_province_pdf_to_its_own_addresses(conn
     nasional = {a: m for a, m in mails.items() if m["X-Inpres-Jenis"] == "nasional"}
     assert set(nasional) == {a.lower() for a in DISTRIBUSI}
     for message in nasional.values():
-        assert _attachments(message) == {name: reports["bytes"][name] for name in
-                                         ("laporan_nasional_2022-10.pdf", "laporan_nasional_2022-10.xlsx")}
+        assert _attachments(message) == {
+            name: reports["bytes"][name] for name in ("laporan_nasional_2022-10.pdf", "laporan_nasional_2022-10.xlsx")
+        }
         assert "Oktober 2022" in message["Subject"] and versi.pendek in message["Subject"]
         assert versi.hash_masukan in _body(message) and "Oktober 2022" in _body(message)
         assert message["X-Inpres-Versi-Data"] == versi.hash_masukan
@@ -227,8 +252,9 @@ def test_national_report_to_the_list_each_province_pdf_to_its_own_addresses(conn
             assert "Oktober 2022" in message["Subject"] and versi.pendek in message["Subject"]
     assert "Maluku" in mails[MALUKU[0]]["Subject"]
 
-    recorded = conn.execute("select jenis, periode, penerima, hash_masukan, run_id, lampiran "
-                            "from audit.pengiriman order by jenis, penerima").fetchall()
+    recorded = conn.execute(
+        "select jenis, periode, penerima, hash_masukan, run_id, lampiran from audit.pengiriman order by jenis, penerima"
+    ).fetchall()
     assert len(recorded) == 5
     assert all(r[1:2] == ("2022-10",) and r[3:5] == (versi.hash_masukan, "manual__1") for r in recorded)
     assert {r[2] for r in recorded if r[0] == "provinsi_81"} == set(MALUKU)
@@ -260,8 +286,7 @@ def test_the_same_data_is_sent_once_a_changed_one_again_as_a_revision(conn, smtp
     assert conn.execute("select count(*) from audit.pengiriman").fetchone()[0] == 10
 
 
-def test_a_new_address_on_the_list_gets_the_report_the_others_already_have(conn, smtp_server, reports,
-                                                                            monkeypatch):
+def test_a_new_address_on_the_list_gets_the_report_the_others_already_have(conn, smtp_server, reports, monkeypatch):
     _submission(conn, b"ambon")
     versi = data_version(conn, "r1")
     _send(conn, reports, versi)
@@ -272,8 +297,7 @@ def test_a_new_address_on_the_list_gets_the_report_the_others_already_have(conn,
     assert not message["Subject"].startswith("[Revisi]")
 
 
-def test_a_refused_recipient_fails_the_call_and_only_they_are_mailed_by_the_re_run(conn, smtp_server, reports,
-                                                                                  caplog):
+def test_a_refused_recipient_fails_the_call_and_only_they_are_mailed_by_the_re_run(conn, smtp_server, reports, caplog):
     _submission(conn, b"ambon")
     versi = data_version(conn, "r1")
     smtp_server.refuse = {MALUKU[1]}
@@ -306,11 +330,13 @@ def test_without_a_mail_list_no_smtp_connection_is_needed(conn, reports, monkeyp
     assert _send(conn, reports, data_version(conn, "r1")) == {}
 
 
-def test_a_province_without_an_address_is_logged_by_code_and_not_sent(conn, smtp_server, reports, tmp_path,
-                                                                     monkeypatch, caplog):
+def test_a_province_without_an_address_is_logged_by_code_and_not_sent(
+    conn, smtp_server, reports, tmp_path, monkeypatch, caplog
+):
     alamat = tmp_path / "alamat_81.csv"
-    alamat.write_text("\ufeffkode_provinsi,email\n81,disnaker@malukuprov.example\n99,x@y.example\n81,bukan-alamat\n",
-                      encoding="utf-8")
+    alamat.write_text(
+        "\ufeffkode_provinsi,email\n81,disnaker@malukuprov.example\n99,x@y.example\n81,bukan-alamat\n", encoding="utf-8"
+    )
     monkeypatch.setenv("INPRES_ALAMAT_PROVINSI", str(alamat))
     monkeypatch.delenv("INPRES_DISTRIBUSI")
     result = _send(conn, reports, data_version(conn, "r1"))
@@ -322,9 +348,15 @@ def test_a_province_without_an_address_is_logged_by_code_and_not_sent(conn, smtp
 
 def test_kirim_laporan_sends_what_it_is_given_once(conn, smtp_server, reports):
     versi = data_version(conn, "r1")
-    kwargs = dict(jenis="nasional", periode="2022-10", versi=versi, judul="Laporan Oktober 2022",
-                  isi="Yth. Bapak/Ibu,\n\nTerlampir <laporan>.", lampiran=reports["nasional"][:1],
-                  penerima=["A@example.org", "a@example.org"])
+    kwargs = dict(
+        jenis="nasional",
+        periode="2022-10",
+        versi=versi,
+        judul="Laporan Oktober 2022",
+        isi="Yth. Bapak/Ibu,\n\nTerlampir <laporan>.",
+        lampiran=reports["nasional"][:1],
+        penerima=["A@example.org", "a@example.org"],
+    )
     assert kirim_laporan(conn, **kwargs) is True
     assert kirim_laporan(conn, **kwargs) is False
     [(recipients, message)] = smtp_server.messages

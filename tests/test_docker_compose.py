@@ -171,8 +171,10 @@ def test_components_agree_on_databases_broker_secrets_and_execution_api(config):
     assert urlsplit(env["AIRFLOW__CELERY__BROKER_URL"]).hostname == "redis"
     execution_api = urlsplit(env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"])
     assert (execution_api.hostname, execution_api.path) == ("airflow-apiserver", "/execution/")
-    published = {str(p.get("target")) if isinstance(p, dict) else str(p).split(":")[-1].split("/")[0]
-                 for p in svc["airflow-apiserver"].get("ports", [])}
+    published = {
+        str(p.get("target")) if isinstance(p, dict) else str(p).split(":")[-1].split("/")[0]
+        for p in svc["airflow-apiserver"].get("ports", [])
+    }
     assert str(execution_api.port or 80) in published, "the Execution API port is not the api-server's"
 
 
@@ -267,8 +269,9 @@ def _unescaped(script: str) -> str:
 
 def test_ui_is_published_on_loopback_only(config):
     ports = services(config)["airflow-apiserver"]["ports"]
-    published = [p if isinstance(p, str) else f"{p.get('host_ip', '')}:{p.get('published')}:{p.get('target')}"
-                 for p in ports]
+    published = [
+        p if isinstance(p, str) else f"{p.get('host_ip', '')}:{p.get('published')}:{p.get('target')}" for p in ports
+    ]
     assert published and all(p.startswith("127.0.0.1:") for p in published), published
 
 
@@ -281,20 +284,23 @@ def test_placeholder_secrets_stop_the_stack_before_anything_starts(config, tmp_p
     secrets = environment(check)
     assert set(secrets) >= {"AIRFLOW_FERNET_KEY", "REDIS_PASSWORD", "WAREHOUSE_PASSWORD"}
 
-    refused = subprocess.run(["/bin/sh", "-c", script], env={"PATH": "/usr/bin:/bin", **secrets},
-                             capture_output=True, text=True)
+    refused = subprocess.run(
+        ["/bin/sh", "-c", script], env={"PATH": "/usr/bin:/bin", **secrets}, capture_output=True, text=True
+    )
     assert refused.returncode == 1
     assert "Refusing to start" in refused.stderr
     assert all(name in refused.stderr for name in secrets), refused.stderr
     assert not any(value in refused.stderr for value in secrets.values()), "a secret's value was printed"
 
     generated = {name: f"{i:02d}" + "a1b2c3d4" * 4 for i, name in enumerate(secrets)}
-    accepted = subprocess.run(["/bin/sh", "-c", script], env={"PATH": "/usr/bin:/bin", **generated},
-                              capture_output=True, text=True)
+    accepted = subprocess.run(
+        ["/bin/sh", "-c", script], env={"PATH": "/usr/bin:/bin", **generated}, capture_output=True, text=True
+    )
     assert accepted.returncode == 0, accepted.stderr
     one_left = {**generated, "REDIS_PASSWORD": "CHANGE_ME_redis_password"}
-    refused = subprocess.run(["/bin/sh", "-c", script], env={"PATH": "/usr/bin:/bin", **one_left},
-                             capture_output=True, text=True)
+    refused = subprocess.run(
+        ["/bin/sh", "-c", script], env={"PATH": "/usr/bin:/bin", **one_left}, capture_output=True, text=True
+    )
     assert refused.returncode == 1 and "REDIS_PASSWORD" in refused.stderr and "WAREHOUSE" not in refused.stderr
 
 
@@ -306,8 +312,9 @@ def test_redis_password_never_on_a_command_line(config, tmp_path):
     # Run the start-up line with the server swapped for `cat`: the password reaches the config file.
     script = _unescaped(redis["command"][0]).replace("/tmp/redis.conf", str(tmp_path / "redis.conf"))
     script = script.replace("exec redis-server", "exec cat")
-    done = subprocess.run(["/bin/sh", "-c", script], env={"PATH": "/usr/bin:/bin", **environment(redis)},
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        ["/bin/sh", "-c", script], env={"PATH": "/usr/bin:/bin", **environment(redis)}, capture_output=True, text=True
+    )
     assert done.returncode == 0 and done.stdout == f"requirepass {password}\n"
 
 

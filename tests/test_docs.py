@@ -16,8 +16,11 @@ def compiled(manifest) -> dict:
 
 
 def _marts(compiled: dict) -> dict[str, dict]:
-    marts = {node["name"]: node for node in compiled["nodes"].values()
-             if node["resource_type"] == "model" and node["fqn"][1] == "marts"}
+    marts = {
+        node["name"]: node
+        for node in compiled["nodes"].values()
+        if node["resource_type"] == "model" and node["fqn"][1] == "marts"
+    }
     assert "fct_cakupan_wilayah" in marts and len(marts) >= 10, sorted(marts)
     return marts
 
@@ -34,8 +37,12 @@ def test_the_docs_open_on_an_overview_in_bahasa_indonesia(compiled):
 
 
 def test_every_mart_and_every_column_it_declares_is_described(compiled):
-    undescribed = [f"{name}.{column}" for name, node in _marts(compiled).items()
-                   for column, spec in node["columns"].items() if not spec.get("description", "").strip()]
+    undescribed = [
+        f"{name}.{column}"
+        for name, node in _marts(compiled).items()
+        for column, spec in node["columns"].items()
+        if not spec.get("description", "").strip()
+    ]
     undescribed += [name for name, node in _marts(compiled).items() if not node["description"].strip()]
     assert undescribed == []
 
@@ -47,13 +54,28 @@ def test_every_column_of_every_built_mart_is_declared(compiled, warehouse, tmp_p
     from inpres.warehouse import dbt_env
 
     with dbt_env(warehouse):
-        result = dbtRunner().invoke(["build", "--select", "+marts", "--exclude", "resource_type:test",
-                                     "resource_type:unit_test", "--project-dir", str(DBT_PROJECT),
-                                     "--profiles-dir", str(DBT_PROJECT), "--target-path", str(tmp_path), "--quiet"])
+        result = dbtRunner().invoke(
+            [
+                "build",
+                "--select",
+                "+marts",
+                "--exclude",
+                "resource_type:test",
+                "resource_type:unit_test",
+                "--project-dir",
+                str(DBT_PROJECT),
+                "--profiles-dir",
+                str(DBT_PROJECT),
+                "--target-path",
+                str(tmp_path),
+                "--quiet",
+            ]
+        )
     assert result.success, result.exception
     with psycopg.connect(warehouse) as conn:
-        rows = conn.execute("select table_name, column_name from information_schema.columns "
-                            "where table_schema = 'marts'").fetchall()
+        rows = conn.execute(
+            "select table_name, column_name from information_schema.columns where table_schema = 'marts'"
+        ).fetchall()
     built: dict[str, set[str]] = {}
     for table, column in rows:
         built.setdefault(table, set()).add(column)

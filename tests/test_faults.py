@@ -24,7 +24,7 @@ import psutil
 import psycopg
 import pytest
 
-from inpres.warehouse import (NIGHT_LOCK, OWNER_FILE, embedded_postgres, free_port, night_lock, password_file)
+from inpres.warehouse import embedded_postgres, free_port, password_file
 
 ROOT = Path(__file__).resolve().parents[1]
 ONCALL = "piket@kemenkopmk.example"
@@ -75,8 +75,11 @@ def test_the_embedded_server_asks_for_the_password_kept_for_its_owner(folder):
         port = url.rsplit(":", 1)[1].split("/")[0]
         assert "password authentication failed" in _refused(f"postgresql://postgres:wrong@127.0.0.1:{port}/inpres")
         assert "password" in _refused(f"postgresql://postgres@127.0.0.1:{port}/inpres?passfile=/dev/null")
-        assert "trust" not in [line.split()[-1] for line in (pgdata / "pg_hba.conf").read_text().splitlines()
-                               if line.strip() and not line.startswith("#")]
+        assert "trust" not in [
+            line.split()[-1]
+            for line in (pgdata / "pg_hba.conf").read_text().splitlines()
+            if line.strip() and not line.startswith("#")
+        ]
     assert lines == []
     # The password is made once: the next start uses the same.
     with embedded_postgres(pgdata, free_port(55600), say=lines.append) as again:
@@ -111,7 +114,9 @@ def test_a_data_folder_made_with_trust_is_moved_to_the_password(folder):
             assert conn.execute("select 1").fetchone() == (1,)
 
     [migrated] = lines
-    assert migrated.startswith(f"Migrated: {pgdata} ") and "trust" in migrated and str(password_file(pgdata)) in migrated
+    assert (
+        migrated.startswith(f"Migrated: {pgdata} ") and "trust" in migrated and str(password_file(pgdata)) in migrated
+    )
 
 
 HOLD_A_SERVER = """
@@ -126,8 +131,9 @@ with embedded_postgres(Path(sys.argv[1]), int(sys.argv[2])) as url:
 
 def test_a_server_left_running_or_a_stale_pid_file_is_cleared_by_the_next_start(folder):
     pgdata = folder / "pgdata"
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_A_SERVER, str(pgdata), str(free_port(55620))],
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_A_SERVER, str(pgdata), str(free_port(55620))], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout.readline().strip() == "up"
         _left_behind_and_a_stale_pid_file(pgdata, holder)
@@ -152,17 +158,22 @@ def _left_behind_and_a_stale_pid_file(pgdata: Path, holder: subprocess.Popen) ->
     with embedded_postgres(pgdata, free_port(55620), say=lines.append) as url:
         with psycopg.connect(url) as conn:
             assert conn.execute("select 1").fetchone() == (1,)
-    assert lines == [f"Recovered: stopped the PostgreSQL (pid {postmaster.pid}) that a killed run left running on {pgdata}"]
+    assert lines == [
+        f"Recovered: stopped the PostgreSQL (pid {postmaster.pid}) that a killed run left running on {pgdata}"
+    ]
     assert not _alive(postmaster) and _servers_on(pgdata) == []
 
     # A pid file naming a process that is not this folder's server (the machine restarted, the pid was reused).
-    (pgdata / "postmaster.pid").write_text(f"{os.getpid()}\n{pgdata}\n1796221900\n55620\n{pgdata}\n127.0.0.1\n"
-                                           "  5349525    163878\nready   \n")
+    (pgdata / "postmaster.pid").write_text(
+        f"{os.getpid()}\n{pgdata}\n1796221900\n55620\n{pgdata}\n127.0.0.1\n  5349525    163878\nready   \n"
+    )
     lines.clear()
     with embedded_postgres(pgdata, free_port(55620), say=lines.append) as url:
         with psycopg.connect(url) as conn:
             assert conn.execute("select 1").fetchone() == (1,)
-    assert lines == [f"Recovered: removed the pid file of a PostgreSQL that no longer runs ({pgdata / 'postmaster.pid'})"]
+    assert lines == [
+        f"Recovered: removed the pid file of a PostgreSQL that no longer runs ({pgdata / 'postmaster.pid'})"
+    ]
     assert _servers_on(pgdata) == []
 
 
@@ -175,8 +186,12 @@ def _inbox(folder: Path, submission) -> Path:
     """A good file, and one the intake rejects (terlindungi above sasaran), so the quarantine has a file."""
     inbox = folder / "inbox"
     submission(inbox / "81.71_2022-10.xlsx", pelapor="81.71", periode="2022-10", kepesertaan=GOOD)
-    submission(inbox / "72.06_2022-10.xlsx", pelapor="72.06", periode="2022-10",
-               kepesertaan=[("72.06", "pekerja_rentan", 30_000, 40_000, None, None)])
+    submission(
+        inbox / "72.06_2022-10.xlsx",
+        pelapor="72.06",
+        periode="2022-10",
+        kepesertaan=[("72.06", "pekerja_rentan", 30_000, 40_000, None, None)],
+    )
     return inbox
 
 
@@ -189,8 +204,9 @@ class Night:
         with open(self.out, "w") as out, open(self.err, "w") as err:
             # A session of its own: a signal sent here reaches `make run`'s process only, as `timeout` and
             # `kill` send it.
-            self.process = subprocess.Popen([sys.executable, "-m", "inpres.run"], env=env, stdout=out, stderr=err,
-                                            start_new_session=True)
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "inpres.run"], env=env, stdout=out, stderr=err, start_new_session=True
+            )
 
     @property
     def stdout(self) -> str:
@@ -248,11 +264,18 @@ def _private(path: Path) -> list[str]:
 
 @pytest.mark.e2e
 def test_a_night_stopped_by_sigterm_takes_its_processes_with_it_and_the_next_one_recovers(
-        warehouse, manifest, tmp_path, submission, smtp_server):
+    warehouse, manifest, tmp_path, submission, smtp_server
+):
     airflow_home = Path(os.environ["AIRFLOW_HOME"])
     output, karantina = tmp_path / "output", tmp_path / "karantina"
-    env = {**os.environ, "AIRFLOW_CONN_WAREHOUSE": warehouse, "INPRES_INBOX": str(_inbox(tmp_path, submission)),
-           "INPRES_OUTPUT": str(output), "INPRES_KARANTINA": str(karantina), "INPRES_DISTRIBUSI": DISTRIBUSI}
+    env = {
+        **os.environ,
+        "AIRFLOW_CONN_WAREHOUSE": warehouse,
+        "INPRES_INBOX": str(_inbox(tmp_path, submission)),
+        "INPRES_OUTPUT": str(output),
+        "INPRES_KARANTINA": str(karantina),
+        "INPRES_DISTRIBUSI": DISTRIBUSI,
+    }
     env.pop("INPRES_UMASK", None)
     first = Night(env, tmp_path / "first")
     # dbt starts after the raw gate wrote its Data Docs into the night's folder: a half-written folder.
@@ -263,13 +286,20 @@ def test_a_night_stopped_by_sigterm_takes_its_processes_with_it_and_the_next_one
 
     # Meanwhile another night on the same warehouse from elsewhere (its own Airflow home), and one from here.
     for name, home in (("elsewhere", tmp_path / "other-airflow"), ("here", airflow_home)):
-        other = subprocess.run([sys.executable, "-m", "inpres.run"], env={**env, "AIRFLOW_HOME": str(home)},
-                               capture_output=True, text=True, timeout=300)
+        other = subprocess.run(
+            [sys.executable, "-m", "inpres.run"],
+            env={**env, "AIRFLOW_HOME": str(home)},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert other.returncode == 1, (name, other.stdout, other.stderr)
         [said] = other.stderr.splitlines()
         assert said.startswith("a night is already running since ") and said.endswith(": this run did nothing."), said
         # Who holds it: the warehouse's lock knows the session, this home's lock the process.
-        holder = f"inpres make run pid {first.process.pid} on " if name == "elsewhere" else f"(pid {first.process.pid}, "
+        holder = (
+            f"inpres make run pid {first.process.pid} on " if name == "elsewhere" else f"(pid {first.process.pid}, "
+        )
         assert holder in said, said
         assert "Running the night" not in other.stdout and not (home / "airflow.db").exists() or name == "here"
 
@@ -294,8 +324,9 @@ def test_a_night_stopped_by_sigterm_takes_its_processes_with_it_and_the_next_one
     recovered = [line for line in again.stdout.splitlines() if line.startswith("Recovered: ")]
     assert len(recovered) == 2, again.stdout
     assert recovered[0].startswith("Recovered: the night manual__") and recovered[0].endswith(": marked failed")
-    assert recovered[1] == (f"Recovered: the report folder of that night was never finished: renamed "
-                            f"{unfinished}.tidak-selesai")
+    assert recovered[1] == (
+        f"Recovered: the report folder of that night was never finished: renamed {unfinished}.tidak-selesai"
+    )
     assert Path(f"{unfinished}.tidak-selesai").is_dir() and not unfinished.exists()
     assert {tuple(to) for to, _ in smtp_server.messages} == {(DISTRIBUSI,)}
     assert again.log != first.log and again.log.name.endswith(f"-{again.process.pid}.log")
@@ -308,13 +339,21 @@ def test_a_night_stopped_by_sigterm_takes_its_processes_with_it_and_the_next_one
 
 @pytest.mark.e2e
 def test_a_killed_run_leaves_its_server_to_the_next_whose_warehouse_then_dies_mid_night(
-        folder, manifest, tmp_path, submission, smtp_server):
+    folder, manifest, tmp_path, submission, smtp_server
+):
     pgdata = folder / "pgdata"
     port = free_port(55630)
     env = {key: value for key, value in os.environ.items() if key not in ("AIRFLOW_CONN_WAREHOUSE", "INPRES_UMASK")}
-    env.update({"INPRES_PGDATA": str(pgdata), "INPRES_PG_PORT": str(port),
-                "INPRES_INBOX": str(_inbox(tmp_path, submission)), "INPRES_OUTPUT": str(tmp_path / "output"),
-                "INPRES_KARANTINA": str(tmp_path / "karantina"), "INPRES_ONCALL_EMAIL": ONCALL})
+    env.update(
+        {
+            "INPRES_PGDATA": str(pgdata),
+            "INPRES_PG_PORT": str(port),
+            "INPRES_INBOX": str(_inbox(tmp_path, submission)),
+            "INPRES_OUTPUT": str(tmp_path / "output"),
+            "INPRES_KARANTINA": str(tmp_path / "karantina"),
+            "INPRES_ONCALL_EMAIL": ONCALL,
+        }
+    )
     airflow_home = Path(os.environ["AIRFLOW_HOME"])
 
     first = Night(env, tmp_path / "first")
@@ -335,7 +374,9 @@ def test_a_killed_run_leaves_its_server_to_the_next_whose_warehouse_then_dies_mi
     assert second.wait() == 1
 
     recovered = [line for line in second.stdout.splitlines() if line.startswith("Recovered: ")]
-    assert recovered[0] == f"Recovered: stopped the PostgreSQL (pid {left.pid}) that a killed run left running on {pgdata}"
+    assert (
+        recovered[0] == f"Recovered: stopped the PostgreSQL (pid {left.pid}) that a killed run left running on {pgdata}"
+    )
     assert recovered[1].startswith("Recovered: the night manual__") and recovered[1].endswith(": marked failed")
     assert len(recovered) == 2, second.stdout  # killed during the load: no report folder was begun
 
@@ -343,13 +384,16 @@ def test_a_killed_run_leaves_its_server_to_the_next_whose_warehouse_then_dies_mi
     assert failed and all(line.endswith(f": the warehouse at 127.0.0.1:{port} did not answer") for line in failed)
     [cause] = [line for line in second.stderr.splitlines() if line.startswith("The warehouse ")]
     first_failed = failed[0].split()[1].rstrip(":")
-    assert cause == (f"The warehouse at 127.0.0.1:{port} stopped answering during {first_failed}: check the server "
-                     f"({pgdata / 'server.log'}) and run the night again; nothing half-written stays (each load "
-                     "and each dbt model is written in one transaction)")
+    assert cause == (
+        f"The warehouse at 127.0.0.1:{port} stopped answering during {first_failed}: check the server "
+        f"({pgdata / 'server.log'}) and run the night again; nothing half-written stays (each load "
+        "and each dbt model is written in one transaction)"
+    )
     assert "refused" not in second.stderr.lower()
     # On-call is mailed once for every task that failed, and no address is written in the log.
     assert sorted(message["Subject"] for _, message in smtp_server.messages) == sorted(
-        f"[Inpres 2/2021] Laporan malam ini dihentikan: tugas {line.split()[1].rstrip(':')} gagal" for line in failed)
+        f"[Inpres 2/2021] Laporan malam ini dihentikan: tugas {line.split()[1].rstrip(':')} gagal" for line in failed
+    )
     assert {tuple(to) for to, _ in smtp_server.messages} == {(ONCALL,)}
     assert ONCALL not in second.log.read_text()
     assert _servers_on(pgdata) == [] and _processes_of(_night_token(airflow_home)) == []
@@ -365,16 +409,33 @@ def test_a_failed_task_mails_on_call_once_with_no_nik_or_address(smtp_server, mo
     monkeypatch.delenv("AIRFLOW_CONN_WAREHOUSE", raising=False)
     error = RuntimeError("SMTP refused gubernur@sultengprov.example; NIK 3171234567890123 in 72.06_2022-10.xlsx")
     task_failed({"task_instance": SimpleNamespace(task_id="report"), "exception": error})
-    blocking = Outcome("raw_kepesertaan", "expect_x", "terlindungi ≤ sasaran", "blocking", False, 1,
-                       [{"submission_id": 1, "baris": 2, "terlindungi": 3171234567890123}])
-    task_failed({"task_instance": SimpleNamespace(task_id="quality_gate_raw"),
-                 "exception": GateFailed("raw_kepesertaan", [blocking])})
+    blocking = Outcome(
+        "raw_kepesertaan",
+        "expect_x",
+        "terlindungi ≤ sasaran",
+        "blocking",
+        False,
+        1,
+        [{"submission_id": 1, "baris": 2, "terlindungi": 3171234567890123}],
+    )
+    task_failed(
+        {
+            "task_instance": SimpleNamespace(task_id="quality_gate_raw"),
+            "exception": GateFailed("raw_kepesertaan", [blocking]),
+        }
+    )
 
     subjects = [message["Subject"] for _, message in smtp_server.messages]
-    assert subjects == ["[Inpres 2/2021] Laporan malam ini dihentikan: tugas report gagal",
-                        "[Inpres 2/2021] Laporan malam ini dihentikan: gerbang mutu raw_kepesertaan gagal"]
-    bodies = [part.get_payload(decode=True).decode() for _, m in smtp_server.messages for part in m.walk()
-              if not part.is_multipart()]
+    assert subjects == [
+        "[Inpres 2/2021] Laporan malam ini dihentikan: tugas report gagal",
+        "[Inpres 2/2021] Laporan malam ini dihentikan: gerbang mutu raw_kepesertaan gagal",
+    ]
+    bodies = [
+        part.get_payload(decode=True).decode()
+        for _, m in smtp_server.messages
+        for part in m.walk()
+        if not part.is_multipart()
+    ]
     logged = caplog.text
     for text in (*bodies, logged):
         assert "3171234567890123" not in text and "gubernur@" not in text
@@ -392,16 +453,22 @@ def test_gate_samples_and_lines_carry_no_nik(warehouse, tmp_path, caplog):
                                                     received_at)
                         values (1, '81_2022-10.xlsx', 'x', 'xlsx', '81', '2022-10', now())""")
         # Rows that reached raw another way than the intake (which refuses them): a NIK as a count, as a code.
-        conn.execute("""insert into raw.kepesertaan (submission_id, baris, kode_wilayah, segmen, sasaran, terlindungi)
-                        values (1, 2, '81.71', 'non_asn', 10, %s), (1, 3, %s, 'non_asn', 10, 5)""", (nik, str(nik)))
+        conn.execute(
+            """insert into raw.kepesertaan (submission_id, baris, kode_wilayah, segmen, sasaran, terlindungi)
+                        values (1, 2, '81.71', 'non_asn', 10, %s), (1, 3, %s, 'non_asn', 10, 5)""",
+            (nik, str(nik)),
+        )
 
     with pytest.raises(GateFailed) as failed:
         run_gate("raw_kepesertaan", warehouse, "malam-1", tmp_path / "docs")
 
     with psycopg.connect(warehouse) as conn:
-        samples = [json.dumps(s) for [s] in conn.execute("select sample from audit.validation_result where not success")]
+        samples = [
+            json.dumps(s) for [s] in conn.execute("select sample from audit.validation_result where not success")
+        ]
     assert any("3171********0123" in s for s in samples) and not any(str(nik) in s for s in samples)
     assert {"submission_id": 1, "baris": 2, "sasaran": 10, "terlindungi": "3171********0123"} in [
-        row for o in failed.value.outcomes for row in o.sample]
+        row for o in failed.value.outcomes for row in o.sample
+    ]
     assert str(nik) not in str(failed.value) and "3171********0123" in str(failed.value)
     assert str(nik) not in caplog.text and "3171********0123" in caplog.text

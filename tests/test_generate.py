@@ -8,27 +8,24 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import random
 import re
+import shutil
+import tempfile
+import uuid
 import zipfile
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
 import openpyxl
+import psycopg
 import pytest
+from airflow.sdk import ObjectStoragePath
 
 from inpres.generate import BROKEN_KINDS, Manifest, generate, make_broken, write_csv, write_xlsx
 from inpres.generate.broken import BOMB_PART
 from inpres.generate.national import MANIFEST
-import shutil
-import tempfile
-import uuid
-
-import psycopg
-from airflow.sdk import ObjectStoragePath
-
 from inpres.ingest import contract, reader
 from inpres.ingest.inbox import LAPORAN, Delivery, _content_hash, load_delivery
 from inpres.paths import DBT_PROJECT
@@ -73,12 +70,17 @@ def intake(paths: list[Path]):
             sha256 = _content_hash(copies)
             [(submission_id, pelapor, periode, tanggal_laporan)] = conn.execute(
                 "select submission_id, pelapor, periode, tanggal_laporan from raw.submission where sha256 = %s",
-                (sha256,)).fetchall()
+                (sha256,),
+            ).fetchall()
             kepesertaan = conn.execute(
                 "select baris, kode_wilayah, segmen, sasaran, terlindungi, iuran_rp, sumber_dana from raw.kepesertaan "
-                "where submission_id = %s order by baris", (submission_id,)).fetchall()
-            klaim = conn.execute("select baris, program, segmen, kasus, nilai_rp from raw.klaim "
-                                 "where submission_id = %s order by baris", (submission_id,)).fetchall()
+                "where submission_id = %s order by baris",
+                (submission_id,),
+            ).fetchall()
+            klaim = conn.execute(
+                "select baris, program, segmen, kasus, nilai_rp from raw.klaim where submission_id = %s order by baris",
+                (submission_id,),
+            ).fetchall()
     return [], contract.Identitas(pelapor, periode, None, tanggal_laporan), kepesertaan, klaim
 
 
@@ -91,8 +93,11 @@ def deliveries(out: Path, manifest: Manifest) -> dict[str, list]:
 
 
 def digests(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -100,8 +105,9 @@ def october(tmp_path_factory):
     """National size, one month: every pelapor's 2022-10 submission, read back through the contract."""
     out = tmp_path_factory.mktemp("october")
     manifest = generate(out, start="2022-10", end="2022-10", seed=3, progress=False)
-    read = {name: (entries, intake([out / e.path for e in entries]))
-            for name, entries in deliveries(out, manifest).items()}
+    read = {
+        name: (entries, intake([out / e.path for e in entries])) for name, entries in deliveries(out, manifest).items()
+    }
     return out, manifest, read
 
 
@@ -109,8 +115,9 @@ def october(tmp_path_factory):
 def ten_months(tmp_path_factory):
     """Only the seed provinces (scale 0), January–October 2022, with many late, revised and broken files."""
     out = tmp_path_factory.mktemp("ten_months")
-    manifest = generate(out, start="2022-01", end="2022-10", seed=5, scale=0, late=0.1, revised=0.1, broken=0.1,
-                        progress=False)
+    manifest = generate(
+        out, start="2022-01", end="2022-10", seed=5, scale=0, late=0.1, revised=0.1, broken=0.1, progress=False
+    )
     return out, manifest
 
 
@@ -129,8 +136,7 @@ def test_missing_pelapor_months_have_no_file_and_are_in_the_answer_key(tmp_path)
     from inpres import wilayah
     from inpres.generate.national import all_pelapor, is_seed
 
-    manifest = generate(tmp_path, start="2022-09", end="2022-10", scale=1.0, missing=0.3, broken=0.05,
-                        progress=False)
+    manifest = generate(tmp_path, start="2022-09", end="2022-10", scale=1.0, missing=0.3, broken=0.05, progress=False)
     sent = {(e.pelapor, e.periode) for e in manifest.files if e.kind != "bpjs"}
     missing = {tuple(m) for m in manifest.missing}
     everyone = {(p, m) for p in all_pelapor() for m in ("2022-09", "2022-10")}
@@ -148,15 +154,25 @@ def test_the_bundled_sample_is_the_generators_output(tmp_path):
     from inpres.paths import SAMPLE_INBOX
 
     params = Manifest.load(SAMPLE_INBOX / MANIFEST).params
-    generate(tmp_path, **{**params, "formats": tuple(params["formats"]),
-                          "skip_broken": tuple(params["skip_broken"])}, progress=False)
+    generate(
+        tmp_path,
+        **{**params, "formats": tuple(params["formats"]), "skip_broken": tuple(params["skip_broken"])},
+        progress=False,
+    )
     assert digests(tmp_path) == digests(SAMPLE_INBOX)
 
 
 def test_skipped_broken_kinds_are_never_made(tmp_path):
     wanted = {"negative_count", "missing_sheet"}
-    manifest = generate(tmp_path, start="2022-09", end="2022-09", scale=0, broken=1.0, progress=False,
-                        skip_broken=tuple(set(BROKEN_KINDS) - wanted))
+    manifest = generate(
+        tmp_path,
+        start="2022-09",
+        end="2022-09",
+        scale=0,
+        broken=1.0,
+        progress=False,
+        skip_broken=tuple(set(BROKEN_KINDS) - wanted),
+    )
     assert {r for e in manifest.files if e.kind == "broken" for r in e.reasons} == wanted
     with pytest.raises(ValueError, match="unknown broken kinds"):
         generate(tmp_path / "x", skip_broken=("zip_bomb", "bom"), progress=False)
@@ -175,8 +191,9 @@ def test_national_scale_covers_all_552_pelapor(october):
 
 def test_every_good_file_passes_the_contract_and_every_broken_one_fails(october, ten_months):
     out, manifest = ten_months
-    checked = {name: (entries, intake([out / e.path for e in entries]))
-               for name, entries in deliveries(out, manifest).items()}
+    checked = {
+        name: (entries, intake([out / e.path for e in entries])) for name, entries in deliveries(out, manifest).items()
+    }
     for name, (entries, (reasons, *_)) in [*october[2].items(), *checked.items()]:
         assert bool(reasons) == (entries[0].kind == "broken"), (name, entries[0].kind, reasons)
     kinds = {e.kind for e in manifest.files}
@@ -199,7 +216,7 @@ def test_kota_ambon_october_2022_workbook(october):
 def test_sulawesi_tengah_province_wide_with_kabupaten_kota_winning(october):
     _, _, read = october
     own, on_behalf = {}, {}
-    for entries, (reasons, who, kepesertaan, _) in read.values():
+    for _entries, (reasons, who, kepesertaan, _) in read.values():
         if not reasons and who.periode == "2022-10" and who.pelapor.split(".")[0] == "72":
             for _, kode, segmen, sasaran, terlindungi, *_ in kepesertaan:
                 if segmen == "pekerja_rentan":
@@ -215,7 +232,7 @@ def test_sulawesi_tengah_province_wide_with_kabupaten_kota_winning(october):
 def test_kota_ambon_jkm_claims_for_perangkat_desa_january_to_october_2022(ten_months):
     out, manifest = ten_months
     kasus = nilai = 0
-    for name, entries in deliveries(out, manifest).items():
+    for entries in deliveries(out, manifest).values():
         if entries[0].pelapor == "81.71":
             reasons, who, _, klaim = intake([out / e.path for e in entries])
             assert not reasons and entries[0].kind == "good"
@@ -244,9 +261,9 @@ def test_revisions_and_late_files(ten_months):
     for new in revised:
         old = by_name[new.delivery.replace("_revisi1", "")]
         assert (old.kind, old.pelapor, old.periode) == ("revised_old", new.pelapor, new.periode)
-        (_, who_old, rows_old, _), (_, who_new, rows_new, _) = (intake([out / e.path for e in manifest.files
-                                                                          if e.delivery == d.delivery])
-                                                                  for d in (old, new))
+        (_, who_old, rows_old, _), (_, who_new, rows_new, _) = (
+            intake([out / e.path for e in manifest.files if e.delivery == d.delivery]) for d in (old, new)
+        )
         assert who_new.tanggal_laporan > who_old.tanggal_laporan and rows_new != rows_old
         assert (out / new.path).stat().st_mtime > (out / old.path).stat().st_mtime
     for late in [e for e in manifest.files if e.kind == "late" and e.path.endswith((".xlsx", "_identitas.csv"))]:
@@ -257,27 +274,44 @@ def test_revisions_and_late_files(ten_months):
 
 def test_bpjs_extract_is_close_to_the_regions_own_figures(october):
     out, _, read = october
-    reported = {(kode, segmen): terlindungi for entries, (reasons, who, kepesertaan, _) in read.values()
-                if not reasons and entries[0].kind != "revised_old" and "." in who.pelapor
-                for _, kode, segmen, _, terlindungi, *_ in kepesertaan}
+    reported = {
+        (kode, segmen): terlindungi
+        for entries, (reasons, who, kepesertaan, _) in read.values()
+        if not reasons and entries[0].kind != "revised_old" and "." in who.pelapor
+        for _, kode, segmen, _, terlindungi, *_ in kepesertaan
+    }
     with open(out / "bpjs" / "bpjs_2022-10.csv", encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) == 514 * 5 and list(rows[0]) == [c.name for c in contract.BPJS]
-    gaps = {r["kode_wilayah"] for r in rows if (r["kode_wilayah"], r["segmen"]) in reported
-            and abs(int(r["peserta_aktif"]) - reported[(r["kode_wilayah"], r["segmen"])])
-            > 0.1 * max(50, reported[(r["kode_wilayah"], r["segmen"])])}
+    gaps = {
+        r["kode_wilayah"]
+        for r in rows
+        if (r["kode_wilayah"], r["segmen"]) in reported
+        and abs(int(r["peserta_aktif"]) - reported[(r["kode_wilayah"], r["segmen"])])
+        > 0.1 * max(50, reported[(r["kode_wilayah"], r["segmen"])])
+    }
     assert 3 <= len(gaps) <= 20
 
 
 # What the intake says for each kind: every reason is one of these (see contract.py and reader.py).
 BECAUSE = {
-    "unknown_region_code": "tidak dikenal", "retired_code": "sudah tidak berlaku",
-    "foreign_territory": "hanya boleh melaporkan wilayahnya sendiri", "outside_province": "bukan wilayah provinsi",
-    "unknown_segment": "segmen '", "unknown_program": "program '", "negative_count": "negatif",
-    "non_integer_count": "bukan bilangan bulat", "terlindungi_above_sasaran": "lebih besar dari sasaran",
-    "duplicate_rows": "baris ganda", "future_period": "belum terjadi", "period_before_inpres": "sebelum Inpres",
-    "missing_sheet": "tidak ada", "missing_column": "tidak ada (kolom yang diharapkan",
-    "unreadable_xlsx": "tidak dapat dibaca", "binary_csv": "bukan CSV teks", "oversized": "berkas terlalu besar",
+    "unknown_region_code": "tidak dikenal",
+    "retired_code": "sudah tidak berlaku",
+    "foreign_territory": "hanya boleh melaporkan wilayahnya sendiri",
+    "outside_province": "bukan wilayah provinsi",
+    "unknown_segment": "segmen '",
+    "unknown_program": "program '",
+    "negative_count": "negatif",
+    "non_integer_count": "bukan bilangan bulat",
+    "terlindungi_above_sasaran": "lebih besar dari sasaran",
+    "duplicate_rows": "baris ganda",
+    "future_period": "belum terjadi",
+    "period_before_inpres": "sebelum Inpres",
+    "missing_sheet": "tidak ada",
+    "missing_column": "tidak ada (kolom yang diharapkan",
+    "unreadable_xlsx": "tidak dapat dibaca",
+    "binary_csv": "bukan CSV teks",
+    "oversized": "berkas terlalu besar",
     "zip_bomb": "setelah diekstrak",
 }
 
@@ -305,11 +339,17 @@ def test_every_broken_kind_is_rejected_for_its_reason(tmp_path, kind):
 
 
 def test_csv_writer_cp1252_with_semicolons_round_trips(tmp_path):
-    identitas = {"kode_pelapor": "81.71", "periode": "2022-10", "nama_instansi": "Dinas Tenaga Kerja – Kota Ambon",
-                 "tanggal_laporan": "2022-11-04"}
-    sheets = {"kepesertaan": [("81.71", "pekerja_rentan", "70.000", 40000, None, "bapak_asuh")],
-              "kepatuhan": [("SK Wali Kota Ambon No. 533; Tahun 2021", "2021-06-01", "Rp 1.200.000.000", "Ya", None)],
-              "klaim": [("JKM", "perangkat_desa", 2, "84 juta")]}
+    identitas = {
+        "kode_pelapor": "81.71",
+        "periode": "2022-10",
+        "nama_instansi": "Dinas Tenaga Kerja – Kota Ambon",
+        "tanggal_laporan": "2022-11-04",
+    }
+    sheets = {
+        "kepesertaan": [("81.71", "pekerja_rentan", "70.000", 40000, None, "bapak_asuh")],
+        "kepatuhan": [("SK Wali Kota Ambon No. 533; Tahun 2021", "2021-06-01", "Rp 1.200.000.000", "Ya", None)],
+        "klaim": [("JKM", "perangkat_desa", 2, "84 juta")],
+    }
     paths = write_csv(tmp_path, "81.71_2022-10", identitas, sheets, encoding="cp1252", delimiter=";")
     assert [p.name for p in paths] == [f"81.71_2022-10_{s}.csv" for s in ("identitas", *sheets)]
     assert b"\x96" in paths[0].read_bytes()  # the en dash, in Windows-1252
@@ -333,6 +373,12 @@ def test_xlsx_writer_keeps_text_as_text_and_numbers_as_numbers(tmp_path):
     again = write_xlsx(tmp_path / "b.xlsx", identitas, {"kepesertaan": rows, "kepatuhan": [], "klaim": []})
     assert path.read_bytes() == again.read_bytes()
     sheet = openpyxl.load_workbook(path)["kepesertaan"]
-    assert [c.value for c in sheet[1]] == ["kode_wilayah", "segmen", "sasaran", "terlindungi", "iuran_rp",
-                                           "sumber_dana"]
+    assert [c.value for c in sheet[1]] == [
+        "kode_wilayah",
+        "segmen",
+        "sasaran",
+        "terlindungi",
+        "iuran_rp",
+        "sumber_dana",
+    ]
     assert [c.value for c in sheet[2]][:4] == ["81.71", "pekerja_rentan", "70.000", 40000]

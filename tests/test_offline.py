@@ -38,6 +38,7 @@ def outbound(monkeypatch) -> list[str]:
             if self.family in (socket.AF_INET, socket.AF_INET6) and address[0] not in LOOPBACK:
                 refuse(address[0])
             return original(self, address)
+
         return call
 
     monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
@@ -47,7 +48,7 @@ def outbound(monkeypatch) -> list[str]:
 
 
 def test_the_guard_sees_a_call_out(outbound):
-    with pytest.raises(Exception):
+    with pytest.raises(CalledOut):
         urllib.request.urlopen("https://astronomer.gateway.scarf.sh/", timeout=1)
     assert outbound == ["astronomer.gateway.scarf.sh"]
 
@@ -67,9 +68,20 @@ def test_a_gate_with_its_data_docs_and_a_dbt_run_reach_only_the_warehouse(wareho
 
     run_gate("raw_kepesertaan", warehouse, "malam-1", tmp_path / "docs")
     with dbt_env(warehouse):
-        result = dbtRunner().invoke(["run", "--select", "stg_inbox__submissions",
-                                     "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
-                                     "--target-path", str(tmp_path / "target"), "--quiet"])
+        result = dbtRunner().invoke(
+            [
+                "run",
+                "--select",
+                "stg_inbox__submissions",
+                "--project-dir",
+                str(DBT_PROJECT),
+                "--profiles-dir",
+                str(DBT_PROJECT),
+                "--target-path",
+                str(tmp_path / "target"),
+                "--quiet",
+            ]
+        )
     assert result.success, result.exception
     assert outbound == []
 

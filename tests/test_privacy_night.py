@@ -23,34 +23,65 @@ from pypdf import PdfReader
 from inpres.generate.writer import write_csv
 from inpres.quality.data_docs import VENDOR as DATA_DOCS_STATIC
 
-NIK = ["3171234567890123", "7271015507850012", "8171042308900003", "7203016612790004", "3273010101010005",
-       "8171110101920006"]
-GOOD = [("81.71", "pekerja_rentan", 70_000, 40_000, 672_000_000, "bapak_asuh"),
-        ("81.71", "non_asn", 2_850, 2_850, None, "apbd")]
+NIK = [
+    "3171234567890123",
+    "7271015507850012",
+    "8171042308900003",
+    "7203016612790004",
+    "3273010101010005",
+    "8171110101920006",
+]
+GOOD = [
+    ("81.71", "pekerja_rentan", 70_000, 40_000, 672_000_000, "bapak_asuh"),
+    ("81.71", "non_asn", 2_850, 2_850, None, "apbd"),
+]
 KEPATUHAN = ("SK Wali Kota Ambon No. 533 Tahun 2021", "2021-06-01", "Rp 1.200.000.000", "Ya", "Sebagian")
 
 
 def _inbox(folder: Path, submission) -> Path:
     def xlsx(name, pelapor="81.71", kepesertaan=GOOD, kepatuhan=KEPATUHAN, klaim=()):
-        submission(folder / name, pelapor=pelapor, periode="2022-10", kepesertaan=kepesertaan,
-                   kepatuhan=kepatuhan, klaim=klaim)
+        submission(
+            folder / name, pelapor=pelapor, periode="2022-10", kepesertaan=kepesertaan, kepatuhan=kepatuhan, klaim=klaim
+        )
 
     xlsx("81.71_2022-10.xlsx")  # a good file, so the night has a report
-    xlsx("72.71_2022-10.xlsx", pelapor="72.71",  # as an Excel number (read back as 3171234567890123.0)
-         kepesertaan=[("72.71", "pekerja_rentan", float(NIK[0]), 7_000, None, "apbd")])
-    xlsx("72.03_2022-10.xlsx", pelapor="72.03",  # with Excel's leading apostrophe, as text
-         kepesertaan=[("72.03", "pekerja_rentan", 30_000, f"'{NIK[1]}", None, "apbd")])
-    xlsx("72.06_2022-10.xlsx", pelapor="72.06",  # inside text
-         kepesertaan=[("72.06", f"NIK {NIK[2]}", 30_000, 28_000, None, "apbd")])
-    xlsx("72.01_2022-10.xlsx", pelapor="72.01",  # in an amount column
-         kepesertaan=[("72.01", "pekerja_rentan", 30_000, 20_000, float(NIK[3]), "apbd")])
-    xlsx(f"{NIK[4]}_72.02_2022-10.xlsx", pelapor="72.02",  # in the file's name, and the file is broken
-         kepesertaan=[("72.02", "pekerja_rentan", 30_000, 40_000, None, "apbd")])
-    identitas = {"kode_pelapor": "81.01", "periode": "2022-10", "nama_instansi": "Disnaker",
-                 "tanggal_laporan": "2022-10-28"}
-    write_csv(folder, "81.01_2022-10", identitas,  # in a CSV cell
-              {"kepesertaan": [("81.01", "non_asn", NIK[5], 10, None, "apbd")],
-               "kepatuhan": [KEPATUHAN], "klaim": []})
+    xlsx(
+        "72.71_2022-10.xlsx",
+        pelapor="72.71",  # as an Excel number (read back as 3171234567890123.0)
+        kepesertaan=[("72.71", "pekerja_rentan", float(NIK[0]), 7_000, None, "apbd")],
+    )
+    xlsx(
+        "72.03_2022-10.xlsx",
+        pelapor="72.03",  # with Excel's leading apostrophe, as text
+        kepesertaan=[("72.03", "pekerja_rentan", 30_000, f"'{NIK[1]}", None, "apbd")],
+    )
+    xlsx(
+        "72.06_2022-10.xlsx",
+        pelapor="72.06",  # inside text
+        kepesertaan=[("72.06", f"NIK {NIK[2]}", 30_000, 28_000, None, "apbd")],
+    )
+    xlsx(
+        "72.01_2022-10.xlsx",
+        pelapor="72.01",  # in an amount column
+        kepesertaan=[("72.01", "pekerja_rentan", 30_000, 20_000, float(NIK[3]), "apbd")],
+    )
+    xlsx(
+        f"{NIK[4]}_72.02_2022-10.xlsx",
+        pelapor="72.02",  # in the file's name, and the file is broken
+        kepesertaan=[("72.02", "pekerja_rentan", 30_000, 40_000, None, "apbd")],
+    )
+    identitas = {
+        "kode_pelapor": "81.01",
+        "periode": "2022-10",
+        "nama_instansi": "Disnaker",
+        "tanggal_laporan": "2022-10-28",
+    }
+    write_csv(
+        folder,
+        "81.01_2022-10",
+        identitas,  # in a CSV cell
+        {"kepesertaan": [("81.01", "non_asn", NIK[5], 10, None, "apbd")], "kepatuhan": [KEPATUHAN], "klaim": []},
+    )
     return folder
 
 
@@ -121,10 +152,15 @@ def test_a_night_of_nik_bearing_files_leaves_no_nik_in_clear(night, warehouse):
     reasons = [(f"{p}", p.read_text(encoding="utf-8")) for p in karantina.rglob("*.alasan.txt")]
     assert len(reasons) == 6
     with psycopg.connect(warehouse) as conn:
-        tables = conn.execute("select table_schema, table_name from information_schema.tables "
-                              "where table_schema not in ('pg_catalog', 'information_schema')").fetchall()
-        rows = [(f"{s}.{t}", " ".join(map(str, row)))
-                for s, t in tables for row in conn.execute(f'select * from "{s}"."{t}"')]
+        tables = conn.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_schema not in ('pg_catalog', 'information_schema')"
+        ).fetchall()
+        rows = [
+            (f"{s}.{t}", " ".join(map(str, row)))
+            for s, t in tables
+            for row in conn.execute(f'select * from "{s}"."{t}"')
+        ]
     assert any(where == "audit.penolakan" for where, _ in rows)
     seen += metadata + reasons + [(f"name {p}", p.name) for p in karantina.rglob("*")] + rows
 
@@ -134,7 +170,10 @@ def test_a_night_of_nik_bearing_files_leaves_no_nik_in_clear(night, warehouse):
 
 def test_the_scan_sees_a_nik_it_was_not_told_about():
     """The generic scan would catch a NIK nobody planted, however it is written into a text or a number."""
-    assert _nik_shaped([("log", "terlindungi=9171042308900003.0"), ("csv", "x,'7371010101900001,y"),
-                        ("xml", "<v>0.8100000000000001</v> 9007199254740991 "
-                                "sha=ab12345678901234567890123456789012cd")]) == [
-        "log: 9171…", "csv: 7371…"]
+    assert _nik_shaped(
+        [
+            ("log", "terlindungi=9171042308900003.0"),
+            ("csv", "x,'7371010101900001,y"),
+            ("xml", "<v>0.8100000000000001</v> 9007199254740991 sha=ab12345678901234567890123456789012cd"),
+        ]
+    ) == ["log: 9171…", "csv: 7371…"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pypdf
@@ -18,8 +18,8 @@ from inpres.reports.figures import Figures
 from inpres.transform import dbt_var
 
 BATAS = date(2022, 11, 10)
-SEBELUM_BATAS = datetime(2022, 11, 5, 1, 0, tzinfo=timezone.utc)
-SESUDAH_BATAS = datetime(2022, 11, 20, 1, 0, tzinfo=timezone.utc)
+SEBELUM_BATAS = datetime(2022, 11, 5, 1, 0, tzinfo=UTC)
+SESUDAH_BATAS = datetime(2022, 11, 20, 1, 0, tzinfo=UTC)
 VERSI = DataVersion(run_id="scheduled__2022-11-20", hash_masukan="ab" * 32)
 
 WILAYAH = [
@@ -33,25 +33,62 @@ WILAYAH = [
 NAMA = {w["kode_wilayah"]: w for w in WILAYAH}
 
 
-def cakupan(kode, segmen, sasaran, terlindungi, persen, *, dihitung=1, diharapkan=1, sasaran_terlapor=None,
-            lengkap=True, peringkat=None, jumlah=None, perubahan=None, lengkap_bulan_lalu=True):
+def cakupan(
+    kode,
+    segmen,
+    sasaran,
+    terlindungi,
+    persen,
+    *,
+    dihitung=1,
+    diharapkan=1,
+    sasaran_terlapor=None,
+    lengkap=True,
+    peringkat=None,
+    jumlah=None,
+    perubahan=None,
+    lengkap_bulan_lalu=True,
+):
     w = NAMA.get(kode, {"nama_wilayah": "Indonesia", "tingkat": "nasional", "kode_provinsi": None})
-    return {"kode_wilayah": kode, "nama_wilayah": w["nama_wilayah"], "tingkat": w["tingkat"],
-            "kode_provinsi": w["kode_provinsi"], "periode": "2022-10", "segmen": segmen, "sasaran": sasaran,
-            "terlindungi": terlindungi, "terlindungi_bersasaran": terlindungi,
-            "persen_terlindungi": None if persen is None else Decimal(persen),
-            "perubahan_terlindungi_bulan_lalu": None, "perubahan_persen_bulan_lalu": perubahan,
-            "perubahan_terlindungi_tahun_lalu": None, "perubahan_persen_tahun_lalu": None,
-            "pemerintah_diharapkan": diharapkan, "pemerintah_dihitung": dihitung, "pemerintah_bersasaran": dihitung,
-            "sasaran_acuan": None, "persen_sasaran_terlapor": None if sasaran_terlapor is None else Decimal(sasaran_terlapor),
-            "basis_lengkap": lengkap, "basis_lengkap_bulan_lalu": lengkap_bulan_lalu, "basis_lengkap_tahun_lalu": None,
-            "peringkat": peringkat, "jumlah_diperingkat": jumlah}
+    return {
+        "kode_wilayah": kode,
+        "nama_wilayah": w["nama_wilayah"],
+        "tingkat": w["tingkat"],
+        "kode_provinsi": w["kode_provinsi"],
+        "periode": "2022-10",
+        "segmen": segmen,
+        "sasaran": sasaran,
+        "terlindungi": terlindungi,
+        "terlindungi_bersasaran": terlindungi,
+        "persen_terlindungi": None if persen is None else Decimal(persen),
+        "perubahan_terlindungi_bulan_lalu": None,
+        "perubahan_persen_bulan_lalu": perubahan,
+        "perubahan_terlindungi_tahun_lalu": None,
+        "perubahan_persen_tahun_lalu": None,
+        "pemerintah_diharapkan": diharapkan,
+        "pemerintah_dihitung": dihitung,
+        "pemerintah_bersasaran": dihitung,
+        "sasaran_acuan": None,
+        "persen_sasaran_terlapor": None if sasaran_terlapor is None else Decimal(sasaran_terlapor),
+        "basis_lengkap": lengkap,
+        "basis_lengkap_bulan_lalu": lengkap_bulan_lalu,
+        "basis_lengkap_tahun_lalu": None,
+        "peringkat": peringkat,
+        "jumlah_diperingkat": jumlah,
+    }
 
 
 def laporan(kode, status):
     w = NAMA[kode]
-    return {"kode_wilayah": kode, "nama_wilayah": w["nama_wilayah"], "tingkat": w["tingkat"],
-            "kode_provinsi": w["kode_provinsi"], "periode": "2022-10", "batas_lapor": BATAS, "status_laporan": status}
+    return {
+        "kode_wilayah": kode,
+        "nama_wilayah": w["nama_wilayah"],
+        "tingkat": w["tingkat"],
+        "kode_provinsi": w["kode_provinsi"],
+        "periode": "2022-10",
+        "batas_lapor": BATAS,
+        "status_laporan": status,
+    }
 
 
 @pytest.fixture
@@ -62,10 +99,30 @@ def figures() -> Figures:
         periode="2022-10",
         wilayah=WILAYAH,
         cakupan=[
-            cakupan("00", "pekerja_rentan", 30000, 12000, "40.00", dihitung=3, diharapkan=552,
-                    sasaran_terlapor="2.50", lengkap=False),
-            cakupan("72", "pekerja_rentan", 30000, 12000, "40.00", dihitung=3, diharapkan=4,
-                    sasaran_terlapor="61.20", lengkap=False, jumlah=0, perubahan=Decimal("1.5")),
+            cakupan(
+                "00",
+                "pekerja_rentan",
+                30000,
+                12000,
+                "40.00",
+                dihitung=3,
+                diharapkan=552,
+                sasaran_terlapor="2.50",
+                lengkap=False,
+            ),
+            cakupan(
+                "72",
+                "pekerja_rentan",
+                30000,
+                12000,
+                "40.00",
+                dihitung=3,
+                diharapkan=4,
+                sasaran_terlapor="61.20",
+                lengkap=False,
+                jumlah=0,
+                perubahan=Decimal("1.5"),
+            ),
             cakupan("72", "perangkat_desa", None, 900, None, dihitung=3, diharapkan=4, lengkap=False, jumlah=0),
             cakupan("72.01", "pekerja_rentan", 20000, 9000, "45.00", peringkat=1, jumlah=2),
             cakupan("72.01", "perangkat_desa", None, 900, None, jumlah=0),
@@ -74,24 +131,51 @@ def figures() -> Figures:
         tren=[],
         kepatuhan=[],
         kelengkapan=[
-            {"kode_wilayah": "72", "nama_wilayah": "Sulawesi Tengah", "laporan_diharapkan": 4, "laporan_diterima": 2,
-             "laporan_tepat_waktu": 2, "persen_diterima": Decimal("50"), "persen_tepat_waktu": Decimal("50"),
-             "batas_lapor": BATAS},
+            {
+                "kode_wilayah": "72",
+                "nama_wilayah": "Sulawesi Tengah",
+                "laporan_diharapkan": 4,
+                "laporan_diterima": 2,
+                "laporan_tepat_waktu": 2,
+                "persen_diterima": Decimal("50"),
+                "persen_tepat_waktu": Decimal("50"),
+                "batas_lapor": BATAS,
+            },
         ],
         tren_kelengkapan=[],
-        laporan=[laporan("72", "tepat_waktu"), laporan("72.01", "terlambat"), laporan("72.02", "belum_lapor"),
-                 laporan("72.71", "belum_lapor"), laporan("81", "belum_lapor"), laporan("81.71", "belum_lapor")],
+        laporan=[
+            laporan("72", "tepat_waktu"),
+            laporan("72.01", "terlambat"),
+            laporan("72.02", "belum_lapor"),
+            laporan("72.71", "belum_lapor"),
+            laporan("81", "belum_lapor"),
+            laporan("81.71", "belum_lapor"),
+        ],
         belum_pernah=[{**NAMA["81.71"], "kiriman_ditolak": 0, "ditolak_terakhir": None}],
         rekonsiliasi=[
-            {"kode_provinsi": "72", "kode_wilayah": "72.01", "nama_wilayah": "Kabupaten Banggai",
-             "segmen": "pekerja_rentan", "terlindungi": 9000, "peserta_aktif": 11000, "selisih": -2000,
-             "selisih_persen": Decimal("-18.18"), "melewati_toleransi": True},
+            {
+                "kode_provinsi": "72",
+                "kode_wilayah": "72.01",
+                "nama_wilayah": "Kabupaten Banggai",
+                "segmen": "pekerja_rentan",
+                "terlindungi": 9000,
+                "peserta_aktif": 11000,
+                "selisih": -2000,
+                "selisih_persen": Decimal("-18.18"),
+                "melewati_toleransi": True,
+            },
         ],
         klaim=[],
         non_asn=[],
-        penolakan=[{"file_name": "72.02_2022-10.xlsx", "pelapor": "72.02", "periode": "2022-10",
-                    "alasan": ["Baris 7, kolom terlindungi: '48,55' bukan bilangan bulat"],
-                    "received_at": datetime(2022, 11, 3, 2, 0, tzinfo=timezone.utc)}],
+        penolakan=[
+            {
+                "file_name": "72.02_2022-10.xlsx",
+                "pelapor": "72.02",
+                "periode": "2022-10",
+                "alasan": ["Baris 7, kolom terlindungi: '48,55' bukan bilangan bulat"],
+                "received_at": datetime(2022, 11, 3, 2, 0, tzinfo=UTC),
+            }
+        ],
     )
 
 
@@ -106,11 +190,15 @@ def _ambang() -> str:
 def test_who_blocks_names_the_governments_not_reported_and_the_blank_targets(figures):
     h = province.penghambat(figures, "72", SEBELUM_BATAS)
     # Poso sent nothing; Palu did not report itself, but some of its figures came with the province's report.
-    assert h["belum_lapor"] == ["Kabupaten Poso",
-                                "Kota Palu (hanya angka pekerja rentan yang dikirim pemerintah provinsi)"]
+    assert h["belum_lapor"] == [
+        "Kabupaten Poso",
+        "Kota Palu (hanya angka pekerja rentan yang dikirim pemerintah provinsi)",
+    ]
     assert h["sasaran_kosong"] == ["Kabupaten Banggai: perangkat desa"]
-    assert h["tindakan"][0] == ("Minta dinas yang membidangi ketenagakerjaan di 2 pemerintah daerah ini mengirim "
-                                "laporan Oktober 2022 paling lambat 10 November 2022.")
+    assert h["tindakan"][0] == (
+        "Minta dinas yang membidangi ketenagakerjaan di 2 pemerintah daerah ini mengirim "
+        "laporan Oktober 2022 paling lambat 10 November 2022."
+    )
     assert h["tindakan"][1].startswith("Minta kabupaten/kota ini mengisi kolom sasaran")
 
 
@@ -118,11 +206,15 @@ def test_a_blank_target_the_province_sent_is_the_provinces_to_fill(figures):
     palu = next(r for r in figures.cakupan if r["kode_wilayah"] == "72.71")
     palu["sasaran"] = palu["persen_terlindungi"] = None
     h = province.penghambat(figures, "72", SEBELUM_BATAS)
-    assert h["sasaran_kosong"] == ["Kabupaten Banggai: perangkat desa",
-                                   "Kota Palu: pekerja rentan (angkanya dikirim pemerintah provinsi)"]
+    assert h["sasaran_kosong"] == [
+        "Kabupaten Banggai: perangkat desa",
+        "Kota Palu: pekerja rentan (angkanya dikirim pemerintah provinsi)",
+    ]
     assert h["tindakan"][1].startswith("Minta kabupaten/kota ini mengisi kolom sasaran")
-    assert h["tindakan"][2] == ("Isi sasaran yang angkanya dikirim pemerintah provinsi di laporan pemerintah "
-                                "provinsi, lalu kirim ulang laporan Oktober 2022.")
+    assert h["tindakan"][2] == (
+        "Isi sasaran yang angkanya dikirim pemerintah provinsi di laporan pemerintah "
+        "provinsi, lalu kirim ulang laporan Oktober 2022."
+    )
 
 
 def test_who_blocks_includes_the_provincial_government_and_a_passed_deadline(figures):
@@ -132,21 +224,27 @@ def test_who_blocks_includes_the_provincial_government_and_a_passed_deadline(fig
     assert h["tindakan"] == [
         "Minta dinas yang membidangi ketenagakerjaan di 2 pemerintah daerah ini mengirim laporan Oktober 2022 "
         "secepatnya. Batas lapor 10 November 2022 sudah lewat, tetapi laporan yang terlambat tetap masuk ke angka "
-        "provinsi pada pengolahan malam berikutnya."]
+        "provinsi pada pengolahan malam berikutnya."
+    ]
 
 
 def test_every_province_wide_figure_states_its_basis(figures):
     pr = next(r for r in figures.cakupan if r["kode_wilayah"] == "72" and r["segmen"] == "pekerja_rentan")
-    assert content.kalimat_basis(pr) == "mencakup 3 dari 4 pemerintah daerah; sasaran terlapor 61,20 % dari sasaran acuan"
+    assert (
+        content.kalimat_basis(pr) == "mencakup 3 dari 4 pemerintah daerah; sasaran terlapor 61,20 % dari sasaran acuan"
+    )
     rows = dict(province.ringkasan(figures, "72", gubernur=True))
-    assert rows["Cakupan pekerja rentan"] == ("40,00 % (12.000 dari 30.000) — mencakup 3 dari 4 pemerintah daerah; "
-                                              "sasaran terlapor 61,20 % dari sasaran acuan")
+    assert rows["Cakupan pekerja rentan"] == (
+        "40,00 % (12.000 dari 30.000) — mencakup 3 dari 4 pemerintah daerah; "
+        "sasaran terlapor 61,20 % dari sasaran acuan"
+    )
     # The nation's figure is a partial sum too, and says so.
     assert rows["Pembanding nasional"] == (
         "Cakupan pekerja rentan nasional 40,00 % (12.000 dari 30.000) — mencakup 3 dari 552 pemerintah daerah; "
-        "sasaran terlapor 2,50 % dari sasaran acuan. Angka nasional juga belum lengkap: bandingkan dengan hati-hati")
+        "sasaran terlapor 2,50 % dari sasaran acuan. Angka nasional juga belum lengkap: bandingkan dengan hati-hati"
+    )
     tabel = province.kedudukan(figures, "72")
-    pr_row = dict(zip([k.nama for k in tabel.kolom], tabel.baris[0]))
+    pr_row = dict(zip([k.nama for k in tabel.kolom], tabel.baris[0], strict=True))
     assert pr_row["pemda_dihitung"] == (3, 4) and pr_row["persen_sasaran_terlapor"] == Decimal("61.20")
     assert pr_row["peringkat"] == "belum lengkap"
     # The month before was complete but this one is not: the change is not a figure.
@@ -168,15 +266,23 @@ def test_an_incomplete_province_is_told_it_is_not_ranked_why_and_what_completes_
     assert untuk_gubernur.startswith(kalimat)
     assert untuk_gubernur.endswith(
         f"bila angkanya mencakup sekurang-kurangnya {_ambang()} pemerintah daerahnya dan {_ambang()} sasaran "
-        "acuannya. Yang melengkapinya: laporan dari pemerintah daerah yang belum melapor, seperti diuraikan di bawah.")
+        "acuannya. Yang melengkapinya: laporan dari pemerintah daerah yang belum melapor, seperti diuraikan di bawah."
+    )
     # Only Banggai's perangkat desa target is blank: what completes that segment is its target.
     desa = next(r for r in figures.cakupan if r["kode_wilayah"] == "72" and r["segmen"] == "perangkat_desa")
     assert province.syarat_peringkat(figures, desa).endswith(
         "Yang melengkapinya: laporan dari pemerintah daerah yang belum melapor dan sasaran perangkat desa yang masih "
-        "kosong, seperti diuraikan di bawah.")
+        "kosong, seperti diuraikan di bawah."
+    )
 
-    lengkap = {**pr, "pemerintah_dihitung": 4, "persen_sasaran_terlapor": Decimal("100"), "basis_lengkap": True,
-               "peringkat": 3, "jumlah_diperingkat": 12}
+    lengkap = {
+        **pr,
+        "pemerintah_dihitung": 4,
+        "persen_sasaran_terlapor": Decimal("100"),
+        "basis_lengkap": True,
+        "peringkat": 3,
+        "jumlah_diperingkat": 12,
+    }
     assert province.belum_lengkap(lengkap) == ""
     figures.cakupan = [lengkap if r is pr else r for r in figures.cakupan]
     rows = dict(province.ringkasan(figures, "72"))
@@ -195,7 +301,8 @@ def test_the_pdf_names_regions_not_files_settings_or_codes(figures):
         assert kode not in tanpa_berkas, kode
     assert data["selisih"]["catatan"].startswith(
         f"Ditampilkan bila angka terlindungi yang dilaporkan berselisih lebih dari "
-        f"{dbt_var('toleransi_selisih_persen')} % dari data BPJS Ketenagakerjaan.")
+        f"{dbt_var('toleransi_selisih_persen')} % dari data BPJS Ketenagakerjaan."
+    )
     assert "Kabupaten Banggai" in data["selisih"]["baris"][0]
     # A rejected file names its sender, not the sender's code.
     cells = data["penolakan"]["baris"][0]
@@ -205,8 +312,13 @@ def test_the_pdf_names_regions_not_files_settings_or_codes(figures):
 
 def test_annex_b_says_in_one_line_that_a_province_has_no_reports(figures):
     p = province.lampiran(figures, _by_name(figures), NAMA["81"])
-    assert p["ringkasan"] == [["Laporan", "Belum ada laporan untuk Oktober 2022 dari 2 pemerintah daerah di "
-                                          "provinsi ini: Pemerintah Provinsi Maluku, Kota Ambon."]]
+    assert p["ringkasan"] == [
+        [
+            "Laporan",
+            "Belum ada laporan untuk Oktober 2022 dari 2 pemerintah daerah di "
+            "provinsi ini: Pemerintah Provinsi Maluku, Kota Ambon.",
+        ]
+    ]
     assert p["kabupaten_kota"] is None and p["klaim"]["baris"] == []
 
 
@@ -215,7 +327,9 @@ def test_annex_b_lists_the_kab_kota_without_figures_under_the_table(figures):
     names = [row[1] for row in p["kabupaten_kota"]["baris"]]
     # Palu has figures (sent by the province), Poso has none: one line instead of a row of dashes.
     assert names == ["Kabupaten Banggai", "Kota Palu"]
-    assert p["kabupaten_kota"]["catatan"] == "Belum melapor untuk Oktober 2022 dan belum ada angkanya (1): Kabupaten Poso."
+    assert (
+        p["kabupaten_kota"]["catatan"] == "Belum melapor untuk Oktober 2022 dan belum ada angkanya (1): Kabupaten Poso."
+    )
 
 
 def _text(pdf: bytes, tmp_path) -> str:
@@ -240,13 +354,28 @@ def test_the_governors_pdf_names_who_blocks_the_figure(figures, tmp_path):
 
 def test_annex_b_prints_the_province_wide_claims_not_every_kab_kota_row(figures):
     def klaim(kode, tingkat, kasus):
-        return {"kode_wilayah": kode, "nama_wilayah": NAMA.get(kode, {}).get("nama_wilayah", "Indonesia"),
-                "tingkat": tingkat, "kode_provinsi": kode.split(".")[0], "periode": "2022-10", "program": "JKM",
-                "segmen": "perangkat_desa", "kasus": kasus, "nilai_rp": kasus * 42_000_000,
-                "pemerintah_dihitung": 1, "pemerintah_diharapkan": 1,
-                "kasus_kumulatif_tahun": kasus, "nilai_rp_kumulatif_tahun": kasus * 42_000_000}
+        return {
+            "kode_wilayah": kode,
+            "nama_wilayah": NAMA.get(kode, {}).get("nama_wilayah", "Indonesia"),
+            "tingkat": tingkat,
+            "kode_provinsi": kode.split(".")[0],
+            "periode": "2022-10",
+            "program": "JKM",
+            "segmen": "perangkat_desa",
+            "kasus": kasus,
+            "nilai_rp": kasus * 42_000_000,
+            "pemerintah_dihitung": 1,
+            "pemerintah_diharapkan": 1,
+            "kasus_kumulatif_tahun": kasus,
+            "nilai_rp_kumulatif_tahun": kasus * 42_000_000,
+        }
 
-    figures.klaim = [klaim("00", "nasional", 5), klaim("72", "provinsi", 3), klaim("72.01", "kabupaten", 2),
-                     klaim("72.71", "kota", 1), klaim("81.71", "kota", 2)]
+    figures.klaim = [
+        klaim("00", "nasional", 5),
+        klaim("72", "provinsi", 3),
+        klaim("72.01", "kabupaten", 2),
+        klaim("72.71", "kota", 1),
+        klaim("81.71", "kota", 2),
+    ]
     p = province.lampiran(figures, _by_name(figures), NAMA["72"])
     assert [row[1] for row in p["klaim"]["baris"]] == ["Sulawesi Tengah"]

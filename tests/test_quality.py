@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import psycopg
 import pytest
 
@@ -16,14 +15,19 @@ def _raw(warehouse: str, *rows: tuple) -> None:
                                                     received_at)
                         values (1, '81_2022-10.xlsx', 'x', 'xlsx', '81', '2022-10', now())""")
         for baris, row in enumerate(rows, start=2):
-            conn.execute("insert into raw.kepesertaan (submission_id, baris, kode_wilayah, segmen, sasaran, "
-                         "terlindungi) values (1, %s, %s, %s, %s, %s)", (baris, *row))
+            conn.execute(
+                "insert into raw.kepesertaan (submission_id, baris, kode_wilayah, segmen, sasaran, "
+                "terlindungi) values (1, %s, %s, %s, %s, %s)",
+                (baris, *row),
+            )
 
 
 def _recorded(warehouse: str) -> dict[str, tuple]:
     with psycopg.connect(warehouse) as conn:
-        rows = conn.execute("select aturan, severity, success, unexpected_count, sample "
-                            "from audit.validation_result where run_id = 'malam-1'").fetchall()
+        rows = conn.execute(
+            "select aturan, severity, success, unexpected_count, sample "
+            "from audit.validation_result where run_id = 'malam-1'"
+        ).fetchall()
     return {r[0]: r[1:] for r in rows}
 
 
@@ -38,16 +42,28 @@ def test_clean_rows_pass_every_expectation_and_each_is_recorded(warehouse, tmp_p
     assert len(recorded) == len(outcomes) and all(success for _, success, _, _ in recorded.values())
 
 
-@pytest.mark.parametrize("row, rule, sample", [
-    (("81.99", "non_asn", 10, 5), "kode_wilayah dikenal (Kepmendagri 300.2.2-2138/2025)",
-     {"submission_id": 1, "baris": 3, "kode_wilayah": "81.99"}),
-    (("81.71", "petani", 10, 5), "segmen dikenal", {"submission_id": 1, "baris": 3, "segmen": "petani"}),
-    (("81.71", "non_asn", -1, 0), "sasaran tidak negatif", {"submission_id": 1, "baris": 3, "sasaran": -1}),
-    (("81.71", "non_asn", 10, -5), "terlindungi tidak negatif",
-     {"submission_id": 1, "baris": 3, "terlindungi": -5}),
-    (("81.71", "non_asn", 10, 20), "terlindungi ≤ sasaran",
-     {"submission_id": 1, "baris": 3, "sasaran": 10, "terlindungi": 20}),
-])
+@pytest.mark.parametrize(
+    "row, rule, sample",
+    [
+        (
+            ("81.99", "non_asn", 10, 5),
+            "kode_wilayah dikenal (Kepmendagri 300.2.2-2138/2025)",
+            {"submission_id": 1, "baris": 3, "kode_wilayah": "81.99"},
+        ),
+        (("81.71", "petani", 10, 5), "segmen dikenal", {"submission_id": 1, "baris": 3, "segmen": "petani"}),
+        (("81.71", "non_asn", -1, 0), "sasaran tidak negatif", {"submission_id": 1, "baris": 3, "sasaran": -1}),
+        (
+            ("81.71", "non_asn", 10, -5),
+            "terlindungi tidak negatif",
+            {"submission_id": 1, "baris": 3, "terlindungi": -5},
+        ),
+        (
+            ("81.71", "non_asn", 10, 20),
+            "terlindungi ≤ sasaran",
+            {"submission_id": 1, "baris": 3, "sasaran": 10, "terlindungi": 20},
+        ),
+    ],
+)
 def test_a_broken_blocking_rule_stops_the_gate_and_is_recorded_with_its_rows(warehouse, tmp_path, row, rule, sample):
     _raw(warehouse, GOOD, row)
     with pytest.raises(GateFailed) as failed:
@@ -66,13 +82,19 @@ def test_a_warning_lets_the_gate_pass_and_is_recorded(warehouse, tmp_path):
     outcomes = run_gate("raw_kepesertaan", warehouse, "malam-1", tmp_path / "docs")
     [warning] = [o for o in outcomes if not o.success]
     assert (warning.severity, warning.unexpected_count) == (WARNING, 1)
-    assert _recorded(warehouse)[warning.rule] == (WARNING, False, 1,
-                                                  [{"submission_id": 1, "baris": 3, "sasaran": None}])
+    assert _recorded(warehouse)[warning.rule] == (
+        WARNING,
+        False,
+        1,
+        [{"submission_id": 1, "baris": 3, "sasaran": None}],
+    )
 
 
 def test_on_call_is_mailed_the_failed_expectations(smtp_server, monkeypatch):
     monkeypatch.setenv("INPRES_ONCALL_EMAIL", "piket@kemenkopmk.example, data@kemenkopmk.example")
-    assert notify_oncall("gerbang mutu raw_kepesertaan gagal", ["BLOCKING gate raw_kepesertaan: x [terlindungi ≤ sasaran]"])
+    assert notify_oncall(
+        "gerbang mutu raw_kepesertaan gagal", ["BLOCKING gate raw_kepesertaan: x [terlindungi ≤ sasaran]"]
+    )
     [(recipients, message)] = smtp_server.messages
     assert recipients == ["piket@kemenkopmk.example", "data@kemenkopmk.example"]
     assert "raw_kepesertaan" in message["Subject"]

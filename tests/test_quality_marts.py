@@ -8,6 +8,7 @@ expectation on every call, so each test starts from a warehouse that passes all 
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from dataclasses import dataclass, field
@@ -124,6 +125,7 @@ def _terlindungi(t0: int, growth: int, month: int) -> int:
 @dataclass
 class Marts:
     """What the regions and BPJS reported; `build()` writes the marts the gate reads from it."""
+
     url: str
     kepesertaan: dict = field(default_factory=dict)  # (kode, periode, segmen): (sasaran, terlindungi)
     klaim: dict = field(default_factory=dict)  # (pelapor, periode, program, segmen): (kasus, nilai_rp)
@@ -135,22 +137,39 @@ class Marts:
         with psycopg.connect(self.url) as conn:
             conn.execute(DDL)
             with conn.cursor() as cur:
-                cur.executemany("insert into marts.dim_wilayah values (%s, %s, %s, %s)",
-                                [(k, *v) for k, v in WILAYAH.items()])
-                cur.executemany("insert into intermediate.int_kepesertaan__wilayah values (%s, %s, %s, %s, %s, %s)",
-                                [(k, k.split(".")[0], p, s, *v) for (k, p, s), v in self.kepesertaan.items()])
-                cur.executemany("insert into intermediate.int_submissions__terkini values (%s, %s)",
-                                sorted(self.submissions))
-                cur.executemany("insert into intermediate.int_kepesertaan__terkini values (%s, %s, %s, %s, %s, %s)",
-                                [(k, k, p, s, t, self.iuran.get((k, p, s), t * IURAN_BPU))
-                                 for (k, p, s), (_, t) in self.kepesertaan.items()])
-                conn.execute("create temporary table klaim_pelapor (pelapor text, periode text, program text, "
-                             "segmen text, kasus bigint, nilai_rp bigint)")
-                cur.executemany("insert into klaim_pelapor values (%s, %s, %s, %s, %s, %s)",
-                                [(*k, *v) for k, v in self.klaim.items()])
-                cur.executemany("insert into marts.fct_rekonsiliasi_bpjs values (%s, %s, %s, %s, %s, %s, %s, %s)",
-                                [_rekonsiliasi(key, t, self.bpjs.get(key))
-                                 for key, (_, t) in self.kepesertaan.items() if "." in key[0]])
+                cur.executemany(
+                    "insert into marts.dim_wilayah values (%s, %s, %s, %s)", [(k, *v) for k, v in WILAYAH.items()]
+                )
+                cur.executemany(
+                    "insert into intermediate.int_kepesertaan__wilayah values (%s, %s, %s, %s, %s, %s)",
+                    [(k, k.split(".")[0], p, s, *v) for (k, p, s), v in self.kepesertaan.items()],
+                )
+                cur.executemany(
+                    "insert into intermediate.int_submissions__terkini values (%s, %s)", sorted(self.submissions)
+                )
+                cur.executemany(
+                    "insert into intermediate.int_kepesertaan__terkini values (%s, %s, %s, %s, %s, %s)",
+                    [
+                        (k, k, p, s, t, self.iuran.get((k, p, s), t * IURAN_BPU))
+                        for (k, p, s), (_, t) in self.kepesertaan.items()
+                    ],
+                )
+                conn.execute(
+                    "create temporary table klaim_pelapor (pelapor text, periode text, program text, "
+                    "segmen text, kasus bigint, nilai_rp bigint)"
+                )
+                cur.executemany(
+                    "insert into klaim_pelapor values (%s, %s, %s, %s, %s, %s)",
+                    [(*k, *v) for k, v in self.klaim.items()],
+                )
+                cur.executemany(
+                    "insert into marts.fct_rekonsiliasi_bpjs values (%s, %s, %s, %s, %s, %s, %s, %s)",
+                    [
+                        _rekonsiliasi(key, t, self.bpjs.get(key))
+                        for key, (_, t) in self.kepesertaan.items()
+                        if "." in key[0]
+                    ],
+                )
             for statement in (CAKUPAN, KLAIM, KELENGKAPAN):
                 conn.execute(statement)
 
@@ -177,13 +196,17 @@ def marts(warehouse) -> Marts:
         for i, periode in enumerate(BULAN):
             m.kepesertaan[kode, periode, segmen] = (sasaran, _terlindungi(t0, growth, i))
     for periode in (SEBELUMNYA, TERAKHIR):
-        m.klaim.update({
-            ("81.71", periode, "JKM", "perangkat_desa"): (2, 80_000_000),
-            ("81", periode, "JKM", "non_asn"): (1, 42_000_000),
-            ("72.06", periode, "JKK", "pekerja_rentan"): (3, 15_000_000),
-            ("72.71", periode, "JHT", "non_asn"): (0, 0),
-        })
-        m.bpjs[("72.71", periode, "pekerja_rentan")] = round(m.kepesertaan["72.71", periode, "pekerja_rentan"][1] * 1.05)
+        m.klaim.update(
+            {
+                ("81.71", periode, "JKM", "perangkat_desa"): (2, 80_000_000),
+                ("81", periode, "JKM", "non_asn"): (1, 42_000_000),
+                ("72.06", periode, "JKK", "pekerja_rentan"): (3, 15_000_000),
+                ("72.71", periode, "JHT", "non_asn"): (0, 0),
+            }
+        )
+        m.bpjs[("72.71", periode, "pekerja_rentan")] = round(
+            m.kepesertaan["72.71", periode, "pekerja_rentan"][1] * 1.05
+        )
         m.bpjs[("72.06", periode, "pekerja_rentan")] = m.kepesertaan["72.06", periode, "pekerja_rentan"][1] - 2_000
     pelapor = [k for k, (_, tingkat, _) in WILAYAH.items() if tingkat != "nasional"]
     m.submissions = {(p, periode) for p in pelapor for periode in BULAN[:-2]}
@@ -208,8 +231,10 @@ KELENGKAPAN_NASIONAL = _aturan("tingkat pelaporan nasional")
 
 def _recorded(warehouse: str) -> dict[str, tuple]:
     with psycopg.connect(warehouse) as conn:
-        rows = conn.execute("select aturan, severity, success, unexpected_count, sample "
-                            "from audit.validation_result where run_id = 'malam-1'").fetchall()
+        rows = conn.execute(
+            "select aturan, severity, success, unexpected_count, sample "
+            "from audit.validation_result where run_id = 'malam-1'"
+        ).fetchall()
     return {r[0]: r[1:] for r in rows}
 
 
@@ -234,8 +259,15 @@ def test_consistent_marts_pass_every_rule_and_each_is_recorded(marts, tmp_path):
     marts.build()
     outcomes = run_gate(SUITE, marts.url, "malam-1", tmp_path / "docs")
     assert [o.rule for o in outcomes if not o.success] == []
-    new = {PROVINSI: BLOCKING, NASIONAL: BLOCKING, KLAIM_KASUS: WARNING, IURAN_PESERTA: WARNING,
-           SELISIH_BPJS: WARNING, OUTLIER: WARNING, KELENGKAPAN_NASIONAL: WARNING}
+    new = {
+        PROVINSI: BLOCKING,
+        NASIONAL: BLOCKING,
+        KLAIM_KASUS: WARNING,
+        IURAN_PESERTA: WARNING,
+        SELISIH_BPJS: WARNING,
+        OUTLIER: WARNING,
+        KELENGKAPAN_NASIONAL: WARNING,
+    }
     assert {o.rule: o.severity for o in outcomes if o.rule in new} == new
     recorded = _recorded(marts.url)
     assert len(recorded) == len(outcomes) == 12
@@ -246,47 +278,79 @@ def test_every_threshold_a_query_names_is_a_number_in_thresholds_json():
     values = parameters()
     queries = "\n".join(e["kwargs"].get("unexpected_rows_query", "") for e in load_suite(SUITE)["expectations"])
     named = set(re.findall(r"\$([a-z_]+)", queries))
-    assert named == {"ambang_z_outlier", "riwayat_minimum_outlier", "tingkat_pelaporan_minimum_persen",
-                     "santunan_jkm_rp", "tambahan_beasiswa_jkm_rp", "iuran_maksimal_per_peserta_rp"}
+    assert named == {
+        "ambang_z_outlier",
+        "riwayat_minimum_outlier",
+        "tingkat_pelaporan_minimum_persen",
+        "santunan_jkm_rp",
+        "tambahan_beasiswa_jkm_rp",
+        "iuran_maksimal_per_peserta_rp",
+    }
     assert all(isinstance(values[name], (int, float)) and not isinstance(values[name], bool) for name in named)
 
 
 # --- 2. provinsi sendiri + kab/kota = angka se-provinsi (blocking)
 
+
 def test_a_province_wide_figure_that_is_not_its_parts_stops_the_gate(marts, tmp_path):
     marts.build()
     # 72's row and the nation both off by 7: the nation still adds up, the province does not.
     for kode in ("72", "00"):
-        marts.sql("update marts.fct_cakupan_wilayah set terlindungi = terlindungi + 7 "
-                  "where kode_wilayah = %s and periode = %s and segmen = 'pekerja_rentan'", kode, TERAKHIR)
+        marts.sql(
+            "update marts.fct_cakupan_wilayah set terlindungi = terlindungi + 7 "
+            "where kode_wilayah = %s and periode = %s and segmen = 'pekerja_rentan'",
+            kode,
+            TERAKHIR,
+        )
     outcomes, message = _blocked(marts, tmp_path)
     assert set(outcomes) == {PROVINSI} and PROVINSI in message
     parts = _terlindungi(20_000, 800, 7) + _terlindungi(5_000, 200, 7)
-    sample = {"kode_wilayah": "72", "periode": TERAKHIR, "segmen": "pekerja_rentan", "terlindungi_kiri": parts,
-              "terlindungi_kanan": parts + 7, "sasaran_kiri": 40_000, "sasaran_kanan": 40_000,
-              "terlindungi_bersasaran_kiri": parts, "terlindungi_bersasaran_kanan": parts}
+    sample = {
+        "kode_wilayah": "72",
+        "periode": TERAKHIR,
+        "segmen": "pekerja_rentan",
+        "terlindungi_kiri": parts,
+        "terlindungi_kanan": parts + 7,
+        "sasaran_kiri": 40_000,
+        "sasaran_kanan": 40_000,
+        "terlindungi_bersasaran_kiri": parts,
+        "terlindungi_bersasaran_kanan": parts,
+    }
     assert (outcomes[PROVINSI].severity, outcomes[PROVINSI].unexpected_count, outcomes[PROVINSI].sample) == (
-        BLOCKING, 1, [sample])
+        BLOCKING,
+        1,
+        [sample],
+    )
     assert _recorded(marts.url)[PROVINSI] == (BLOCKING, False, 1, [sample])
 
 
 def test_the_provinces_own_row_is_read_from_the_intermediate_model(marts, tmp_path):
     marts.build()
     # The province's own figure changed after the mart was built: its province-wide row no longer adds up.
-    marts.sql("update intermediate.int_kepesertaan__wilayah set terlindungi = terlindungi + 5 "
-              "where kode_wilayah = '72' and periode = %s and segmen = 'non_asn'", TERAKHIR)
+    marts.sql(
+        "update intermediate.int_kepesertaan__wilayah set terlindungi = terlindungi + 5 "
+        "where kode_wilayah = '72' and periode = %s and segmen = 'non_asn'",
+        TERAKHIR,
+    )
     outcomes, _ = _blocked(marts, tmp_path)
     assert set(outcomes) == {PROVINSI}
     [row] = outcomes[PROVINSI].sample
-    assert (row["kode_wilayah"], row["segmen"], row["terlindungi_kiri"] - row["terlindungi_kanan"]) == ("72", "non_asn", 5)
+    assert (row["kode_wilayah"], row["segmen"], row["terlindungi_kiri"] - row["terlindungi_kanan"]) == (
+        "72",
+        "non_asn",
+        5,
+    )
 
 
 def test_a_province_wide_sasaran_is_the_sum_of_the_known_parts(marts, tmp_path):
     marts.build()
     # Maluku's own non-ASN sasaran is unknown: the province-wide sasaran is Ambon's alone, not a guess.
     assert marts.kepesertaan["81", TERAKHIR, "non_asn"][0] is None
-    marts.sql("update marts.fct_cakupan_wilayah set sasaran = 9000 "
-              "where kode_wilayah = '81' and periode = %s and segmen = 'non_asn'", TERAKHIR)
+    marts.sql(
+        "update marts.fct_cakupan_wilayah set sasaran = 9000 "
+        "where kode_wilayah = '81' and periode = %s and segmen = 'non_asn'",
+        TERAKHIR,
+    )
     outcomes, _ = _blocked(marts, tmp_path)
     [row] = outcomes[PROVINSI].sample
     assert (row["kode_wilayah"], row["sasaran_kiri"], row["sasaran_kanan"]) == ("81", 2_000, 9000)
@@ -295,18 +359,28 @@ def test_a_province_wide_sasaran_is_the_sum_of_the_known_parts(marts, tmp_path):
 def test_the_covered_part_of_a_province_wide_figure_must_add_up(marts, tmp_path):
     marts.build()
     # Counting Maluku's own non-ASN workers (target unknown) into the covered part is caught.
-    marts.sql("update marts.fct_cakupan_wilayah set terlindungi_bersasaran = terlindungi "
-              "where kode_wilayah = '81' and periode = %s and segmen = 'non_asn'", TERAKHIR)
+    marts.sql(
+        "update marts.fct_cakupan_wilayah set terlindungi_bersasaran = terlindungi "
+        "where kode_wilayah = '81' and periode = %s and segmen = 'non_asn'",
+        TERAKHIR,
+    )
     outcomes, _ = _blocked(marts, tmp_path)
     [row] = outcomes[PROVINSI].sample
-    assert (row["kode_wilayah"], row["segmen"], row["terlindungi_bersasaran_kiri"], row["terlindungi_bersasaran_kanan"]) == (
-        "81", "non_asn", _terlindungi(1_500, 10, 7), row["terlindungi_kanan"])
+    assert (
+        row["kode_wilayah"],
+        row["segmen"],
+        row["terlindungi_bersasaran_kiri"],
+        row["terlindungi_bersasaran_kanan"],
+    ) == ("81", "non_asn", _terlindungi(1_500, 10, 7), row["terlindungi_kanan"])
 
 
 def test_a_kab_kota_missing_from_the_mart_breaks_its_province(marts, tmp_path):
     marts.build()
-    marts.sql("delete from marts.fct_cakupan_wilayah where kode_wilayah = '72.71' and periode = %s "
-              "and segmen = 'pekerja_rentan'", TERAKHIR)
+    marts.sql(
+        "delete from marts.fct_cakupan_wilayah where kode_wilayah = '72.71' and periode = %s "
+        "and segmen = 'pekerja_rentan'",
+        TERAKHIR,
+    )
     outcomes, _ = _blocked(marts, tmp_path)
     assert set(outcomes) == {PROVINSI}
     [row] = outcomes[PROVINSI].sample
@@ -315,34 +389,55 @@ def test_a_kab_kota_missing_from_the_mart_breaks_its_province(marts, tmp_path):
 
 # --- 3. nasional = Σ provinsi (blocking)
 
+
 def test_a_national_figure_that_is_not_the_sum_of_the_provinces_stops_the_gate(marts, tmp_path):
     marts.build()
-    marts.sql("update marts.fct_cakupan_wilayah set terlindungi = terlindungi - 100, sasaran = sasaran + 1 "
-              "where kode_wilayah = '00' and periode = %s and segmen = 'pekerja_rentan'", SEBELUMNYA)
+    marts.sql(
+        "update marts.fct_cakupan_wilayah set terlindungi = terlindungi - 100, sasaran = sasaran + 1 "
+        "where kode_wilayah = '00' and periode = %s and segmen = 'pekerja_rentan'",
+        SEBELUMNYA,
+    )
     outcomes, message = _blocked(marts, tmp_path)
     assert set(outcomes) == {NASIONAL} and NASIONAL in message
     provinces = sum(_terlindungi(t0, g, 6) for (k, s), (_, t0, g) in SERI.items() if s == "pekerja_rentan")
-    sample = {"kode_wilayah": "00", "periode": SEBELUMNYA, "segmen": "pekerja_rentan",
-              "terlindungi_kiri": provinces - 100, "terlindungi_kanan": provinces,
-              "sasaran_kiri": 110_001, "sasaran_kanan": 110_000,
-              "terlindungi_bersasaran_kiri": provinces, "terlindungi_bersasaran_kanan": provinces}
+    sample = {
+        "kode_wilayah": "00",
+        "periode": SEBELUMNYA,
+        "segmen": "pekerja_rentan",
+        "terlindungi_kiri": provinces - 100,
+        "terlindungi_kanan": provinces,
+        "sasaran_kiri": 110_001,
+        "sasaran_kanan": 110_000,
+        "terlindungi_bersasaran_kiri": provinces,
+        "terlindungi_bersasaran_kanan": provinces,
+    }
     assert (outcomes[NASIONAL].severity, outcomes[NASIONAL].unexpected_count, outcomes[NASIONAL].sample) == (
-        BLOCKING, 1, [sample])
+        BLOCKING,
+        1,
+        [sample],
+    )
     assert _recorded(marts.url)[NASIONAL] == (BLOCKING, False, 1, [sample])
 
 
 def test_a_missing_national_row_stops_the_gate(marts, tmp_path):
     marts.build()
-    marts.sql("delete from marts.fct_cakupan_wilayah where kode_wilayah = '00' and periode = %s "
-              "and segmen = 'non_asn'", TERAKHIR)
+    marts.sql(
+        "delete from marts.fct_cakupan_wilayah where kode_wilayah = '00' and periode = %s and segmen = 'non_asn'",
+        TERAKHIR,
+    )
     outcomes, _ = _blocked(marts, tmp_path)
     [row] = outcomes[NASIONAL].sample
     known = sum(s for (_, segmen), (s, _, _) in SERI.items() if segmen == "non_asn" and s is not None)
     assert (row["segmen"], row["terlindungi_kiri"], row["sasaran_kiri"], row["sasaran_kanan"]) == (
-        "non_asn", None, None, known)  # the nation's sasaran: every known provincial one, summed
+        "non_asn",
+        None,
+        None,
+        known,
+    )  # the nation's sasaran: every known provincial one, summed
 
 
 # --- 4. klaim sesuai kasus (warning)
+
 
 def test_a_jkm_claim_at_the_benefit_plus_scholarships_passes(marts, tmp_path):
     marts.klaim["81.71", TERAKHIR, "JKM", "perangkat_desa"] = (2, 2 * BATAS_JKM)
@@ -351,38 +446,68 @@ def test_a_jkm_claim_at_the_benefit_plus_scholarships_passes(marts, tmp_path):
     assert all(o.success for o in outcomes)
 
 
-@pytest.mark.parametrize("key, reported, masalah", [
-    (("81.71", TERAKHIR, "JKM", "perangkat_desa"), (2, 2 * BATAS_JKM + 2),
-     "nilai_rp per kasus JKM melebihi santunan + beasiswa"),
-    (("72.71", TERAKHIR, "JHT", "non_asn"), (0, 5_000_000), "kasus 0 tetapi nilai_rp bukan 0"),
-    (("72.06", SEBELUMNYA, "JKK", "pekerja_rentan"), (3, 0), "kasus > 0 tetapi nilai_rp 0"),
-    # The province's own claims are its province-wide row less its kab/kota.
-    (("81", TERAKHIR, "JKM", "non_asn"), (1, 0), "kasus > 0 tetapi nilai_rp 0"),
-])
+@pytest.mark.parametrize(
+    "key, reported, masalah",
+    [
+        (
+            ("81.71", TERAKHIR, "JKM", "perangkat_desa"),
+            (2, 2 * BATAS_JKM + 2),
+            "nilai_rp per kasus JKM melebihi santunan + beasiswa",
+        ),
+        (("72.71", TERAKHIR, "JHT", "non_asn"), (0, 5_000_000), "kasus 0 tetapi nilai_rp bukan 0"),
+        (("72.06", SEBELUMNYA, "JKK", "pekerja_rentan"), (3, 0), "kasus > 0 tetapi nilai_rp 0"),
+        # The province's own claims are its province-wide row less its kab/kota.
+        (("81", TERAKHIR, "JKM", "non_asn"), (1, 0), "kasus > 0 tetapi nilai_rp 0"),
+    ],
+)
 def test_claims_inconsistent_with_their_cases_are_a_warning(marts, tmp_path, key, reported, masalah):
     marts.klaim[key] = reported
     marts.build()
     outcome = _warned(marts, tmp_path, KLAIM_KASUS)
     kode, periode, program, segmen = key
     kasus, nilai_rp = reported
-    assert (outcome.unexpected_count, outcome.sample) == (1, [{
-        "kode_wilayah": kode, "periode": periode, "program": program, "segmen": segmen, "kasus": kasus,
-        "nilai_rp": nilai_rp, "nilai_rp_per_kasus": round(nilai_rp / kasus) if kasus else None, "masalah": masalah}])
+    assert (outcome.unexpected_count, outcome.sample) == (
+        1,
+        [
+            {
+                "kode_wilayah": kode,
+                "periode": periode,
+                "program": program,
+                "segmen": segmen,
+                "kasus": kasus,
+                "nilai_rp": nilai_rp,
+                "nilai_rp_per_kasus": round(nilai_rp / kasus) if kasus else None,
+                "masalah": masalah,
+            }
+        ],
+    )
 
 
 # --- 5. selisih dengan BPJS (warning)
+
 
 def test_a_bpjs_gap_past_the_tolerance_is_a_warning_with_both_figures(marts, tmp_path):
     marts.bpjs["81.71", TERAKHIR, "pekerja_rentan"] = 30_000
     marts.build()
     outcome = _warned(marts, tmp_path, SELISIH_BPJS)
     terlindungi = _terlindungi(38_000, 250, 7)
-    assert (outcome.unexpected_count, outcome.sample) == (1, [{
-        "kode_wilayah": "81.71", "periode": TERAKHIR, "segmen": "pekerja_rentan", "terlindungi": terlindungi,
-        "peserta_aktif": 30_000, "selisih_persen": round(100 * (terlindungi - 30_000) / 30_000, 2)}])
+    assert (outcome.unexpected_count, outcome.sample) == (
+        1,
+        [
+            {
+                "kode_wilayah": "81.71",
+                "periode": TERAKHIR,
+                "segmen": "pekerja_rentan",
+                "terlindungi": terlindungi,
+                "peserta_aktif": 30_000,
+                "selisih_persen": round(100 * (terlindungi - 30_000) / 30_000, 2),
+            }
+        ],
+    )
 
 
 # --- 6. outlier (warning)
+
 
 def test_a_jump_in_the_latest_month_is_an_outlier_at_every_level_it_shows(marts, tmp_path):
     terlindungi = {p: t for (k, p, s), (_, t) in marts.kepesertaan.items() if (k, s) == ("81.71", "pekerja_rentan")}
@@ -390,13 +515,18 @@ def test_a_jump_in_the_latest_month_is_an_outlier_at_every_level_it_shows(marts,
     marts.build()
     outcome = _warned(marts, tmp_path, OUTLIER)
     # Recomputed here: the modified z-score of the latest change against the six changes before it.
-    changes = [terlindungi[b] - terlindungi[a] for a, b in zip(BULAN, BULAN[1:])]
+    changes = [terlindungi[b] - terlindungi[a] for a, b in itertools.pairwise(BULAN)]
     history, latest = changes[:-1], changes[-1] + 30_000
     median = statistics.median(history)
     mad = statistics.median(abs(c - median) for c in history)
-    ambon = {"kode_wilayah": "81.71", "segmen": "pekerja_rentan", "periode": TERAKHIR,
-             "terlindungi": terlindungi[TERAKHIR] + 30_000, "terlindungi_bulan_lalu": terlindungi[SEBELUMNYA],
-             "skor_z": round(0.6745 * (latest - median) / mad, 2)}
+    ambon = {
+        "kode_wilayah": "81.71",
+        "segmen": "pekerja_rentan",
+        "periode": TERAKHIR,
+        "terlindungi": terlindungi[TERAKHIR] + 30_000,
+        "terlindungi_bulan_lalu": terlindungi[SEBELUMNYA],
+        "skor_z": round(0.6745 * (latest - median) / mad, 2),
+    }
     assert ambon["skor_z"] > 3.5
     flagged = {row["kode_wilayah"]: row for row in outcome.sample}
     # Maluku's pekerja rentan are Ambon's; the nation's jump is smaller against a wider spread, still past 3.5.
@@ -416,8 +546,16 @@ def test_a_series_that_grows_evenly_is_scored_against_a_mad_of_one_person(marts,
     [outlier] = [o for o in outcomes if o.rule == OUTLIER]
     assert outlier.success is not flagged
     if flagged:  # 0,6745 × (18 − 10) / 1; Maluku's and the nation's own spread is wider: not flagged there
-        assert outlier.sample == [{"kode_wilayah": "81.71", "segmen": "non_asn", "periode": TERAKHIR,
-                                   "terlindungi": 1_578, "terlindungi_bulan_lalu": 1_560, "skor_z": 5.4}]
+        assert outlier.sample == [
+            {
+                "kode_wilayah": "81.71",
+                "segmen": "non_asn",
+                "periode": TERAKHIR,
+                "terlindungi": 1_578,
+                "terlindungi_bulan_lalu": 1_560,
+                "skor_z": 5.4,
+            }
+        ]
 
 
 def test_a_jump_without_enough_history_is_not_scored(marts, tmp_path):
@@ -432,7 +570,7 @@ def test_a_jump_without_enough_history_is_not_scored(marts, tmp_path):
 
 def test_an_earlier_months_jump_is_not_tonights_outlier(marts, tmp_path):
     # Ambon's jump in August, kept since: the latest change is ordinary again.
-    for i, periode in enumerate(BULAN):
+    for periode in BULAN:
         if periode >= "2022-08":
             sasaran, t = marts.kepesertaan["81.71", periode, "pekerja_rentan"]
             marts.kepesertaan["81.71", periode, "pekerja_rentan"] = (sasaran, t + 25_000)
@@ -443,17 +581,27 @@ def test_an_earlier_months_jump_is_not_tonights_outlier(marts, tmp_path):
 
 # --- 7. kelengkapan (warning)
 
+
 def test_a_national_reporting_rate_below_the_threshold_lists_who_has_not_reported(marts, tmp_path):
     marts.submissions.discard(("81", TERAKHIR))  # 3 of 5: 60 %
     marts.build()
     outcome = _warned(marts, tmp_path, KELENGKAPAN_NASIONAL)
-    assert (outcome.unexpected_count, outcome.sample) == (2, [
-        {"kode_wilayah": "72.06", "nama_wilayah": "Kabupaten Morowali", "periode": TERAKHIR, "persen_diterima": 60.0},
-        {"kode_wilayah": "81", "nama_wilayah": "Maluku", "periode": TERAKHIR, "persen_diterima": 60.0},
-    ])
+    assert (outcome.unexpected_count, outcome.sample) == (
+        2,
+        [
+            {
+                "kode_wilayah": "72.06",
+                "nama_wilayah": "Kabupaten Morowali",
+                "periode": TERAKHIR,
+                "persen_diterima": 60.0,
+            },
+            {"kode_wilayah": "81", "nama_wilayah": "Maluku", "periode": TERAKHIR, "persen_diterima": 60.0},
+        ],
+    )
 
 
 # --- iuran sebanding dengan peserta (warning)
+
 
 def test_a_nik_typed_into_a_contribution_is_out_of_proportion(marts, tmp_path):
     ambon = ("81.71", TERAKHIR, "pekerja_rentan")
@@ -464,7 +612,11 @@ def test_a_nik_typed_into_a_contribution_is_out_of_proportion(marts, tmp_path):
     [row] = outcome.sample
     terlindungi = marts.kepesertaan[ambon][1]
     assert (row["kode_wilayah"], row["periode"], row["terlindungi"], row["masalah"]) == (
-        "81.71", TERAKHIR, terlindungi, "iuran_rp per peserta melebihi iuran_maksimal_per_peserta_rp")
+        "81.71",
+        TERAKHIR,
+        terlindungi,
+        "iuran_rp per peserta melebihi iuran_maksimal_per_peserta_rp",
+    )
     assert row["iuran_rp_per_peserta"] == round(3_171_234_567_890_123 / terlindungi)
 
 
@@ -477,4 +629,5 @@ def test_a_contribution_at_the_ceiling_passes_and_one_without_workers_is_warned(
     outcomes = run_gate(SUITE, marts.url, "malam-1", tmp_path / "docs")
     [failed] = [o for o in outcomes if o.rule == IURAN_PESERTA and not o.success]
     assert [(r["kode_wilayah"], r["masalah"]) for r in failed.sample] == [
-        ("72.06", "iuran_rp > 0 tetapi terlindungi 0")]
+        ("72.06", "iuran_rp > 0 tetapi terlindungi 0")
+    ]

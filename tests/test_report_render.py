@@ -4,7 +4,7 @@ and the Typst templates compiled for real."""
 from __future__ import annotations
 
 import csv
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pypdf
@@ -28,7 +28,8 @@ from inpres.reports.pdf import compile_pdf, tabel_pdf
 from inpres.reports.tables import Kolom, Tabel, pilih, write_csv, write_kamus
 
 TABEL = Tabel(
-    "contoh", "Cakupan per wilayah",
+    "contoh",
+    "Cakupan per wilayah",
     (
         Kolom("kode_wilayah", "Kode", "kode", "Kode wilayah."),
         Kolom("nama_wilayah", "Wilayah", "teks", "Nama wilayah."),
@@ -43,8 +44,19 @@ TABEL = Tabel(
         Kolom("pemda", "Pemda", "rasio", "Dihitung/diharapkan.", di_berkas=False),
     ),
     [
-        ("72", "Sulawesi Tengah", 978084, Decimal("48.5503"), Decimal("-1.2"), 600_000_000,
-         datetime(2022, 11, 9, 20, 0, tzinfo=timezone.utc), "terpenuhi", -94, "2022-10", (14, 14)),
+        (
+            "72",
+            "Sulawesi Tengah",
+            978084,
+            Decimal("48.5503"),
+            Decimal("-1.2"),
+            600_000_000,
+            datetime(2022, 11, 9, 20, 0, tzinfo=UTC),
+            "terpenuhi",
+            -94,
+            "2022-10",
+            (14, 14),
+        ),
         ("11.10", "Kabupaten Aceh Singkil", None, None, None, None, None, "tidak_diketahui", None, None, None),
     ],
     catatan="Catatan kaki.",
@@ -58,17 +70,47 @@ def test_one_table_as_csv_keeps_exact_values_and_empty_for_unknown(tmp_path):
     assert rows[0] == [k.nama for k in TABEL.kolom if k.di_berkas]
     # The moment is shown in Jakarta: 20:00 UTC on the 9th is the 10th in WIB.
     # Plain digits and a hyphen-minus for machines; ISO months; no PDF-only column.
-    assert rows[1] == ["72", "Sulawesi Tengah", "978084", "48.55", "-1.20", "600000000",
-                       "2022-11-10T03:00:00+07:00", "terpenuhi", "-94", "2022-10"]
+    assert rows[1] == [
+        "72",
+        "Sulawesi Tengah",
+        "978084",
+        "48.55",
+        "-1.20",
+        "600000000",
+        "2022-11-10T03:00:00+07:00",
+        "terpenuhi",
+        "-94",
+        "2022-10",
+    ]
     assert rows[2] == ["11.10", "Kabupaten Aceh Singkil", "", "", "", "", "", "tidak_diketahui", "", ""]
 
 
 def test_the_pdf_cells_are_formatted_the_indonesian_way_and_wide_columns_left_out():
     t = tabel_pdf(TABEL)
-    assert [k["label"] for k in t["kolom"]] == ["Kode", "Wilayah", "Sasaran", "Cakupan", "Nilai", "Diterima", "Regulasi",
-                                               "Δ terlindungi", "Bulan", "Pemda"]
-    assert t["baris"][0] == ["72", "Sulawesi Tengah", "978.084", "48,55 %", "Rp 600 juta", "10 November 2022", "●",
-                             "\u221294", "Okt 2022", "14/14"]
+    assert [k["label"] for k in t["kolom"]] == [
+        "Kode",
+        "Wilayah",
+        "Sasaran",
+        "Cakupan",
+        "Nilai",
+        "Diterima",
+        "Regulasi",
+        "Δ terlindungi",
+        "Bulan",
+        "Pemda",
+    ]
+    assert t["baris"][0] == [
+        "72",
+        "Sulawesi Tengah",
+        "978.084",
+        "48,55 %",
+        "Rp 600 juta",
+        "10 November 2022",
+        "●",
+        "\u221294",
+        "Okt 2022",
+        "14/14",
+    ]
     assert t["baris"][1] == ["11.10", "Kabupaten Aceh Singkil", "–", "–", "–", "–", "?", "–", "–", "–"]
     assert [k["grup"] for k in t["kolom"]][-3:] == ["Bulan lalu", "", ""]
     assert [k["kanan"] for k in t["kolom"]][-3:] == [True, False, True]
@@ -98,13 +140,23 @@ def test_a_row_of_the_wrong_width_is_refused():
 def test_region_names_cannot_break_the_template(tmp_path):
     nasty = '#panic("x") *tebal* $x$ <label> @ref \\ ] ) }'
     t = Tabel("x", "Uji", TABEL.kolom[:2], [("72", nasty)])
-    data = {"judul": "Uji", "periode": "Oktober 2022", "provinsi": nasty, "versi_pendek": "abc",
-            "info": [["Periode", "Oktober 2022"]], "ringkasan": [["Cakupan", nasty]], "kedudukan": tabel_pdf(t),
-            "poin": [], "kabupaten_kota": tabel_pdf(t), "banding": tabel_pdf(t), "belum_pernah": [nasty],
-            "penghambat": {"belum_lapor": [nasty], "diwakili": [nasty], "tindakan": [nasty],
-                           "sasaran_kosong": [nasty]},
-            "selisih": tabel_pdf(t), "penolakan": tabel_pdf(t)}
-    pdf = compile_pdf("provinsi.typ", data, tmp_path, dibuat=datetime(2022, 11, 10, tzinfo=timezone.utc))
+    data = {
+        "judul": "Uji",
+        "periode": "Oktober 2022",
+        "provinsi": nasty,
+        "versi_pendek": "abc",
+        "info": [["Periode", "Oktober 2022"]],
+        "ringkasan": [["Cakupan", nasty]],
+        "kedudukan": tabel_pdf(t),
+        "poin": [],
+        "kabupaten_kota": tabel_pdf(t),
+        "banding": tabel_pdf(t),
+        "belum_pernah": [nasty],
+        "penghambat": {"belum_lapor": [nasty], "diwakili": [nasty], "tindakan": [nasty], "sasaran_kosong": [nasty]},
+        "selisih": tabel_pdf(t),
+        "penolakan": tabel_pdf(t),
+    }
+    pdf = compile_pdf("provinsi.typ", data, tmp_path, dibuat=datetime(2022, 11, 10, tzinfo=UTC))
     (tmp_path / "x.pdf").write_bytes(pdf)
     text = " ".join(p.extract_text() for p in pypdf.PdfReader(tmp_path / "x.pdf").pages)
     assert '#panic("x")' in text and "*tebal*" in text
@@ -126,8 +178,15 @@ def test_format_rupiah_poin_and_perubahan():
 
 @pytest.mark.parametrize(
     ("n", "expected"),
-    [(0, "0"), (999, "999"), (1000, "1.000"), (978084, "978.084"), (1234567, "1.234.567"),
-     (-1234, "\u22121.234"), (None, "–")],
+    [
+        (0, "0"),
+        (999, "999"),
+        (1000, "1.000"),
+        (978084, "978.084"),
+        (1234567, "1.234.567"),
+        (-1234, "\u22121.234"),
+        (None, "–"),
+    ],
 )
 def test_format_angka(n, expected):
     assert format_angka(n) == expected
@@ -182,20 +241,27 @@ def _pdf_teks(tmp_path, t: dict, *, kosong: str) -> str:
     """A one-table document through the shared layout (_umum.typ), as its text."""
     (tmp_path / "uji.typ").write_text(
         '#import "_umum.typ": *\n#let data = json("data.json")\n'
-        f'#tabel(data.t)\nAkhir.\n#tabel(data.kosong, kosong: [{kosong}])\n', encoding="utf-8")
+        f"#tabel(data.t)\nAkhir.\n#tabel(data.kosong, kosong: [{kosong}])\n",
+        encoding="utf-8",
+    )
     kosong_t = tabel_pdf(Tabel("kosong", "Judul tabel kosong", TABEL.kolom[:2], []))
-    pdf = compile_pdf("uji.typ", {"t": t, "kosong": kosong_t}, tmp_path, dibuat=datetime(2022, 11, 10, tzinfo=timezone.utc))
+    pdf = compile_pdf("uji.typ", {"t": t, "kosong": kosong_t}, tmp_path, dibuat=datetime(2022, 11, 10, tzinfo=UTC))
     (tmp_path / "uji.pdf").write_bytes(pdf)
     return " ".join(p.extract_text() for p in pypdf.PdfReader(tmp_path / "uji.pdf").pages).replace("\xa0", " ")
 
 
 def test_grouped_header_once_and_an_empty_table_says_only_its_sentence(tmp_path):
-    kelompok = Tabel("k", "Basis per provinsi", (
-        Kolom("nama_wilayah", "Provinsi", "teks", "Nama."),
-        Kolom("pemerintah_dihitung", "dihitung", "angka", "D.", grup="Pemerintah daerah"),
-        Kolom("pemerintah_diharapkan", "diharapkan", "angka", "H.", grup="Pemerintah daerah"),
-        Kolom("persen", "Cakupan", "persen", "C."),
-    ), [("Maluku", 11, 12, Decimal("35.57"))])
+    kelompok = Tabel(
+        "k",
+        "Basis per provinsi",
+        (
+            Kolom("nama_wilayah", "Provinsi", "teks", "Nama."),
+            Kolom("pemerintah_dihitung", "dihitung", "angka", "D.", grup="Pemerintah daerah"),
+            Kolom("pemerintah_diharapkan", "diharapkan", "angka", "H.", grup="Pemerintah daerah"),
+            Kolom("persen", "Cakupan", "persen", "C."),
+        ),
+        [("Maluku", 11, 12, Decimal("35.57"))],
+    )
     text = _pdf_teks(tmp_path, tabel_pdf(kelompok), kosong="Tidak ada berkas yang ditolak.")
     assert text.count("Pemerintah daerah") == 1 and "dihitung" in text and "diharapkan" in text
     assert "Maluku" in text and "35,57 %" in text
@@ -204,8 +270,12 @@ def test_grouped_header_once_and_an_empty_table_says_only_its_sentence(tmp_path)
 
 
 def test_a_figure_keeps_its_unit_on_its_line_in_text_cells(tmp_path):
-    t = Tabel("c", "Contoh", (Kolom("contoh", "Contoh", "teks", "Teks."),),
-              [("Kabupaten Bolaang Mongondow Selatan, pekerja rentan: dilaporkan 66.849 (selisih −12,57 %), +0,93 poin",)])
+    t = Tabel(
+        "c",
+        "Contoh",
+        (Kolom("contoh", "Contoh", "teks", "Teks."),),
+        [("Kabupaten Bolaang Mongondow Selatan, pekerja rentan: dilaporkan 66.849 (selisih −12,57 %), +0,93 poin",)],
+    )
     text = _pdf_teks(tmp_path, tabel_pdf(t), kosong="-")
     assert "\u221212,57 %" in text and "+0,93 poin" in text
     pdf = pypdf.PdfReader(tmp_path / "uji.pdf").pages[0].extract_text()

@@ -41,7 +41,9 @@ def test_each_stage_is_one_line_with_its_seconds_and_what_it_did():
         _line("01:00:10.0", "[DAG TEST] starting task_id=dbt_build.fct_b_model_build map_index=-1"),
         _line("01:00:24.0", "[DAG TEST] end task task_id=dbt_build.fct_b_model_build map_index=-1"),
         _line("01:00:24.0", "[DAG TEST] starting task_id=quality_gate_marts map_index=-1"),
-        _line("01:00:30.0", "INPRES TASK FAILED quality_gate_marts: gate marts_cakupan_wilayah failed", "inpres.alerts"),
+        _line(
+            "01:00:30.0", "INPRES TASK FAILED quality_gate_marts: gate marts_cakupan_wilayah failed", "inpres.alerts"
+        ),
         _line("01:00:30.1", "[DAG TEST] end task task_id=quality_gate_marts map_index=-1"),
     ]:
         progress.feed(line)
@@ -58,8 +60,7 @@ def test_a_month_that_is_not_a_month_is_refused_before_anything_starts(tmp_path)
     # The project root moved to an empty folder: had anything started, it would have written under it.
     env = {**os.environ, "INPRES_PERIODE": "2022-13", "INPRES_PROJECT_ROOT": str(tmp_path)}
     env.pop("AIRFLOW_CONN_WAREHOUSE", None)
-    done = subprocess.run([sys.executable, "-m", "inpres.run"], env=env, capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run([sys.executable, "-m", "inpres.run"], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert done.stdout == ""
     [sentence] = done.stderr.splitlines()
@@ -70,11 +71,11 @@ def test_a_month_that_is_not_a_month_is_refused_before_anything_starts(tmp_path)
 def test_a_file_mask_that_is_not_one_is_refused_before_anything_starts(tmp_path):
     env = {**os.environ, "INPRES_UMASK": "rw-r--r--", "INPRES_PROJECT_ROOT": str(tmp_path)}
     env.pop("AIRFLOW_CONN_WAREHOUSE", None)
-    done = subprocess.run([sys.executable, "-m", "inpres.run"], env=env, capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run([sys.executable, "-m", "inpres.run"], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
-    assert done.stderr.splitlines() == ["INPRES_UMASK='rw-r--r--' is not a file-creation mask written in octal, "
-                                        "such as 077 or 022: nothing was run."]
+    assert done.stderr.splitlines() == [
+        "INPRES_UMASK='rw-r--r--' is not a file-creation mask written in octal, such as 077 or 022: nothing was run."
+    ]
     assert list(tmp_path.iterdir()) == []
 
 
@@ -82,8 +83,13 @@ def test_the_night_runs_without_telemetry(tmp_path):
     env = airflow_env(tmp_path / "airflow", "postgresql://127.0.0.1/inpres")
     assert {k: env[k] for k in NO_TELEMETRY} == NO_TELEMETRY
     # What Cosmos itself decides in that environment (it reads it once, at import).
-    decided = subprocess.run([sys.executable, "-c", "from cosmos import telemetry; print(telemetry.should_emit())"],
-                             env=env, capture_output=True, text=True, timeout=120)
+    decided = subprocess.run(
+        [sys.executable, "-c", "from cosmos import telemetry; print(telemetry.should_emit())"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert decided.stdout.splitlines()[-1] == "False", decided.stderr[-2000:]
 
 
@@ -103,22 +109,39 @@ def test_a_month_without_data_stops_after_the_load_and_says_so(run_nightly, ware
     [load] = [line for line in run.stdout.splitlines() if line.startswith("  load")]
     assert "FAILED: loaded 0, unchanged 0, rejected 0; nothing new in the inbox" in load
     [failure] = [line for line in run.stderr.splitlines() if line.startswith("FAILED ")]
-    assert failure == ("FAILED decide_periode: no submission for periode 2022-11 in the warehouse or the inbox: "
-                       "nothing to report for that month (the latest month with submissions is 2022-10)")
+    assert failure == (
+        "FAILED decide_periode: no submission for periode 2022-11 in the warehouse or the inbox: "
+        "nothing to report for that month (the latest month with submissions is 2022-10)"
+    )
     assert "starting task_id=dbt_build" not in run.log
 
 
 def test_make_dbt_runs_dbt_against_the_named_warehouse(warehouse, tmp_path):
     env = {**os.environ, "AIRFLOW_CONN_WAREHOUSE": warehouse}
-    done = subprocess.run([sys.executable, "-m", "inpres.dbt_cli", "run", "--select", "stg_inbox__submissions",
-                           "--target-path", str(tmp_path / "target")], env=env, capture_output=True, text=True,
-                          timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "inpres.dbt_cli",
+            "dbt",
+            "run",
+            "--select",
+            "stg_inbox__submissions",
+            "--target-path",
+            str(tmp_path / "target"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     with psycopg.connect(warehouse) as conn:
         assert conn.execute("select count(*) from staging.stg_inbox__submissions").fetchone() == (0,)
 
-    usage = subprocess.run([sys.executable, "-m", "inpres.dbt_cli"], env=env, capture_output=True, text=True,
-                           timeout=120)
+    usage = subprocess.run(
+        [sys.executable, "-m", "inpres.dbt_cli"], env=env, capture_output=True, text=True, timeout=120
+    )
     assert usage.returncode == 2 and 'make dbt ARGS="build --select fct_cakupan_wilayah"' in usage.stderr
 
 
@@ -127,11 +150,19 @@ STAGE_LINE = re.compile(r"^  (\w+(?: gate)?)\s+(\d+\.\d) s  (.*)$")
 
 def test_a_night_prints_each_stage_as_it_ends_then_the_gate_warnings(run_nightly, tmp_path, submission):
     inbox = tmp_path / "inbox"
-    submission(inbox / "81.71_2022-10.xlsx", pelapor="81.71", periode="2022-10",
-               kepesertaan=[("81.71", "pekerja_rentan", 70_000, 40_000, None, None)])
+    submission(
+        inbox / "81.71_2022-10.xlsx",
+        pelapor="81.71",
+        periode="2022-10",
+        kepesertaan=[("81.71", "pekerja_rentan", 70_000, 40_000, None, None)],
+    )
     # Unknown sasaran: a warning of the raw gate.
-    submission(inbox / "72.06_2022-10.xlsx", pelapor="72.06", periode="2022-10",
-               kepesertaan=[("72.06", "pekerja_rentan", None, 28_000, None, None)])
+    submission(
+        inbox / "72.06_2022-10.xlsx",
+        pelapor="72.06",
+        periode="2022-10",
+        kepesertaan=[("72.06", "pekerja_rentan", None, 28_000, None, None)],
+    )
 
     run = run_nightly(inbox)
 
@@ -145,7 +176,7 @@ def test_a_night_prints_each_stage_as_it_ends_then_the_gate_warnings(run_nightly
     assert stages["report"][1].startswith("periode 2022-10")
     assert stages["deliver"][1].startswith("nothing mailed")
     out = run.stdout.splitlines()
-    warnings = out[out.index("Gate warnings (the report lists them in its data-quality annex):") + 1:]
+    warnings = out[out.index("Gate warnings (the report lists them in its data-quality annex):") + 1 :]
     assert "  raw_kepesertaan: sasaran diisi (tanpa sasaran, cakupan tidak dapat dihitung) (1 row(s))" in warnings
     assert out[-2].startswith("Report: ") and out[-1].startswith("Full log: ")
     # No usage statistics were attempted (Cosmos logs each attempt it makes).
@@ -167,8 +198,12 @@ def test_the_month_given_reaches_every_task(run_nightly, tmp_path, submission, s
     in its own folder; nothing for the later month, which a night without the parameter would report."""
     inbox = tmp_path / "inbox"
     for periode, terlindungi in (("2022-09", 38_000), ("2022-10", 40_000)):
-        submission(inbox / f"81.71_{periode}.xlsx", pelapor="81.71", periode=periode,
-                   kepesertaan=[("81.71", "pekerja_rentan", 70_000, terlindungi, None, None)])
+        submission(
+            inbox / f"81.71_{periode}.xlsx",
+            pelapor="81.71",
+            periode=periode,
+            kepesertaan=[("81.71", "pekerja_rentan", 70_000, terlindungi, None, None)],
+        )
     monkeypatch.setenv("INPRES_DISTRIBUSI", "deputi@kemenkopmk.example")
 
     run = run_nightly(inbox, INPRES_PERIODE="2022-09")
@@ -184,8 +219,9 @@ def test_the_month_given_reaches_every_task(run_nightly, tmp_path, submission, s
     assert manifest["periode"] == "2022-09"
     # make run gave the month as the run's parameter, which the DAG run carries.
     with contextlib.closing(sqlite3.connect(Path(os.environ["AIRFLOW_HOME"]) / "airflow.db")) as db:
-        [(conf,)] = db.execute("select conf from dag_run where run_id = ?",
-                               (manifest["versi_data"]["run_id"],)).fetchall()
+        [(conf,)] = db.execute(
+            "select conf from dag_run where run_id = ?", (manifest["versi_data"]["run_id"],)
+        ).fetchall()
     assert json.loads(conf) == {"periode": "2022-09"}
     [(recipients, mail)] = smtp_server.messages
     assert recipients == ["deputi@kemenkopmk.example"] and mail["X-Inpres-Periode"] == "2022-09"

@@ -63,19 +63,32 @@ class Stack:
         return psycopg.connect(self.warehouse, password=password_file(self.pgdata).read_text().strip())
 
     def api(self) -> httpx.Client:
-        token = httpx.post(f"{self.base}/auth/token", json={"username": "admin", "password": self.password},
-                           timeout=30).raise_for_status().json()["access_token"]
-        return httpx.Client(base_url=f"{self.base}/api/v2", headers={"Authorization": f"Bearer {token}"},
-                            timeout=30)
+        token = (
+            httpx.post(f"{self.base}/auth/token", json={"username": "admin", "password": self.password}, timeout=30)
+            .raise_for_status()
+            .json()["access_token"]
+        )
+        return httpx.Client(base_url=f"{self.base}/api/v2", headers={"Authorization": f"Bearer {token}"}, timeout=30)
 
 
 def _write_submission(path: Path, pelapor: str, sasaran, terlindungi) -> None:
     from inpres.generate.writer import write_xlsx
 
-    identitas = {"kode_pelapor": pelapor, "periode": "2022-10", "nama_instansi": "Dinas Tenaga Kerja",
-                 "tanggal_laporan": "2022-10-28"}
-    write_xlsx(path, identitas, {"kepesertaan": [(pelapor, "pekerja_rentan", sasaran, terlindungi, None, None)],
-                                 "kepatuhan": [(None, None, None, "Tidak", None)], "klaim": []})
+    identitas = {
+        "kode_pelapor": pelapor,
+        "periode": "2022-10",
+        "nama_instansi": "Dinas Tenaga Kerja",
+        "tanggal_laporan": "2022-10-28",
+    }
+    write_xlsx(
+        path,
+        identitas,
+        {
+            "kepesertaan": [(pelapor, "pekerja_rentan", sasaran, terlindungi, None, None)],
+            "kepatuhan": [(None, None, None, "Tidak", None)],
+            "klaim": [],
+        },
+    )
 
 
 def _any_port() -> int:
@@ -92,8 +105,9 @@ def _left_running(stack: Stack) -> list[psutil.Process]:
         try:
             if process.info["status"] == psutil.STATUS_ZOMBIE or process.pid == os.getpid():
                 continue
-            if (str(stack.pgdata) in " ".join(process.info["cmdline"] or [])
-                    or process.environ().get("INPRES_SERVE_DIR") == str(stack.home)):
+            if str(stack.pgdata) in " ".join(process.info["cmdline"] or []) or process.environ().get(
+                "INPRES_SERVE_DIR"
+            ) == str(stack.home):
                 left.append(process)
         except psutil.Error:
             continue
@@ -108,27 +122,45 @@ def stack(manifest, request):
     shutil.rmtree(tmp, ignore_errors=True)
     inbox = tmp / "inbox"
     inbox.mkdir(parents=True)
-    for pelapor, sasaran, terlindungi in zip(PELAPOR, (70_000, 30_000, 26_000), (40_000, 28_000, 13_000)):
+    for pelapor, sasaran, terlindungi in zip(PELAPOR, (70_000, 30_000, 26_000), (40_000, 28_000, 13_000), strict=True):
         _write_submission(inbox / f"{pelapor}_2022-10.xlsx", pelapor, sasaran, terlindungi)
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("AIRFLOW_CONN_WAREHOUSE", "AIRFLOW_CONN_SMTP_DEFAULT", "INPRES_PERIODE",
-                          "INPRES_DISTRIBUSI", "INPRES_ALAMAT_PROVINSI")}
-    env.update({
-        "INPRES_SERVE_DIR": str(tmp / "home"),
-        "INPRES_PGDATA": str(tmp / "pgdata"),
-        "INPRES_PG_PORT": str(_any_port()),
-        "AIRFLOW__API__PORT": str(_any_port()),
-        "INPRES_INBOX": str(inbox),
-        "INPRES_OUTPUT": str(tmp / "output"),
-        "INPRES_KARANTINA": str(tmp / "karantina"),
-        "INPRES_ONCALL_EMAIL": ONCALL,
-    })
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key
+        not in (
+            "AIRFLOW_CONN_WAREHOUSE",
+            "AIRFLOW_CONN_SMTP_DEFAULT",
+            "INPRES_PERIODE",
+            "INPRES_DISTRIBUSI",
+            "INPRES_ALAMAT_PROVINSI",
+        )
+    }
+    env.update(
+        {
+            "INPRES_SERVE_DIR": str(tmp / "home"),
+            "INPRES_PGDATA": str(tmp / "pgdata"),
+            "INPRES_PG_PORT": str(_any_port()),
+            "AIRFLOW__API__PORT": str(_any_port()),
+            "INPRES_INBOX": str(inbox),
+            "INPRES_OUTPUT": str(tmp / "output"),
+            "INPRES_KARANTINA": str(tmp / "karantina"),
+            "INPRES_ONCALL_EMAIL": ONCALL,
+        }
+    )
     # Its own session, as `make serve` at a terminal: a Ctrl-C there reaches the whole foreground group.
-    process = subprocess.Popen([sys.executable, "-m", "inpres.serve"], env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "inpres.serve"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     stack = Stack(process, tmp / "home", tmp / "pgdata", tmp / "output")
-    threading.Thread(target=lambda: stack.lines.extend(line.rstrip("\n") for line in process.stdout),
-                     daemon=True).start()
+    threading.Thread(
+        target=lambda: stack.lines.extend(line.rstrip("\n") for line in process.stdout), daemon=True
+    ).start()
     failed_before = request.session.testsfailed
     try:
         ui = stack.wait_for_line("UI: ", timeout=400)
@@ -175,8 +207,9 @@ def test_only_tasks_that_talk_to_other_systems_are_retried(manifest):
 
     dag = DagBag(dag_folder=str(PROJECT_ROOT / "dags")).dags[DAG_ID]
     retried = {t.task_id: (t.retries, t.retry_delay) for t in dag.tasks if t.retries}
-    assert retried == {name: (2, timedelta(minutes=5))
-                       for name in ("pull_submissions", "pull_bpjs_extracts", "deliver")}
+    assert retried == {
+        name: (2, timedelta(minutes=5)) for name in ("pull_submissions", "pull_bpjs_extracts", "deliver")
+    }
     assert len(dag.tasks) > 10  # loading, the gates, every dbt task and the report: none retried
 
 
@@ -218,18 +251,29 @@ def test_a_blocked_gate_fails_the_run_and_mails_on_call(stack, smtp_server):
     api = stack.api()
     # The mail server as an operator would give it, in the UI or over the API: a connection in Airflow.
     smtp = urlsplit(os.environ["AIRFLOW_CONN_SMTP_DEFAULT"])
-    api.post("/connections", json={
-        "connection_id": "smtp_default", "conn_type": "smtp", "host": smtp.hostname, "port": smtp.port,
-        "extra": json.dumps({"disable_tls": True, "disable_ssl": True, "from_email": "inpres@localhost",
-                             "retry_limit": 0})}).raise_for_status()
+    api.post(
+        "/connections",
+        json={
+            "connection_id": "smtp_default",
+            "conn_type": "smtp",
+            "host": smtp.hostname,
+            "port": smtp.port,
+            "extra": json.dumps(
+                {"disable_tls": True, "disable_ssl": True, "from_email": "inpres@localhost", "retry_limit": 0}
+            ),
+        },
+    ).raise_for_status()
     # A row that reached raw another way than the intake (which refuses it): more protected than targeted.
     with stack.connect() as conn:
         [submission_id] = conn.execute("""
             insert into raw.submission (file_name, sha256, format, pelapor, periode, received_at)
             values ('81.71_2022-10.xlsx', 'diperbaiki-manual', 'xlsx', '81.71', '2022-10', now())
             returning submission_id""").fetchone()
-        conn.execute("""insert into raw.kepesertaan (submission_id, baris, kode_wilayah, segmen, sasaran, terlindungi)
-                        values (%s, 2, '81.71', 'pekerja_rentan', 40000, 70000)""", (submission_id,))
+        conn.execute(
+            """insert into raw.kepesertaan (submission_id, baris, kode_wilayah, segmen, sasaran, terlindungi)
+                        values (%s, 2, '81.71', 'pekerja_rentan', 40000, 70000)""",
+            (submission_id,),
+        )
 
     triggered = api.post(f"/dags/{DAG_ID}/dagRuns", json={"logical_date": None}).raise_for_status().json()
     run = _wait_for_run(api, triggered["dag_run_id"])

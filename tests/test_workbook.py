@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import openpyxl
@@ -17,7 +17,8 @@ JUDUL = "Laporan Nasional Pemantauan Inpres Nomor 2 Tahun 2021 — Oktober 2022"
 KETERANGAN = [("Periode", "Oktober 2022"), ("Dibuat", "5 November 2022 pukul 10.00 WIB"), ("Versi data", "a1b2c3d4")]
 
 PROVINSI = Tabel(
-    "cakupan_provinsi", "Cakupan per provinsi: pekerja rentan, Oktober 2022",
+    "cakupan_provinsi",
+    "Cakupan per provinsi: pekerja rentan, Oktober 2022",
     (
         Kolom("kode_wilayah", "Kode", "kode", "Kode wilayah."),
         Kolom("nama_wilayah", "Provinsi", "teks", "Nama wilayah."),
@@ -29,8 +30,16 @@ PROVINSI = Tabel(
         Kolom("diterima", "Laporan diterima", "tanggal", "Saat laporan diterima."),
     ),
     [
-        ("72", "Sulawesi Tengah", 978084, 474860, Decimal("48.55"), Decimal("1.25"), 600000000,
-         datetime(2022, 11, 4, 20, 30, tzinfo=timezone.utc)),  # 5 November 03.30 WIB
+        (
+            "72",
+            "Sulawesi Tengah",
+            978084,
+            474860,
+            Decimal("48.55"),
+            Decimal("1.25"),
+            600000000,
+            datetime(2022, 11, 4, 20, 30, tzinfo=UTC),
+        ),  # 5 November 03.30 WIB
         ("11.10", "Kabupaten Aceh Singkil", None, 1200, None, Decimal("-0.40"), None, date(2022, 11, 10)),
         ("81", "Maluku", 350000, 100000, Decimal("28.57"), Decimal("0"), Decimal("1250000000"), None),
         ("91", "Papua", None, None, None, None, None, None),  # nothing to chart: left out of the bars
@@ -41,15 +50,20 @@ PROVINSI = Tabel(
 )
 
 TREN = Tabel(
-    "tren_nasional", "Tren nasional per segmen, Agustus 2022 – Oktober 2022",
+    "tren_nasional",
+    "Tren nasional per segmen, Agustus 2022 – Oktober 2022",
     (
         Kolom("periode", "Bulan", "bulan", "Bulan."),
         Kolom("terlindungi_pekerja_rentan", "P. rentan", "angka", "Pekerja rentan terlindungi."),
         Kolom("terlindungi_non_asn", "Non-ASN", "angka", "Non-ASN terlindungi."),
     ),
     [("2022-08", 1000, 500), ("2022-09", None, 550), ("2022-10", 1200, 600)],
-    grafik=Grafik("garis", "Pekerja terlindungi per segmen, nasional", "periode",
-                  ("terlindungi_pekerja_rentan", "terlindungi_non_asn")),
+    grafik=Grafik(
+        "garis",
+        "Pekerja terlindungi per segmen, nasional",
+        "periode",
+        ("terlindungi_pekerja_rentan", "terlindungi_non_asn"),
+    ),
     sumber=("marts.fct_cakupan_wilayah",),
 )
 
@@ -199,13 +213,13 @@ def test_properties_no_external_links_reproducible(xlsx, tmp_path, wb):
     assert again.read_bytes() == xlsx.read_bytes()
 
     dated = tmp_path / "bertanggal.xlsx"
-    write_workbook(dated, [TREN], judul=JUDUL, keterangan=KETERANGAN,
-                   dibuat=datetime(2022, 11, 5, 10, 0, tzinfo=timezone.utc))
+    write_workbook(dated, [TREN], judul=JUDUL, keterangan=KETERANGAN, dibuat=datetime(2022, 11, 5, 10, 0, tzinfo=UTC))
     assert openpyxl.load_workbook(dated).properties.created == datetime(2022, 11, 5, 10, 0)
 
 
 SEMUA_JENIS = Tabel(
-    "jenis", "Perubahan, status dan kolom kelompok",
+    "jenis",
+    "Perubahan, status dan kolom kelompok",
     (
         Kolom("nama_wilayah", "Provinsi", "teks", "Nama."),
         Kolom("pemda", "Pemda", "rasio", "Hanya di PDF.", di_berkas=False),
@@ -213,8 +227,11 @@ SEMUA_JENIS = Tabel(
         Kolom("perubahan", "Δ terlindungi", "selisih", "Perubahan."),
         Kolom("status_regulasi", "Regulasi", "status", "Status."),
     ),
-    [("Maluku", (11, 12), 11, -94, "tidak_terpenuhi"), ("Bali", (10, 10), 10, 1200, "terpenuhi"),
-     ("Aceh", None, None, 0, "tidak_diketahui")],
+    [
+        ("Maluku", (11, 12), 11, -94, "tidak_terpenuhi"),
+        ("Bali", (10, 10), 10, 1200, "terpenuhi"),
+        ("Aceh", None, None, 0, "tidak_diketahui"),
+    ],
 )
 
 
@@ -225,6 +242,9 @@ def test_signed_changes_status_words_groups_and_pdf_only_columns(tmp_path):
     # The PDF-only '11/12' column is not in the workbook; a grouped column's header names its group.
     assert [c.value for c in ws[3]] == ["Provinsi", "Pemerintah daerah dihitung", "Δ terlindungi", "Regulasi"]
     assert [[c.value for c in r] for r in ws.iter_rows(min_row=4, max_row=6)] == [
-        ["Maluku", 11, -94, "tidak terpenuhi"], ["Bali", 10, 1200, "terpenuhi"], ["Aceh", None, 0, "tidak diketahui"]]
+        ["Maluku", 11, -94, "tidak terpenuhi"],
+        ["Bali", 10, 1200, "terpenuhi"],
+        ["Aceh", None, 0, "tidak diketahui"],
+    ]
     # A change stays a number, shown with its sign and the real minus sign.
     assert ws["C4"].data_type == "n" and ws["C4"].number_format == '+#,##0;"\u2212"#,##0;0'

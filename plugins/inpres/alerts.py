@@ -90,8 +90,10 @@ def warehouse_down() -> str | None:
 def warehouse_down_line(where: str, task_id: str) -> str:
     server_log = os.environ.get("INPRES_WAREHOUSE_LOG")
     check = f"check the server ({server_log})" if server_log else "check the database server"
-    return (f"The warehouse at {where} stopped answering during {task_id}: {check} and run the night again; "
-            "nothing half-written stays (each load and each dbt model is written in one transaction)")
+    return (
+        f"The warehouse at {where} stopped answering during {task_id}: {check} and run the night again; "
+        "nothing half-written stays (each load and each dbt model is written in one transaction)"
+    )
 
 
 def notify_oncall(subject: str, lines: list[str]) -> bool:

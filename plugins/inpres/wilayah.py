@@ -18,8 +18,11 @@ def _seed(name: str) -> list[dict]:
 @cache
 def nama() -> dict[str, str]:
     """Name of every current province and kab/kota, by dotted code."""
-    return {row["code"]: row["name"] for seed in ("wilayah_provinsi.csv", "wilayah_kabupaten_kota.csv")
-            for row in _seed(seed)}
+    return {
+        row["code"]: row["name"]
+        for seed in ("wilayah_provinsi.csv", "wilayah_kabupaten_kota.csv")
+        for row in _seed(seed)
+    }
 
 
 @cache
@@ -49,6 +52,5 @@ def masalah_kode(kode: str, periode: str) -> str | None:
         baru, sampai = kode_lama()[kode]
         if periode <= sampai:
             return None
-        return (f"kode {kode} sudah tidak berlaku sejak pemekaran Papua 2022; gunakan {baru} "
-                f"({nama()[baru]})")
+        return f"kode {kode} sudah tidak berlaku sejak pemekaran Papua 2022; gunakan {baru} ({nama()[baru]})"
     return f"kode wilayah {kode} tidak dikenal (lihat Kepmendagri 300.2.2-2138/2025)"

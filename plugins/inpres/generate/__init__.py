@@ -8,5 +8,14 @@ from inpres.generate.broken import BROKEN_KINDS, make_broken
 from inpres.generate.national import Entry, Manifest, generate
 from inpres.generate.writer import Submission, write_bpjs_extract, write_csv, write_xlsx
 
-__all__ = ["BROKEN_KINDS", "Entry", "Manifest", "Submission", "generate", "make_broken", "write_bpjs_extract",
-           "write_csv", "write_xlsx"]
+__all__ = [
+    "BROKEN_KINDS",
+    "Entry",
+    "Manifest",
+    "Submission",
+    "generate",
+    "make_broken",
+    "write_bpjs_extract",
+    "write_csv",
+    "write_xlsx",
+]

@@ -15,8 +15,8 @@ from functools import cache
 from pathlib import Path
 
 from inpres import wilayah
-from inpres.ingest import reader
 from inpres.generate.writer import KEPESERTAAN_COLUMNS, Submission, xlsx_bytes
+from inpres.ingest import reader
 
 BROKEN_KINDS = {
     "unknown_region_code": "a kepesertaan row names a region code that does not exist (a typo)",
@@ -63,8 +63,9 @@ def applicable(kind: str, pelapor: str, periode: str) -> bool:
     return kind in BROKEN_KINDS
 
 
-def make_broken(kind: str, out_dir: Path, rng: random.Random, *, base: Submission | None = None,
-                stem: str | None = None) -> list[Path]:
+def make_broken(
+    kind: str, out_dir: Path, rng: random.Random, *, base: Submission | None = None, stem: str | None = None
+) -> list[Path]:
     """Write one broken submission of `kind` into `out_dir`; returns its files.
 
     `base` is the good submission to change (national.py passes the one it would have written); without
@@ -94,8 +95,13 @@ def _some_base(kind: str, rng: random.Random) -> Submission:
     else:
         pool = {"foreign_territory": national.kabupaten_kota(), "outside_province": national.provinces()}
         pelapor, periodes = rng.choice(pool.get(kind, national.all_pelapor())), national.months("2022-01", "2023-12")
-    return national.build_submission(rng.randrange(1 << 30), pelapor, rng.choice(periodes),
-                                     fmt=FORMAT.get(kind, "xlsx"), on_behalf=_some_kabkota(pelapor, rng))
+    return national.build_submission(
+        rng.randrange(1 << 30),
+        pelapor,
+        rng.choice(periodes),
+        fmt=FORMAT.get(kind, "xlsx"),
+        on_behalf=_some_kabkota(pelapor, rng),
+    )
 
 
 def _some_kabkota(pelapor: str, rng: random.Random) -> tuple[str, ...]:
@@ -107,6 +113,7 @@ def _some_kabkota(pelapor: str, rng: random.Random) -> tuple[str, ...]:
 
 
 # --- changes of content ------------------------------------------------------------------------------
+
 
 def _pick(rows: list, rng: random.Random) -> int:
     return rng.randrange(len(rows))
@@ -129,8 +136,11 @@ def _retired_code(sub: Submission, rng: random.Random) -> None:
 
 def _foreign_territory(sub: Submission, rng: random.Random) -> None:
     rows = sub.sheets["kepesertaan"]
-    siblings = [k for k in wilayah.nama() if wilayah.is_kabupaten_kota(k) and k != sub.pelapor
-                and wilayah.provinsi(k) == wilayah.provinsi(sub.pelapor)]
+    siblings = [
+        k
+        for k in wilayah.nama()
+        if wilayah.is_kabupaten_kota(k) and k != sub.pelapor and wilayah.provinsi(k) == wilayah.provinsi(sub.pelapor)
+    ]
     rows.append((rng.choice(sorted(siblings)), *rows[_pick(rows, rng)][1:]))
 
 
@@ -143,8 +153,11 @@ def _outside_province(sub: Submission, rng: random.Random) -> None:
 def _unknown_segment(sub: Submission, rng: random.Random) -> None:
     rows = sub.sheets["kepesertaan"]
     i = _pick(rows, rng)
-    rows[i] = (rows[i][0], rng.choice(["pekerja rentan", "honorer", "Non-ASN", "perangkat_kelurahan", "kpps"]),
-               *rows[i][2:])
+    rows[i] = (
+        rows[i][0],
+        rng.choice(["pekerja rentan", "honorer", "Non-ASN", "perangkat_kelurahan", "kpps"]),
+        *rows[i][2:],
+    )
 
 
 def _unknown_program(sub: Submission, rng: random.Random) -> None:
@@ -207,22 +220,30 @@ def _missing_sheet(sub: Submission, rng: random.Random) -> None:
 
 def _missing_column(sub: Submission, rng: random.Random) -> None:
     i = rng.randrange(len(KEPESERTAAN_COLUMNS))
-    sub.headers["kepesertaan"] = KEPESERTAAN_COLUMNS[:i] + KEPESERTAAN_COLUMNS[i + 1:]
-    sub.sheets["kepesertaan"] = [tuple(row[:i]) + tuple(row[i + 1:]) for row in sub.sheets["kepesertaan"]]
+    sub.headers["kepesertaan"] = KEPESERTAAN_COLUMNS[:i] + KEPESERTAAN_COLUMNS[i + 1 :]
+    sub.sheets["kepesertaan"] = [tuple(row[:i]) + tuple(row[i + 1 :]) for row in sub.sheets["kepesertaan"]]
 
 
 _EDITS = {
-    "unknown_region_code": _unknown_region_code, "retired_code": _retired_code,
-    "foreign_territory": _foreign_territory, "outside_province": _outside_province,
-    "unknown_segment": _unknown_segment, "unknown_program": _unknown_program, "negative_count": _negative_count,
-    "non_integer_count": _non_integer_count, "terlindungi_above_sasaran": _terlindungi_above_sasaran,
-    "duplicate_rows": _duplicate_rows, "future_period": _future_period,
-    "period_before_inpres": _period_before_inpres, "missing_sheet": _missing_sheet,
+    "unknown_region_code": _unknown_region_code,
+    "retired_code": _retired_code,
+    "foreign_territory": _foreign_territory,
+    "outside_province": _outside_province,
+    "unknown_segment": _unknown_segment,
+    "unknown_program": _unknown_program,
+    "negative_count": _negative_count,
+    "non_integer_count": _non_integer_count,
+    "terlindungi_above_sasaran": _terlindungi_above_sasaran,
+    "duplicate_rows": _duplicate_rows,
+    "future_period": _future_period,
+    "period_before_inpres": _period_before_inpres,
+    "missing_sheet": _missing_sheet,
     "missing_column": _missing_column,
 }
 
 
 # --- files that cannot be read -----------------------------------------------------------------------
+
 
 def _unreadable_xlsx(sub: Submission, out: Path, stem: str, rng: random.Random) -> list[Path]:
     path = out / f"{stem}.xlsx"
@@ -249,8 +270,10 @@ def _oversized(sub: Submission, out: Path, stem: str, rng: random.Random) -> lis
 @cache
 def _bomb_sheet() -> tuple[bytes, int, int]:
     """A worksheet of 1 GiB of blanks, bzip2-compressed to a few hundred bytes: (data, CRC-32, size)."""
-    head = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet '
-            b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+    head = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet '
+        b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    )
     tail = b"</sheetData></worksheet>"
     blanks = b" " * MiB  # whitespace between elements: well-formed XML, however long
     compressor, crc, parts = bz2.BZ2Compressor(9), 0, []
@@ -264,8 +287,10 @@ def _bomb_sheet() -> tuple[bytes, int, int]:
 def _zip_bomb(sub: Submission, out: Path, stem: str, rng: random.Random) -> list[Path]:
     path = out / f"{stem}.xlsx"
     data, crc, size = _bomb_sheet()
-    with zipfile.ZipFile(io.BytesIO(xlsx_bytes(sub.identitas, sub.sheets))) as good, \
-            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as bomb:
+    with (
+        zipfile.ZipFile(io.BytesIO(xlsx_bytes(sub.identitas, sub.sheets))) as good,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as bomb,
+    ):
         for info in good.infolist():
             if info.filename != BOMB_PART:
                 bomb.writestr(zipfile.ZipInfo(info.filename, info.date_time), good.read(info), zipfile.ZIP_DEFLATED)
@@ -281,5 +306,9 @@ def _zip_bomb(sub: Submission, out: Path, stem: str, rng: random.Random) -> list
     return [path]
 
 
-_FILES = {"unreadable_xlsx": _unreadable_xlsx, "binary_csv": _binary_csv, "oversized": _oversized,
-          "zip_bomb": _zip_bomb}
+_FILES = {
+    "unreadable_xlsx": _unreadable_xlsx,
+    "binary_csv": _binary_csv,
+    "oversized": _oversized,
+    "zip_bomb": _zip_bomb,
+}

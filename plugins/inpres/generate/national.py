@@ -24,21 +24,25 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from inpres.ingest.contract import PERIODE_PERTAMA
-from inpres.ingest.values import SEGMEN
 from inpres import wilayah
 from inpres.generate import broken as breaking
 from inpres.generate.writer import Submission, write_bpjs_extract
+from inpres.ingest.contract import PERIODE_PERTAMA
+from inpres.ingest.values import SEGMEN
 
 # The answer key (what each file is and how intake must judge it), hidden so intake never sees a delivery.
 MANIFEST = ".manifest.json"
 GOOD, LATE, REVISED_OLD, REVISED_NEW, BROKEN, BPJS = "good", "late", "revised_old", "revised_new", "broken", "bpjs"
 SANTUNAN_JKM = 42_000_000  # JKM death benefit since PP 82/2019
 # Contribution per participant per month: the usual minimum for BPU (JKK + JKM); BUMD staff are wage earners.
-IURAN = {"pekerja_rentan": 16_800, "non_asn": 16_800, "perangkat_desa": 16_800, "penyelenggara_pemilu": 16_800,
-         "pegawai_bumd": 150_000}
-SUMBER_DANA = {"non_asn": "apbd", "perangkat_desa": "apbdes", "penyelenggara_pemilu": "apbd",
-               "pegawai_bumd": "mandiri"}
+IURAN = {
+    "pekerja_rentan": 16_800,
+    "non_asn": 16_800,
+    "perangkat_desa": 16_800,
+    "penyelenggara_pemilu": 16_800,
+    "pegawai_bumd": 150_000,
+}
+SUMBER_DANA = {"non_asn": "apbd", "perangkat_desa": "apbdes", "penyelenggara_pemilu": "apbd", "pegawai_bumd": "mandiri"}
 WIB = timezone(timedelta(hours=7))
 
 # --- the seed reports ------------------------------------------------------------------------------
@@ -54,7 +58,7 @@ FIXED = {  # (territory, segment): (sasaran, terlindungi) in SEED_PERIODE; the s
 }
 # Kota Ambon, JKM for perangkat desa, January–October 2022: 15 claims, Rp 600 juta as reported (seed 003),
 # i.e. Rp 40 juta each where the generic claims pay the full Rp 42 juta.
-AMBON_JKM = {f"2022-{m:02d}": n for m, n in zip(range(1, 11), (2, 1, 2, 1, 2, 1, 2, 1, 2, 1))}
+AMBON_JKM = {f"2022-{m:02d}": n for m, n in zip(range(1, 11), (2, 1, 2, 1, 2, 1, 2, 1, 2, 1), strict=True)}
 AMBON_JKM_PER_KASUS = 40_000_000
 # Sulawesi Tengah sends a figure for Palu too; Palu's own report must win over it.
 PALU_ATAS_NAMA = (26_000, 6_500)
@@ -67,10 +71,20 @@ _SASARAN = {
     "penyelenggara_pemilu": ((2_000, 25_000), (1_000, 15_000), (100, 800)),
     "pegawai_bumd": ((50, 1_500), (50, 1_000), (200, 4_000)),
 }
-_AWAL = {"pekerja_rentan": (0.05, 0.40), "non_asn": (0.30, 1.0), "perangkat_desa": (0.20, 0.90),
-         "penyelenggara_pemilu": (0.0, 0.50), "pegawai_bumd": (0.40, 1.0)}
-_LAJU = {"pekerja_rentan": (0.002, 0.012), "non_asn": (0.005, 0.03), "perangkat_desa": (0.005, 0.02),
-         "penyelenggara_pemilu": (0.005, 0.03), "pegawai_bumd": (0.002, 0.01)}
+_AWAL = {
+    "pekerja_rentan": (0.05, 0.40),
+    "non_asn": (0.30, 1.0),
+    "perangkat_desa": (0.20, 0.90),
+    "penyelenggara_pemilu": (0.0, 0.50),
+    "pegawai_bumd": (0.40, 1.0),
+}
+_LAJU = {
+    "pekerja_rentan": (0.002, 0.012),
+    "non_asn": (0.005, 0.03),
+    "perangkat_desa": (0.005, 0.02),
+    "penyelenggara_pemilu": (0.005, 0.03),
+    "pegawai_bumd": (0.002, 0.01),
+}
 
 
 def _rng(seed: int, *parts: object) -> random.Random:
@@ -92,6 +106,7 @@ def months(start: str, end: str) -> list[str]:
 
 # --- regions ---------------------------------------------------------------------------------------
 
+
 @cache
 def provinces() -> tuple[str, ...]:
     return tuple(sorted(k for k in wilayah.nama() if not wilayah.is_kabupaten_kota(k)))
@@ -99,8 +114,13 @@ def provinces() -> tuple[str, ...]:
 
 @cache
 def kabupaten_kota(provinsi: str | None = None) -> tuple[str, ...]:
-    return tuple(sorted(k for k in wilayah.nama() if wilayah.is_kabupaten_kota(k)
-                        and (provinsi is None or wilayah.provinsi(k) == provinsi)))
+    return tuple(
+        sorted(
+            k
+            for k in wilayah.nama()
+            if wilayah.is_kabupaten_kota(k) and (provinsi is None or wilayah.provinsi(k) == provinsi)
+        )
+    )
 
 
 def all_pelapor() -> list[str]:
@@ -120,11 +140,16 @@ def nama_instansi(pelapor: str) -> str:
         return "Dinas Tenaga Kerja Kota Ambon"
     if _jenis(pelapor) == 2:
         return f"Dinas Tenaga Kerja dan Transmigrasi Provinsi {name}"
-    return _rng(0, "instansi", pelapor).choice(["Dinas Tenaga Kerja", "Dinas Tenaga Kerja dan Transmigrasi",
-                                                 "Dinas Ketenagakerjaan"]) + f" {name}"
+    return (
+        _rng(0, "instansi", pelapor).choice(
+            ["Dinas Tenaga Kerja", "Dinas Tenaga Kerja dan Transmigrasi", "Dinas Ketenagakerjaan"]
+        )
+        + f" {name}"
+    )
 
 
 # --- the figures -----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Trajectory:
@@ -145,8 +170,12 @@ def trajectory(seed: int, kode: str, segmen: str) -> Trajectory | None:
     rng = _rng(seed, "lintasan", kode, segmen)
     sasaran = round(math.exp(rng.uniform(math.log(bounds[0]), math.log(bounds[1]))))
     dana = SUMBER_DANA.get(segmen) or rng.choice(["apbd", "apbd", "apbdes", "bapak_asuh", "csr", "campuran"])
-    return Trajectory(sasaran, rng.uniform(*_AWAL[segmen]), rng.uniform(*_LAJU[segmen]),
-                      "bapak_asuh" if (kode, segmen) == ("81.71", "pekerja_rentan") else dana)
+    return Trajectory(
+        sasaran,
+        rng.uniform(*_AWAL[segmen]),
+        rng.uniform(*_LAJU[segmen]),
+        "bapak_asuh" if (kode, segmen) == ("81.71", "pekerja_rentan") else dana,
+    )
 
 
 def _split(total: int, weights: list[float]) -> list[int]:
@@ -168,12 +197,12 @@ def anchors(seed: int) -> dict[tuple[str, str], tuple[str, int, int]]:
     # Sulawesi Tengah province-wide: the province's own row plus every kab/kota, Palu's and Morowali's included.
     rest = [k for k in (SULTENG, *kabupaten_kota(SULTENG)) if (k, "pekerja_rentan") not in found]
     fixed = [found[(k, "pekerja_rentan")] for k in kabupaten_kota(SULTENG) if (k, "pekerja_rentan") in found]
-    sasaran = _split(SULTENG_SASARAN - sum(f[1] for f in fixed),
-                     [trajectory(seed, k, "pekerja_rentan").sasaran for k in rest])
+    sasaran = _split(
+        SULTENG_SASARAN - sum(f[1] for f in fixed), [trajectory(seed, k, "pekerja_rentan").sasaran for k in rest]
+    )
     # Coverage varies by ±30 % around the province's rate: at most ~90 %, never above sasaran.
-    terlindungi = _split(SULTENG_TERLINDUNGI - sum(f[2] for f in fixed),
-                         [s * rng.uniform(0.7, 1.3) for s in sasaran])
-    for kode, s, t in zip(rest, sasaran, terlindungi):
+    terlindungi = _split(SULTENG_TERLINDUNGI - sum(f[2] for f in fixed), [s * rng.uniform(0.7, 1.3) for s in sasaran])
+    for kode, s, t in zip(rest, sasaran, terlindungi, strict=True):
         found[(kode, "pekerja_rentan")] = (SEED_PERIODE, s, t)
     # Maluku: all kab/kota but one kabupaten cover all their non-ASN staff (Maluku Barat Daya does, seed 002).
     laggard = rng.choice([k for k in kabupaten_kota("81") if _jenis(k) == 0 and k != "81.08"])
@@ -208,8 +237,11 @@ def figures(seed: int, kode: str, segmen: str, periode: str) -> tuple[int, int] 
 def is_seed(pelapor: str, periode: str) -> bool:
     """Pelapor-months whose figures the seed reports state: never late, revised, broken or blanked."""
     provinsi = wilayah.provinsi(pelapor)
-    return ((pelapor == "81.71" and periode in AMBON_JKM) or (periode == SEED_PERIODE and provinsi == SULTENG)
-            or (periode == MALUKU_PERIODE and provinsi == "81"))
+    return (
+        (pelapor == "81.71" and periode in AMBON_JKM)
+        or (periode == SEED_PERIODE and provinsi == SULTENG)
+        or (periode == MALUKU_PERIODE and provinsi == "81")
+    )
 
 
 def always_reports(pelapor: str) -> bool:
@@ -218,6 +250,7 @@ def always_reports(pelapor: str) -> bool:
 
 
 # --- one submission --------------------------------------------------------------------------------
+
 
 def _poisson(rng: random.Random, mean: float) -> int:
     if mean > 30:
@@ -228,12 +261,17 @@ def _poisson(rng: random.Random, mean: float) -> int:
     return k
 
 
-def _row(rng: random.Random, kode: str, segmen: str, sasaran: int, terlindungi: int, dana: str,
-         blanks: bool) -> tuple:
+def _row(rng: random.Random, kode: str, segmen: str, sasaran: int, terlindungi: int, dana: str, blanks: bool) -> tuple:
     blank = blanks and rng.random() < (0.08 if segmen == "pekerja_rentan" else 0.03)
     iuran = None if blanks and rng.random() < 0.05 else terlindungi * IURAN[segmen]
-    return (kode, segmen, None if blank else sasaran, terlindungi, iuran,
-            None if blanks and rng.random() < 0.05 else dana)
+    return (
+        kode,
+        segmen,
+        None if blank else sasaran,
+        terlindungi,
+        iuran,
+        None if blanks and rng.random() < 0.05 else dana,
+    )
 
 
 def _rupiah(rng: random.Random, low: float, high: float) -> int:
@@ -300,8 +338,7 @@ def _atas_nama(seed: int, kode: str, periode: str) -> list[tuple]:
     for segmen in ("pekerja_rentan", "perangkat_desa"):
         if segmen == "pekerja_rentan" or rng.random() < 0.5:
             sasaran, terlindungi = figures(seed, kode, segmen, earlier)
-            rows.append(_row(rng, kode, segmen, sasaran, terlindungi, trajectory(seed, kode, segmen).sumber_dana,
-                             True))
+            rows.append(_row(rng, kode, segmen, sasaran, terlindungi, trajectory(seed, kode, segmen).sumber_dana, True))
     return rows
 
 
@@ -312,8 +349,15 @@ def tanggal_laporan(periode: str, rng: random.Random, late: bool = False) -> dat
     return next_month + timedelta(days=rng.randint(10, 40) if late else rng.randint(-5, 9))
 
 
-def build_submission(seed: int, pelapor: str, periode: str, *, on_behalf: tuple[str, ...] = (),
-                     tanggal: date | None = None, fmt: str = "xlsx") -> Submission:
+def build_submission(
+    seed: int,
+    pelapor: str,
+    periode: str,
+    *,
+    on_behalf: tuple[str, ...] = (),
+    tanggal: date | None = None,
+    fmt: str = "xlsx",
+) -> Submission:
     """The true report of `pelapor` for `periode`, rows on behalf of `on_behalf` kab/kota included."""
     rng = _rng(seed, "isi", pelapor, periode)
     blanks = not is_seed(pelapor, periode)
@@ -323,10 +367,17 @@ def build_submission(seed: int, pelapor: str, periode: str, *, on_behalf: tuple[
             rows.append(_row(rng, pelapor, segmen, *found, trajectory(seed, pelapor, segmen).sumber_dana, blanks))
     for kode in on_behalf:
         rows.extend(_atas_nama(seed, kode, periode))
-    identitas = {"kode_pelapor": pelapor, "periode": periode, "nama_instansi": nama_instansi(pelapor),
-                 "tanggal_laporan": (tanggal or tanggal_laporan(periode, rng)).isoformat()}
-    sheets = {"kepesertaan": rows, "kepatuhan": [_kepatuhan(seed, pelapor, periode, rng)],
-              "klaim": _klaim(seed, pelapor, periode, rng)}
+    identitas = {
+        "kode_pelapor": pelapor,
+        "periode": periode,
+        "nama_instansi": nama_instansi(pelapor),
+        "tanggal_laporan": (tanggal or tanggal_laporan(periode, rng)).isoformat(),
+    }
+    sheets = {
+        "kepesertaan": rows,
+        "kepatuhan": [_kepatuhan(seed, pelapor, periode, rng)],
+        "klaim": _klaim(seed, pelapor, periode, rng),
+    }
     return Submission(pelapor, periode, identitas, sheets, format=fmt)
 
 
@@ -339,8 +390,9 @@ def _as_typed_in_indonesia(sub: Submission) -> Submission:
     typed = copy.deepcopy(sub)
     numeric = {"kepesertaan": (2, 3, 4), "kepatuhan": (2,), "klaim": (2, 3)}
     for name, columns in numeric.items():
-        typed.sheets[name] = [tuple(_ribuan(v) if i in columns else v for i, v in enumerate(row))
-                              for row in typed.sheets[name]]
+        typed.sheets[name] = [
+            tuple(_ribuan(v) if i in columns else v for i, v in enumerate(row)) for row in typed.sheets[name]
+        ]
     return typed
 
 
@@ -357,6 +409,7 @@ def _earlier_draft(sub: Submission, rng: random.Random, tanggal: date) -> Submis
 
 
 # --- the whole inbox -------------------------------------------------------------------------------
+
 
 @dataclass
 class Entry:
@@ -382,7 +435,7 @@ class Manifest:
         Path(path).write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
     @classmethod
-    def load(cls, path: Path) -> "Manifest":
+    def load(cls, path: Path) -> Manifest:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         return cls(data["params"], [Entry(**e) for e in data["files"]], data.get("missing", []))
 
@@ -413,27 +466,41 @@ def pelapor_subset(seed: int, scale: float) -> list[str]:
         return everyone
     shuffled = everyone[:]
     _rng(seed, "skala").shuffle(shuffled)
-    chosen = set(shuffled[:round(scale * len(everyone))])
+    chosen = set(shuffled[: round(scale * len(everyone))])
     return sorted(chosen | {p for p in everyone if always_reports(p)})
 
 
-def _plan(seed, periodes, subset, late, revised, broken, formats, missing=0.0,
-          skip_broken=()) -> tuple[list[_Job], list[list[str]]]:
+def _plan(
+    seed, periodes, subset, late, revised, broken, formats, missing=0.0, skip_broken=()
+) -> tuple[list[_Job], list[list[str]]]:
     """(the jobs to write, the [pelapor, periode] never sent)."""
     jobs, absent, kinds = [], [], [k for k in breaking.BROKEN_KINDS if k not in skip_broken]
     for periode in periodes:
         month = []
         for pelapor in subset:
             # A stream of its own: with --missing 0 every other draw, and so every byte, is as before the option.
-            if (not is_seed(pelapor, periode) and not always_reports(pelapor)
-                    and _rng(seed, "absen", pelapor, periode).random() < missing):
+            if (
+                not is_seed(pelapor, periode)
+                and not always_reports(pelapor)
+                and _rng(seed, "absen", pelapor, periode).random() < missing
+            ):
                 absent.append([pelapor, periode])
                 continue
             rng = _rng(seed, "nasib", pelapor, periode)
             draw = rng.random()
-            kind = GOOD if is_seed(pelapor, periode) else (
-                BROKEN if draw < broken else REVISED_NEW if draw < broken + revised
-                else LATE if draw < broken + revised + late else GOOD)
+            kind = (
+                GOOD
+                if is_seed(pelapor, periode)
+                else (
+                    BROKEN
+                    if draw < broken
+                    else REVISED_NEW
+                    if draw < broken + revised
+                    else LATE
+                    if draw < broken + revised + late
+                    else GOOD
+                )
+            )
             fmt = "xlsx" if "xlsx" in formats else "csv"
             if len(formats) == 2 and not is_seed(pelapor, periode) and rng.random() < 0.25:
                 fmt = "csv"
@@ -444,8 +511,11 @@ def _plan(seed, periodes, subset, late, revised, broken, formats, missing=0.0,
                 job.ribuan = job.delimiter == ";" and rng.random() < 0.5
             if kind == BROKEN:
                 # Round robin over the kinds that fit, so every kind shows up once there are enough.
-                fits = [k for k in kinds if breaking.applicable(k, pelapor, periode)
-                        and breaking.FORMAT.get(k, fmt) in formats]
+                fits = [
+                    k
+                    for k in kinds
+                    if breaking.applicable(k, pelapor, periode) and breaking.FORMAT.get(k, fmt) in formats
+                ]
                 if fits:
                     job.broken = fits[0]
                     kinds.remove(fits[0])
@@ -458,9 +528,11 @@ def _plan(seed, periodes, subset, late, revised, broken, formats, missing=0.0,
         for job in month:
             if not wilayah.is_kabupaten_kota(job.pelapor):
                 rng = _rng(seed, "atas-nama", job.pelapor, periode)
-                job.on_behalf = tuple(k for k in kabupaten_kota(job.pelapor)
-                                      if rng.random() < (0.03 if k in reported else 0.6)
-                                      or (k, periode) == ("72.71", SEED_PERIODE))
+                job.on_behalf = tuple(
+                    k
+                    for k in kabupaten_kota(job.pelapor)
+                    if rng.random() < (0.03 if k in reported else 0.6) or (k, periode) == ("72.71", SEED_PERIODE)
+                )
         jobs.extend(month)
     return jobs, absent
 
@@ -513,10 +585,21 @@ def _bpjs_rows(seed: int, periode: str):
             yield kode, periode, segmen, aktif, baru, aktif * IURAN[segmen]
 
 
-def generate(out_dir: Path, *, start: str = "2022-01", end: str = "2022-12", seed: int = 1, scale: float = 1.0,
-             late: float = 0.05, revised: float = 0.03, broken: float = 0.02, missing: float = 0.0,
-             skip_broken: tuple[str, ...] = (), formats: tuple[str, ...] = ("xlsx", "csv"),
-             progress: bool = True) -> Manifest:
+def generate(
+    out_dir: Path,
+    *,
+    start: str = "2022-01",
+    end: str = "2022-12",
+    seed: int = 1,
+    scale: float = 1.0,
+    late: float = 0.05,
+    revised: float = 0.03,
+    broken: float = 0.02,
+    missing: float = 0.0,
+    skip_broken: tuple[str, ...] = (),
+    formats: tuple[str, ...] = ("xlsx", "csv"),
+    progress: bool = True,
+) -> Manifest:
     """Write the inbox for months start..end into `out_dir` (BPJS extracts in `out_dir/bpjs/`).
 
     `missing` is the share of pelapor-months never sent (never a seed one, never Sulawesi Tengah or Maluku);
@@ -533,27 +616,49 @@ def generate(out_dir: Path, *, start: str = "2022-01", end: str = "2022-12", see
     out = Path(out_dir)
     (out / "bpjs").mkdir(parents=True, exist_ok=True)
     periodes = months(start, end)
-    jobs, absent = _plan(seed, periodes, pelapor_subset(seed, scale), late, revised, broken, formats, missing,
-                         tuple(skip_broken))
-    manifest = Manifest(dict(start=start, end=end, seed=seed, scale=scale, late=late, revised=revised,
-                             broken=broken, missing=missing, skip_broken=list(skip_broken), formats=list(formats)),
-                        missing=absent)
+    jobs, absent = _plan(
+        seed, periodes, pelapor_subset(seed, scale), late, revised, broken, formats, missing, tuple(skip_broken)
+    )
+    manifest = Manifest(
+        dict(
+            start=start,
+            end=end,
+            seed=seed,
+            scale=scale,
+            late=late,
+            revised=revised,
+            broken=broken,
+            missing=missing,
+            skip_broken=list(skip_broken),
+            formats=list(formats),
+        ),
+        missing=absent,
+    )
     with tqdm(total=len(jobs) + len(periodes), unit="submission", disable=not progress, desc="inpres.generate") as bar:
         for job in jobs:
             rng = _rng(seed, "berkas", job.pelapor, job.periode)
             for paths, kind, stem in _write(seed, job, out, rng):
                 for path in paths:
-                    manifest.files.append(Entry(
-                        path.relative_to(out).as_posix(), stem if path.suffix == ".csv" else path.name,
-                        job.pelapor, job.periode, "csv" if path.suffix == ".csv" else "xlsx", kind,
-                        [job.broken] if kind == BROKEN else [], path.stat().st_mtime))
+                    manifest.files.append(
+                        Entry(
+                            path.relative_to(out).as_posix(),
+                            stem if path.suffix == ".csv" else path.name,
+                            job.pelapor,
+                            job.periode,
+                            "csv" if path.suffix == ".csv" else "xlsx",
+                            kind,
+                            [job.broken] if kind == BROKEN else [],
+                            path.stat().st_mtime,
+                        )
+                    )
             bar.update()
         for periode in periodes:
             path = write_bpjs_extract(out / "bpjs" / f"bpjs_{periode}.csv", _bpjs_rows(seed, periode))
             year, month = divmod(_index(periode) + 1, 12)
             _touch([path], date(year, month + 1, 15))
-            manifest.files.append(Entry(path.relative_to(out).as_posix(), path.name, None, periode, "csv", BPJS,
-                                        [], path.stat().st_mtime))
+            manifest.files.append(
+                Entry(path.relative_to(out).as_posix(), path.name, None, periode, "csv", BPJS, [], path.stat().st_mtime)
+            )
             bar.update()
     manifest.save(out / MANIFEST)
     return manifest

@@ -10,9 +10,9 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from openpyxl import Workbook
 
@@ -46,8 +46,15 @@ class Submission:
     def write(self, folder: Path, stem: str) -> list[Path]:
         if self.format == "xlsx":
             return [write_xlsx(folder / f"{stem}.xlsx", self.identitas, self.sheets, headers=self.headers)]
-        return write_csv(folder, stem, self.identitas, self.sheets, encoding=self.encoding,
-                         delimiter=self.delimiter, headers=self.headers)
+        return write_csv(
+            folder,
+            stem,
+            self.identitas,
+            self.sheets,
+            encoding=self.encoding,
+            delimiter=self.delimiter,
+            headers=self.headers,
+        )
 
 
 def _tables(identitas: dict, sheets: dict[str, list], headers: dict | None) -> Iterable[tuple[str, list]]:
@@ -77,8 +84,16 @@ def write_xlsx(path: Path, identitas: dict, sheets: dict[str, list], *, headers:
     return path
 
 
-def write_csv(folder: Path, stem: str, identitas: dict, sheets: dict[str, list], *, encoding: str = "utf-8",
-              delimiter: str = ",", headers: dict | None = None) -> list[Path]:
+def write_csv(
+    folder: Path,
+    stem: str,
+    identitas: dict,
+    sheets: dict[str, list],
+    *,
+    encoding: str = "utf-8",
+    delimiter: str = ",",
+    headers: dict | None = None,
+) -> list[Path]:
     """One file per sheet, `<stem>_<sheet>.csv`, as Excel's "Save as CSV" would write it."""
     written = []
     for name, rows in _tables(identitas, sheets, headers):

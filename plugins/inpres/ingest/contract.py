@@ -7,9 +7,9 @@ a file is rejected whole, never half-loaded.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable, Iterator
 
 from inpres import settings, wilayah
 from inpres.ingest import values
@@ -30,9 +30,11 @@ class Alasan:
     kolom: str | None = None
 
     def __str__(self) -> str:
-        where = [f"lembar {self.lembar}" if self.lembar else None,
-                 f"baris {self.baris}" if self.baris else None,
-                 f"kolom {self.kolom}" if self.kolom else None]
+        where = [
+            f"lembar {self.lembar}" if self.lembar else None,
+            f"baris {self.baris}" if self.baris else None,
+            f"kolom {self.kolom}" if self.kolom else None,
+        ]
         where_text = ", ".join(w for w in where if w)
         return f"{where_text}: {self.pesan}" if where_text else self.pesan
 
@@ -83,8 +85,10 @@ def _amount(value):
     amount = values.rupiah(value)
     ceiling = settings.max_rupiah()
     if amount is not None and amount > ceiling:
-        raise ValueError(f"jumlah lebih dari {values.rupiah_teks(ceiling)}, batas untuk satu isian; periksa "
-                         "kembali isian ini (bukan NIK atau nomor rekening?)")
+        raise ValueError(
+            f"jumlah lebih dari {values.rupiah_teks(ceiling)}, batas untuk satu isian; periksa "
+            "kembali isian ini (bukan NIK atau nomor rekening?)"
+        )
     return amount
 
 
@@ -123,8 +127,10 @@ BPJS = (
 )
 SHEETS = {"kepesertaan": KEPESERTAAN, "kepatuhan": KEPATUHAN, "klaim": KLAIM}
 # calamine reads a formula Excel never calculated as an empty cell: a figure would silently become unknown.
-FORMULA_WITHOUT_VALUE = ("sel berisi rumus tanpa nilai; simpan berkas dengan nilai (di Excel: salin lalu "
-                         "Tempel Khusus > Nilai, atau buka dan simpan ulang berkas di Excel)")
+FORMULA_WITHOUT_VALUE = (
+    "sel berisi rumus tanpa nilai; simpan berkas dengan nilai (di Excel: salin lalu "
+    "Tempel Khusus > Nilai, atau buka dan simpan ulang berkas di Excel)"
+)
 IDENTITAS_KEYS = ("kode_pelapor", "periode", "nama_instansi", "tanggal_laporan")
 
 
@@ -161,8 +167,12 @@ def identitas(sheet: Sheet | None, reasons: Reasons, today: date) -> Identitas |
         if key := values.teks(key):
             found[key.lower()] = (number, row.get("nilai"))
     parsed = {}
-    for key, parse in (("kode_pelapor", values.kode_wilayah), ("periode", values.periode),
-                       ("nama_instansi", values.teks), ("tanggal_laporan", values.tanggal)):
+    for key, parse in (
+        ("kode_pelapor", values.kode_wilayah),
+        ("periode", values.periode),
+        ("nama_instansi", values.teks),
+        ("tanggal_laporan", values.tanggal),
+    ):
         number, raw = found.get(key, (None, None))
         if isinstance(raw, Formula):
             reasons.add(FORMULA_WITHOUT_VALUE, "identitas", number, "nilai")
@@ -184,8 +194,13 @@ def identitas(sheet: Sheet | None, reasons: Reasons, today: date) -> Identitas |
     return Identitas(pelapor, periode, parsed.get("nama_instansi"), parsed.get("tanggal_laporan"))
 
 
-def rows(sheet: Sheet | None, name: str, columns: tuple[Column, ...], reasons: Reasons,
-         row_check: Callable[[int, dict, Reasons], None] | None = None) -> Iterator[tuple]:
+def rows(
+    sheet: Sheet | None,
+    name: str,
+    columns: tuple[Column, ...],
+    reasons: Reasons,
+    row_check: Callable[[int, dict, Reasons], None] | None = None,
+) -> Iterator[tuple]:
     """Typed rows of a sheet as (baris, *columns); every problem goes to `reasons`.
 
     Nothing is kept per row, so memory stays flat however long the sheet; duplicates are found by the
@@ -196,8 +211,9 @@ def rows(sheet: Sheet | None, name: str, columns: tuple[Column, ...], reasons: R
         return
     missing = [c.name for c in columns if c.name not in sheet.header]
     if missing:
-        reasons.add(f"kolom {', '.join(missing)} tidak ada (kolom yang diharapkan: "
-                    f"{', '.join(c.name for c in columns)})", name)
+        reasons.add(
+            f"kolom {', '.join(missing)} tidak ada (kolom yang diharapkan: {', '.join(c.name for c in columns)})", name
+        )
         return
     for number, cells in sheet.rows:
         parsed, ok = {}, True
@@ -230,8 +246,7 @@ def rows(sheet: Sheet | None, name: str, columns: tuple[Column, ...], reasons: R
         yield (number, *(parsed[c.name] for c in columns))
 
 
-def duplicates(conn, table: str, parent: tuple[str, int], key: tuple[str, ...], sheet: str,
-               reasons: Reasons) -> None:
+def duplicates(conn, table: str, parent: tuple[str, int], key: tuple[str, ...], sheet: str, reasons: Reasons) -> None:
     """Rows that repeat an earlier row's key, found among the rows just written for one delivery."""
     parent_column, parent_id = parent
     cursor = conn.execute(
@@ -254,14 +269,22 @@ def kepesertaan_check(who: Identitas) -> Callable[[int, dict, Reasons], None]:
         if problem := wilayah.masalah_kode(kode, who.periode):
             reasons.add(problem, "kepesertaan", number, "kode_wilayah")
         elif wilayah.is_kabupaten_kota(who.pelapor) and kode != who.pelapor:
-            reasons.add(f"{who.pelapor} hanya boleh melaporkan wilayahnya sendiri, bukan {kode}",
-                        "kepesertaan", number, "kode_wilayah")
+            reasons.add(
+                f"{who.pelapor} hanya boleh melaporkan wilayahnya sendiri, bukan {kode}",
+                "kepesertaan",
+                number,
+                "kode_wilayah",
+            )
         elif not wilayah.is_kabupaten_kota(who.pelapor) and wilayah.provinsi(kode) != who.pelapor:
             reasons.add(f"{kode} bukan wilayah provinsi {who.pelapor}", "kepesertaan", number, "kode_wilayah")
         sasaran, terlindungi = row["sasaran"], row["terlindungi"]
         if sasaran is not None and terlindungi is not None and terlindungi > sasaran:
-            reasons.add(f"terlindungi ({terlindungi}) lebih besar dari sasaran ({sasaran})",
-                        "kepesertaan", number, "terlindungi")
+            reasons.add(
+                f"terlindungi ({terlindungi}) lebih besar dari sasaran ({sasaran})",
+                "kepesertaan",
+                number,
+                "terlindungi",
+            )
 
     return check
 

@@ -22,9 +22,9 @@ import hashlib
 import logging
 import re
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
-from typing import Iterable
+from datetime import UTC, date, datetime
 
 import psycopg
 from airflow.sdk import ObjectStoragePath
@@ -78,8 +78,9 @@ def find_deliveries(inbox: ObjectStoragePath, source: str) -> list[Delivery]:
     return [Delivery(name, source, sorted(files)) for name, files in sorted(groups.items())]
 
 
-def load_deliveries(conn: psycopg.Connection, deliveries: Iterable[Delivery], today: date,
-                    karantina: ObjectStoragePath | None = None) -> LoadSummary:
+def load_deliveries(
+    conn: psycopg.Connection, deliveries: Iterable[Delivery], today: date, karantina: ObjectStoragePath | None = None
+) -> LoadSummary:
     """Load each delivery on its own: a bad one never stops, or half-writes, the others.
 
     `karantina`: where rejected files are copied; by default `settings.karantina()`.
@@ -100,8 +101,9 @@ class _Rejected(Exception):
     """Raised inside the delivery's transaction so that nothing of it is kept."""
 
 
-def load_delivery(conn: psycopg.Connection, delivery: Delivery, today: date,
-                  karantina: ObjectStoragePath | None = None) -> tuple[str, list[str]]:
+def load_delivery(
+    conn: psycopg.Connection, delivery: Delivery, today: date, karantina: ObjectStoragePath | None = None
+) -> tuple[str, list[str]]:
     """("loaded" | "unchanged" | "rejected" | "vanished", reasons) for one delivery."""
     _own_transactions(conn)
     karantina = karantina or settings.karantina()
@@ -124,8 +126,10 @@ def load_delivery(conn: psycopg.Connection, delivery: Delivery, today: date,
     received_at = max(_received_at(p) for p in paths)
     reasons = contract.Reasons()
     if alike:
-        reasons.add(f"ada beberapa berkas bernama {delivery.name} yang hanya berbeda pada nomor 16 digit; "
-                    "jangan menulis NIK pada nama berkas")
+        reasons.add(
+            f"ada beberapa berkas bernama {delivery.name} yang hanya berbeda pada nomor 16 digit; "
+            "jangan menulis NIK pada nama berkas"
+        )
     who: contract.Identitas | None = None
     try:
         with conn.transaction(), contextlib.ExitStack() as streams:
@@ -162,21 +166,46 @@ def _load_laporan(conn, delivery, paths, sha256, received_at, reasons, today, st
         """insert into raw.submission (file_name, sha256, format, pelapor, periode, nama_instansi,
                                        tanggal_laporan, received_at)
            values (%s, %s, %s, %s, %s, %s, %s, %s) returning submission_id""",
-        (delivery.name, sha256, "xlsx" if len(paths) == 1 else "csv", who.pelapor, who.periode,
-         who.nama_instansi, who.tanggal_laporan, received_at),
+        (
+            delivery.name,
+            sha256,
+            "xlsx" if len(paths) == 1 else "csv",
+            who.pelapor,
+            who.periode,
+            who.nama_instansi,
+            who.tanggal_laporan,
+            received_at,
+        ),
     ).fetchone()[0]
     parent = ("submission_id", submission_id)
-    _copy(conn, "raw.kepesertaan", contract.KEPESERTAAN, submission_id, contract.rows(
-        sheets.get("kepesertaan"), "kepesertaan", contract.KEPESERTAAN, reasons, contract.kepesertaan_check(who)))
+    _copy(
+        conn,
+        "raw.kepesertaan",
+        contract.KEPESERTAAN,
+        submission_id,
+        contract.rows(
+            sheets.get("kepesertaan"), "kepesertaan", contract.KEPESERTAAN, reasons, contract.kepesertaan_check(who)
+        ),
+    )
     contract.duplicates(conn, "raw.kepesertaan", parent, ("kode_wilayah", "segmen"), "kepesertaan", reasons)
     before = len(reasons.items) + reasons.dropped
-    count = _copy(conn, "raw.kepatuhan", contract.KEPATUHAN, submission_id, contract.rows(
-        sheets.get("kepatuhan"), "kepatuhan", contract.KEPATUHAN, reasons))
+    count = _copy(
+        conn,
+        "raw.kepatuhan",
+        contract.KEPATUHAN,
+        submission_id,
+        contract.rows(sheets.get("kepatuhan"), "kepatuhan", contract.KEPATUHAN, reasons),
+    )
     # Only rows without a fault are written: a faulty single row has its own reason already.
     if count != 1 and "kepatuhan" in sheets and len(reasons.items) + reasons.dropped == before:
         reasons.add(f"harus berisi tepat satu baris isian, ada {count}", "kepatuhan")
-    _copy(conn, "raw.klaim", contract.KLAIM, submission_id, contract.rows(
-        sheets.get("klaim"), "klaim", contract.KLAIM, reasons))
+    _copy(
+        conn,
+        "raw.klaim",
+        contract.KLAIM,
+        submission_id,
+        contract.rows(sheets.get("klaim"), "klaim", contract.KLAIM, reasons),
+    )
     contract.duplicates(conn, "raw.klaim", parent, ("program", "segmen"), "klaim", reasons)
     return who
 
@@ -191,10 +220,16 @@ def _load_bpjs(conn, delivery, paths, sha256, received_at, reasons, today, strea
         "insert into raw.bpjs_extract (file_name, sha256, received_at) values (%s, %s, %s) returning extract_id",
         (delivery.name, sha256, received_at),
     ).fetchone()[0]
-    _copy(conn, "raw.bpjs_kepesertaan", contract.BPJS, extract_id, contract.rows(
-        sheet, "bpjs", contract.BPJS, reasons, contract.bpjs_check(today)))
-    contract.duplicates(conn, "raw.bpjs_kepesertaan", ("extract_id", extract_id),
-                        ("kode_wilayah", "periode", "segmen"), "bpjs", reasons)
+    _copy(
+        conn,
+        "raw.bpjs_kepesertaan",
+        contract.BPJS,
+        extract_id,
+        contract.rows(sheet, "bpjs", contract.BPJS, reasons, contract.bpjs_check(today)),
+    )
+    contract.duplicates(
+        conn, "raw.bpjs_kepesertaan", ("extract_id", extract_id), ("kode_wilayah", "periode", "segmen"), "bpjs", reasons
+    )
 
 
 def _sheets(delivery: Delivery, paths: list[ObjectStoragePath], streams) -> dict:
@@ -205,8 +240,10 @@ def _sheets(delivery: Delivery, paths: list[ObjectStoragePath], streams) -> dict
     for path in paths:
         match = _CSV_SHEET.match(path.name)
         if not match:
-            raise Unreadable("format berkas tidak didukung: kirim satu berkas Excel (.xlsx) atau CSV per lembar "
-                             "bernama <kode_pelapor>_<TAHUN-BULAN>_<lembar>.csv")
+            raise Unreadable(
+                "format berkas tidak didukung: kirim satu berkas Excel (.xlsx) atau CSV per lembar "
+                "bernama <kode_pelapor>_<TAHUN-BULAN>_<lembar>.csv"
+            )
         sheet = match.group("sheet").lower()
         try:
             sheets[sheet] = csv_sheet(sheet, streams.enter_context(path.open("rb")), path.stat()["size"])
@@ -217,8 +254,9 @@ def _sheets(delivery: Delivery, paths: list[ObjectStoragePath], streams) -> dict
 
 
 def _copy(conn, table: str, columns, parent_id: int, rows) -> int:
-    names = ", ".join(["submission_id" if table != "raw.bpjs_kepesertaan" else "extract_id", "baris",
-                       *(c.name for c in columns)])
+    names = ", ".join(
+        ["submission_id" if table != "raw.bpjs_kepesertaan" else "extract_id", "baris", *(c.name for c in columns)]
+    )
     count = 0
     with conn.cursor().copy(f"copy {table} ({names}) from stdin") as copy:
         for row in rows:
@@ -242,11 +280,14 @@ def _content_hash(paths: list[ObjectStoragePath]) -> str:
 
 
 def _loaded(conn, sha256: str) -> bool:
-    return conn.execute(
-        """select 1 from raw.submission where sha256 = %(h)s
+    return (
+        conn.execute(
+            """select 1 from raw.submission where sha256 = %(h)s
            union all select 1 from raw.bpjs_extract where sha256 = %(h)s""",
-        {"h": sha256},
-    ).fetchone() is not None
+            {"h": sha256},
+        ).fetchone()
+        is not None
+    )
 
 
 def _rejected_before(conn, sha256: str) -> tuple[list[str], ObjectStoragePath] | None:
@@ -269,8 +310,9 @@ def _own_transactions(conn) -> None:
         conn.autocommit = True
 
 
-def _reject(conn, delivery, paths, sha256, received_at, who, texts: list[str], today: date,
-            karantina: ObjectStoragePath) -> None:
+def _reject(
+    conn, delivery, paths, sha256, received_at, who, texts: list[str], today: date, karantina: ObjectStoragePath
+) -> None:
     # The annex lists a rejection under the month it is about: the content's month when it is a real
     # one (a typo like 2202-10 is not), else the month in the file name.
     hint = _NAME_HINT.match(delivery.name)
@@ -316,8 +358,7 @@ def _quarantine(paths: list[ObjectStoragePath], name: str, texts: list[str], fol
             encoding="utf-8",
         )
     except OSError as error:
-        log.error("could not quarantine %s in %s (%s); the next run tries again", name, folder,
-                  mask_nik(str(error)))
+        log.error("could not quarantine %s in %s (%s); the next run tries again", name, folder, mask_nik(str(error)))
 
 
 def _masked_path(file: str) -> str:
@@ -338,8 +379,9 @@ def _real_paths(files: list[str]) -> tuple[list[ObjectStoragePath], bool]:
             continue
         if not path.parent.exists():
             continue
-        found = sorted((p for p in path.parent.iterdir() if p.is_file() and mask_nik(p.name) == path.name),
-                       key=lambda p: p.name)
+        found = sorted(
+            (p for p in path.parent.iterdir() if p.is_file() and mask_nik(p.name) == path.name), key=lambda p: p.name
+        )
         alike = alike or len(found) > 1
         paths.extend(found)
     return paths, alike
@@ -350,7 +392,7 @@ def _received_at(path: ObjectStoragePath) -> datetime:
     info = path.stat()
     stamp = info.get("mtime") or info.get("LastModified") or info.get("created")
     if isinstance(stamp, datetime):
-        return stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
+        return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
     if isinstance(stamp, (int, float)):
-        return datetime.fromtimestamp(stamp, tz=timezone.utc)
-    return datetime.now(timezone.utc)
+        return datetime.fromtimestamp(stamp, tz=UTC)
+    return datetime.now(UTC)

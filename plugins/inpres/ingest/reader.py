@@ -13,8 +13,8 @@ import os
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Iterable, Iterator
 from xml.parsers import expat
 
 MiB = 1024 * 1024
@@ -72,11 +72,15 @@ def xlsx_sheets(content: bytes) -> dict[str, Sheet]:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             expanded = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
-        raise Unreadable("berkas tidak dapat dibaca sebagai Excel (.xlsx); simpan ulang sebagai "
-                         "Excel Workbook (.xlsx) atau kirim CSV") from None
+        raise Unreadable(
+            "berkas tidak dapat dibaca sebagai Excel (.xlsx); simpan ulang sebagai "
+            "Excel Workbook (.xlsx) atau kirim CSV"
+        ) from None
     if expanded > MAX_XLSX_EXPANDED_BYTES:
-        raise Unreadable(f"isi berkas Excel terlalu besar setelah diekstrak ({expanded / MiB:.0f} MB; "
-                         f"batas {MAX_XLSX_EXPANDED_BYTES / MiB:.0f} MB)")
+        raise Unreadable(
+            f"isi berkas Excel terlalu besar setelah diekstrak ({expanded / MiB:.0f} MB; "
+            f"batas {MAX_XLSX_EXPANDED_BYTES / MiB:.0f} MB)"
+        )
     from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
     try:
@@ -113,12 +117,16 @@ def _template_sheets(names: list[tuple[str, bool]]) -> dict[str, str]:
         candidates = found.get(key, [])
         hidden = [name for name, visible in candidates if not visible]
         if len(candidates) > 1:
-            problems.append(f"ada {len(candidates)} lembar bernama {key} "
-                            f"({', '.join(repr(n) for n, _ in candidates)}); hapus yang tidak dipakai "
-                            "agar jelas lembar mana yang dilaporkan")
+            problems.append(
+                f"ada {len(candidates)} lembar bernama {key} "
+                f"({', '.join(repr(n) for n, _ in candidates)}); hapus yang tidak dipakai "
+                "agar jelas lembar mana yang dilaporkan"
+            )
         elif hidden:
-            problems.append(f"lembar {hidden[0]!r} tersembunyi; tampilkan (Unhide) lembar itu bila isinya "
-                            "yang dilaporkan, atau hapus")
+            problems.append(
+                f"lembar {hidden[0]!r} tersembunyi; tampilkan (Unhide) lembar itu bila isinya "
+                "yang dilaporkan, atau hapus"
+            )
         elif candidates:
             wanted[key] = candidates[0][0]
     if problems:
@@ -148,12 +156,16 @@ def _csv_rows(name: str, reader) -> Iterator[list]:
         except StopIteration:
             return
         except csv.Error:
-            raise Unreadable(f"lembar {name}, baris {reader.line_num}: berkas CSV rusak dan tidak dapat dibaca "
-                             "(tanda kutip tidak ditutup atau karakter yang tidak sah); simpan ulang sebagai "
-                             "CSV dari Excel") from None
+            raise Unreadable(
+                f"lembar {name}, baris {reader.line_num}: berkas CSV rusak dan tidak dapat dibaca "
+                "(tanda kutip tidak ditutup atau karakter yang tidak sah); simpan ulang sebagai "
+                "CSV dari Excel"
+            ) from None
         except UnicodeDecodeError:
-            raise Unreadable(f"lembar {name}, sekitar baris {reader.line_num + 1}: berkas CSV tidak dapat dibaca; "
-                             "simpan sebagai CSV UTF-8 atau Windows-1252") from None
+            raise Unreadable(
+                f"lembar {name}, sekitar baris {reader.line_num + 1}: berkas CSV tidak dapat dibaca; "
+                "simpan sebagai CSV UTF-8 atau Windows-1252"
+            ) from None
         yield row
 
 
@@ -185,7 +197,8 @@ def _sheet(name: str, cells: Iterator[list], formulas: set[tuple[int, int]] = fr
             if all(v is None for v in values):
                 continue
             _check_length(name, number, values, header)
-            yield number, dict(zip(header, values + [None] * (width - len(values))))
+            # Short rows are padded; cells right of the last heading belong to no column of the template.
+            yield number, dict(zip(header, (values + [None] * width)[:width], strict=True))
 
     return Sheet(name, header, rows())
 
@@ -194,8 +207,10 @@ def _check_length(sheet: str, number: int, values: list, header: list[str]) -> N
     for column, value in enumerate(values):
         if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
             name = header[column] if column < len(header) and header[column] else f"ke-{column + 1}"
-            raise Unreadable(f"lembar {sheet}, baris {number}, kolom {name}: isi sel terlalu panjang "
-                             f"({_ribuan(len(value))} karakter; paling banyak {_ribuan(MAX_CELL_CHARS)})")
+            raise Unreadable(
+                f"lembar {sheet}, baris {number}, kolom {name}: isi sel terlalu panjang "
+                f"({_ribuan(len(value))} karakter; paling banyak {_ribuan(MAX_CELL_CHARS)})"
+            )
 
 
 def _ribuan(number: int) -> str:
@@ -251,8 +266,9 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     def rels_start(tag, attrs):
         if tag.rsplit(":", 1)[-1] == "Relationship":
             target = attrs.get("Target", "")
-            targets[attrs.get("Id")] = target.lstrip("/") if target.startswith("/") else \
-                posixpath.normpath(posixpath.join("xl", target))
+            targets[attrs.get("Id")] = (
+                target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            )
 
     for part, start in (("xl/workbook.xml", workbook_start), ("xl/_rels/workbook.xml.rels", rels_start)):
         if part in archive.namelist():
@@ -307,7 +323,7 @@ def _cell_reference(reference: str) -> tuple[int, int]:
     column = 0
     for letter in letters.upper():
         column = column * 26 + ord(letter) - ord("A") + 1
-    return int(reference[len(letters):]), column
+    return int(reference[len(letters) :]), column
 
 
 def _parse(stream, start, end=None, text=None) -> None:

@@ -16,15 +16,49 @@ PROGRAM = ("JKK", "JKM", "JHT")
 SUMBER_DANA = ("apbd", "apbdes", "bapak_asuh", "csr", "mandiri", "campuran")
 BUMD_TERDAFTAR = ("ya", "tidak", "sebagian")
 
-BULAN = ("januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus", "september",
-         "oktober", "november", "desember")
-_BULAN_PENDEK = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "mei": 5, "jun": 6, "jul": 7, "agu": 8, "agt": 8,
-                 "ags": 8, "sep": 9, "okt": 10, "nov": 11, "des": 12}
+BULAN = (
+    "januari",
+    "februari",
+    "maret",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "agustus",
+    "september",
+    "oktober",
+    "november",
+    "desember",
+)
+_BULAN_PENDEK = {
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "mei": 5,
+    "jun": 6,
+    "jul": 7,
+    "agu": 8,
+    "agt": 8,
+    "ags": 8,
+    "sep": 9,
+    "okt": 10,
+    "nov": 11,
+    "des": 12,
+}
 
 _KODE = re.compile(r"^(\d{2})(?:\.?(\d{2}))?$")
 _RIBUAN = re.compile(r"^\d{1,3}(\.\d{3})+$")
-_SATUAN = {"ribu": 10**3, "rb": 10**3, "juta": 10**6, "jt": 10**6, "miliar": 10**9, "milyar": 10**9,
-           "m": 10**9, "triliun": 10**12}
+_SATUAN = {
+    "ribu": 10**3,
+    "rb": 10**3,
+    "juta": 10**6,
+    "jt": 10**6,
+    "miliar": 10**9,
+    "milyar": 10**9,
+    "m": 10**9,
+    "triliun": 10**12,
+}
 
 
 def _text(value: object) -> str:
@@ -70,8 +104,9 @@ def periode(value: object) -> str:
     else:
         month = 0
     if not 1 <= month <= 12:
-        raise ValueError(f"'{shown(value)}' bukan periode yang sah (tulis TAHUN-BULAN, contoh: 2022-10, "
-                         "atau Oktober 2022)")
+        raise ValueError(
+            f"'{shown(value)}' bukan periode yang sah (tulis TAHUN-BULAN, contoh: 2022-10, atau Oktober 2022)"
+        )
     return f"{year:04d}-{month:02d}"
 
 
@@ -130,8 +165,9 @@ def rupiah(value: object) -> int | None:
     try:
         return bilangan_bulat(text)
     except ValueError:
-        raise ValueError(f"'{shown(value)}' bukan jumlah rupiah (contoh: 600000000, Rp 600.000.000, "
-                         "600 juta)") from None
+        raise ValueError(
+            f"'{shown(value)}' bukan jumlah rupiah (contoh: 600000000, Rp 600.000.000, 600 juta)"
+        ) from None
 
 
 def pilihan(value: object, allowed: tuple[str, ...], what: str, *, kosong_boleh: bool = False) -> str | None:

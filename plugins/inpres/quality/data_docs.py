@@ -31,23 +31,32 @@ CDN = {
     "https://stackpath.bootstrapcdn.com/bootstrap/4.3.1/js/bootstrap.min.js": ["bootstrap-4.3.1/bootstrap.min.js"],
     "https://code.jquery.com/jquery-3.7.1.min.js": ["jquery-3.7.1/jquery.min.js"],
     "https://cdnjs.cloudflare.com/ajax/libs/popper.js/1.12.9/umd/popper.min.js": ["popper.js-1.12.9/popper.min.js"],
-    "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.css":
-        ["bootstrap-table-1.19.1/bootstrap-table.min.css"],
-    "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.js":
-        ["bootstrap-table-1.19.1/bootstrap-table.min.js"],
-    "https://unpkg.com/bootstrap-table@1.19.1/dist/extensions/filter-control/bootstrap-table-filter-control.min.js":
-        ["bootstrap-table-1.19.1/bootstrap-table-filter-control.min.js"],
-    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.css":
-        ["bootstrap-table-1.19.1/bootstrap-table-filter-control.min.css"],
-    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.min.css":
-        ["bootstrap-table-1.19.1/bootstrap-table-filter-control.min.css"],
-    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/css/bootstrap-datepicker.min.css":
-        ["bootstrap-datepicker-1.9.0/bootstrap-datepicker.min.css"],
-    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/js/bootstrap-datepicker.min.js":
-        ["bootstrap-datepicker-1.9.0/bootstrap-datepicker.min.js"],
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.css": [
+        "bootstrap-table-1.19.1/bootstrap-table.min.css"
+    ],
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.js": [
+        "bootstrap-table-1.19.1/bootstrap-table.min.js"
+    ],
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/extensions/filter-control/bootstrap-table-filter-control.min.js": [
+        "bootstrap-table-1.19.1/bootstrap-table-filter-control.min.js"
+    ],
+    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.css": [
+        "bootstrap-table-1.19.1/bootstrap-table-filter-control.min.css"
+    ],
+    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.min.css": [
+        "bootstrap-table-1.19.1/bootstrap-table-filter-control.min.css"
+    ],
+    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/css/bootstrap-datepicker.min.css": [
+        "bootstrap-datepicker-1.9.0/bootstrap-datepicker.min.css"
+    ],
+    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/js/bootstrap-datepicker.min.js": [
+        "bootstrap-datepicker-1.9.0/bootstrap-datepicker.min.js"
+    ],
     # GX's pages use only the solid icons.
-    "https://cdnjs.cloudflare.com/ajax/libs/font-awesome/6.6.0/css/all.min.css":
-        ["fontawesome-free-6.6.0/css/fontawesome.min.css", "fontawesome-free-6.6.0/css/solid.min.css"],
+    "https://cdnjs.cloudflare.com/ajax/libs/font-awesome/6.6.0/css/all.min.css": [
+        "fontawesome-free-6.6.0/css/fontawesome.min.css",
+        "fontawesome-free-6.6.0/css/solid.min.css",
+    ],
     # An optional dark theme, and the chart libraries no page of ours uses.
     "https://cdn.jsdelivr.net/npm/@forevolve/bootstrap-dark@1.1.0/dist/css/bootstrap-prefers-dark.css": [],
     "https://cdn.jsdelivr.net/npm/vega@5": [],
@@ -69,8 +78,8 @@ def make_offline(site: Path) -> None:
     for page in site.rglob("*.html"):
         root = Path(os.path.relpath(site, page.parent)).as_posix()
         html = page.read_text(encoding="utf-8")
-        html = REMOTE_TAG.sub(lambda tag: _local_tags(tag, root), html)
-        html = GX_ASSETS.sub(lambda image: f"{root}/static/images/{_image(site, image[1])}", html)
+        html = REMOTE_TAG.sub(lambda tag, root=root: _local_tags(tag, root), html)
+        html = GX_ASSETS.sub(lambda image, root=root: f"{root}/static/images/{_image(site, image[1])}", html)
         # GX's validation pages climb one folder too few to the favicon.
         html = GX_IMAGES.sub(f'"{root}/static/images/', html)
         page.write_text(html, encoding="utf-8")
@@ -87,8 +96,12 @@ def _local_tags(tag: re.Match, root: str) -> str:
         # A GX upgrade naming a new CDN: the page still works online; tests/test_data_docs.py says so.
         log.warning("Data Docs load %s, which is not vendored: that page needs the internet", tag[2])
         return tag[0]
-    return "".join(f'<link rel="stylesheet" href="{root}/{SITE_VENDOR}/{f}">' if f.endswith(".css")
-                   else f'<script src="{root}/{SITE_VENDOR}/{f}"></script>' for f in files)
+    return "".join(
+        f'<link rel="stylesheet" href="{root}/{SITE_VENDOR}/{f}">'
+        if f.endswith(".css")
+        else f'<script src="{root}/{SITE_VENDOR}/{f}"></script>'
+        for f in files
+    )
 
 
 def mark_passed_with_warnings(site: Path, warning_label: str) -> None:
@@ -97,13 +110,21 @@ def mark_passed_with_warnings(site: Path, warning_label: str) -> None:
     for page in site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         # The validation page's header: "Status: ✗ Failed".
-        html = re.sub(rf'<i class="{FAILED_ICON}"([^>]*)></i>\s*Failed\b',
-                      rf'<i class="{WARNING_ICON}"\1></i> {PASSED_WITH_WARNINGS}', html)
+        html = re.sub(
+            rf'<i class="{FAILED_ICON}"([^>]*)></i>\s*Failed\b',
+            rf'<i class="{WARNING_ICON}"\1></i> {PASSED_WITH_WARNINGS}',
+            html,
+        )
         # The index's row for the run (one validation per site): its icon and the text its filter shows.
         html = html.replace(f"{FAILED_ICON} ge-failed-icon", f"{WARNING_ICON} ge-failed-icon")
-        html = html.replace("'_validation_success_text': 'Failed'",
-                            f"'_validation_success_text': '{PASSED_WITH_WARNINGS}'")
+        html = html.replace(
+            "'_validation_success_text': 'Failed'", f"'_validation_success_text': '{PASSED_WITH_WARNINGS}'"
+        )
         # Each failed warning-level rule's row.
-        html = re.sub(r"<tr\b.*?</tr>", lambda row: row[0].replace(FAILED_ICON, WARNING_ICON)
-                      if warning_label in row[0] else row[0], html, flags=re.S)
+        html = re.sub(
+            r"<tr\b.*?</tr>",
+            lambda row: row[0].replace(FAILED_ICON, WARNING_ICON) if warning_label in row[0] else row[0],
+            html,
+            flags=re.S,
+        )
         page.write_text(html, encoding="utf-8")

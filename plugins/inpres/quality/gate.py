@@ -42,10 +42,16 @@ class Outcome:
 
     def line(self) -> str:
         rows = "; ".join(", ".join(f"{k}={v}" for k, v in row.items()) for row in self.sample)
-        more = f" (and {self.unexpected_count - len(self.sample)} more)" if self.unexpected_count > len(self.sample) else ""
+        more = (
+            f" (and {self.unexpected_count - len(self.sample)} more)"
+            if self.unexpected_count > len(self.sample)
+            else ""
+        )
         # The samples are masked when taken (_plain); the line is masked again since it is what gets logged.
-        return mask_nik(f"{self.severity.upper()} gate {self.suite}: {self.expectation} [{self.rule}] failed on "
-                        f"{self.unexpected_count} row(s): {rows}{more}")
+        return mask_nik(
+            f"{self.severity.upper()} gate {self.suite}: {self.expectation} [{self.rule}] failed on "
+            f"{self.unexpected_count} row(s): {rows}{more}"
+        )
 
 
 class GateFailed(Exception):
@@ -62,8 +68,10 @@ def load_suite(name: str) -> dict:
 def parameters() -> dict:
     """Values the suites refer to as {"$PARAMETER": ...}: reference data and thresholds, kept out of code."""
     thresholds = json.loads((EXPECTATIONS / "thresholds.json").read_text(encoding="utf-8"))
-    return {"kode_wilayah_dikenal": sorted(wilayah.kode_dikenal()),
-            **{k: v for k, v in thresholds.items() if not k.startswith("_")}}
+    return {
+        "kode_wilayah_dikenal": sorted(wilayah.kode_dikenal()),
+        **{k: v for k, v in thresholds.items() if not k.startswith("_")},
+    }
 
 
 def with_thresholds(expectations: list[dict], values: dict) -> list[dict]:
@@ -75,8 +83,10 @@ def with_thresholds(expectations: list[dict], values: dict) -> list[dict]:
     for expectation in expectations:
         query = expectation.get("kwargs", {}).get("unexpected_rows_query")
         if isinstance(query, str):
-            expectation = {**expectation, "kwargs": {**expectation["kwargs"],
-                                                     "unexpected_rows_query": Template(query).substitute(numbers)}}
+            expectation = {
+                **expectation,
+                "kwargs": {**expectation["kwargs"], "unexpected_rows_query": Template(query).substitute(numbers)},
+            }
         filled.append(expectation)
     return filled
 
@@ -93,8 +103,13 @@ def _for_gx(expectations: list[dict]) -> list[dict]:
     for expectation in expectations:
         meta = expectation.get("meta") or {}
         severity = meta.get("severity", BLOCKING)
-        converted.append({**expectation, "severity": "warning" if severity == WARNING else "critical",
-                          "description": f"{meta.get('aturan') or expectation['type']} ({TINGKAT[severity]})"})
+        converted.append(
+            {
+                **expectation,
+                "severity": "warning" if severity == WARNING else "critical",
+                "description": f"{meta.get('aturan') or expectation['type']} ({TINGKAT[severity]})",
+            }
+        )
     return converted
 
 
@@ -111,18 +126,24 @@ def validate(suite_name: str, url: str, docs: Path | None = None) -> list[Outcom
         context.variables.progress_bars = ProgressBarsConfig(globally=False)
         source = context.data_sources.add_postgres("warehouse", connection_string=_sqlalchemy_url(url, schema))
         batch = source.add_table_asset(table, table_name=table).add_batch_definition_whole_table("all")
-        suite = context.suites.add(gx.ExpectationSuite(name=spec["name"],
-                                                       expectations=_for_gx(
-                                                           with_thresholds(spec["expectations"], parameters())),
-                                                       meta={"description": gate.get("description", "")}))
-        definition = context.validation_definitions.add(gx.ValidationDefinition(name=suite_name, data=batch,
-                                                                                suite=suite))
-        checkpoint = context.checkpoints.add(gx.Checkpoint(
-            name=suite_name,
-            validation_definitions=[definition],
-            actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs")] if docs else [],
-            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": gate["index_columns"]},
-        ))
+        suite = context.suites.add(
+            gx.ExpectationSuite(
+                name=spec["name"],
+                expectations=_for_gx(with_thresholds(spec["expectations"], parameters())),
+                meta={"description": gate.get("description", "")},
+            )
+        )
+        definition = context.validation_definitions.add(
+            gx.ValidationDefinition(name=suite_name, data=batch, suite=suite)
+        )
+        checkpoint = context.checkpoints.add(
+            gx.Checkpoint(
+                name=suite_name,
+                validation_definitions=[definition],
+                actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs")] if docs else [],
+                result_format={"result_format": "COMPLETE", "unexpected_index_column_names": gate["index_columns"]},
+            )
+        )
         result = checkpoint.run(expectation_parameters=parameters())
         if docs:
             site = Path(project) / "gx" / "uncommitted" / "data_docs" / "local_site"
@@ -150,8 +171,9 @@ def _outcome(suite_name: str, result) -> Outcome:
     config = result.expectation_config
     meta = config.meta or {}
     if (error := _exception(result.exception_info)) is not None:
-        raise RuntimeError(mask_nik(f"gate {suite_name}: {config.type} [{meta.get('aturan', '')}] could not run: "
-                                    f"{error}"))
+        raise RuntimeError(
+            mask_nik(f"gate {suite_name}: {config.type} [{meta.get('aturan', '')}] could not run: {error}")
+        )
     details = result.result or {}
     sample = details.get("unexpected_index_list") or details.get("details", {}).get("unexpected_rows") or []
     return Outcome(
@@ -161,7 +183,8 @@ def _outcome(suite_name: str, result) -> Outcome:
         severity=meta.get("severity", BLOCKING),
         success=bool(result.success),
         unexpected_count=int(details.get("unexpected_count") or details.get("observed_value") or 0)
-        if not result.success else 0,
+        if not result.success
+        else 0,
         sample=[_plain(row) for row in list(sample)[:SAMPLE_ROWS]],
     )
 
@@ -198,8 +221,19 @@ def record(run_id: str, outcomes: list[Outcome], url: str | None = None) -> None
             """insert into audit.validation_result
                    (run_id, suite, expectation, aturan, severity, success, unexpected_count, sample)
                values (%s, %s, %s, %s, %s, %s, %s, %s)""",
-            [(run_id, o.suite, o.expectation, o.rule, o.severity, o.success, o.unexpected_count,
-              json.dumps(o.sample)) for o in outcomes],
+            [
+                (
+                    run_id,
+                    o.suite,
+                    o.expectation,
+                    o.rule,
+                    o.severity,
+                    o.success,
+                    o.unexpected_count,
+                    json.dumps(o.sample),
+                )
+                for o in outcomes
+            ],
         )
 
 

@@ -48,8 +48,9 @@ _PENANDA = ("o", "s", "^", "D", "v", "P", "X")
 _BIRU = "#1f5f8b"
 _BIRU_MUDA = "#8fbcdb"
 # Blues without its near-white start, so that 0 % still reads as a coloured tile, not as a hole.
-_SKALA = LinearSegmentedColormap.from_list("inpres_biru", matplotlib.colormaps["Blues"](
-    [i / 255 * 0.88 + 0.12 for i in range(256)]))
+_SKALA = LinearSegmentedColormap.from_list(
+    "inpres_biru", matplotlib.colormaps["Blues"]([i / 255 * 0.88 + 0.12 for i in range(256)])
+)
 _ABU = "#e3e3e3"
 _ABU_ARSIR = "#b3b3b3"  # light enough that the label over it stays readable
 _ARSIR_PUTIH = (1.0, 1.0, 1.0, 0.6)  # over a coloured tile: its colour still reads
@@ -100,6 +101,7 @@ class _FormatIndonesia(Formatter):
 
 # --- tile-grid map -------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Petak:
     kode: str
@@ -137,8 +139,14 @@ def _ukuran_muat(teks: Sequence[str], lebar_pt: float, maks: float) -> float:
     return min(maks, *(lebar_pt / TextPath((0, 0), t, size=1, prop=prop).get_extents().width for t in teks))
 
 
-def peta_provinsi(nilai: Mapping[str, Decimal | None], path: Path, *, judul_legenda: str,
-                  belum_lengkap: Collection[str] = (), melapor: Collection[str] | None = None) -> None:
+def peta_provinsi(
+    nilai: Mapping[str, Decimal | None],
+    path: Path,
+    *,
+    judul_legenda: str,
+    belum_lengkap: Collection[str] = (),
+    melapor: Collection[str] | None = None,
+) -> None:
     """A tile-grid map: one square per province where it roughly lies, coloured on a fixed 0–100 % scale.
 
     `nilai` maps a province code ('11') to its percentage. A province in `belum_lengkap` keeps its colour
@@ -182,41 +190,78 @@ def peta_provinsi(nilai: Mapping[str, Decimal | None], path: Path, *, judul_lege
                 ax.add_patch(Rectangle(facecolor=fill, edgecolor="none", **kotak))
                 if t.kode in belum_lengkap:
                     ada.add("belum_lengkap")
-                    ax.add_patch(Rectangle(facecolor="none", hatch="////", hatchcolor=_ARSIR_PUTIH, edgecolor="none",
-                                           **kotak))
+                    ax.add_patch(
+                        Rectangle(facecolor="none", hatch="////", hatchcolor=_ARSIR_PUTIH, edgecolor="none", **kotak)
+                    )
             warna = _warna_teks(fill)
-            ax.text(t.kolom + 0.5, t.baris + 0.33, t.singkatan, ha="center", va="center", color=warna,
-                    fontsize=ukuran_singkatan)
-            ax.text(t.kolom + 0.5, t.baris + 0.66, label, ha="center", va="center", fontsize=7.5,
-                    fontweight="bold", color=warna)
+            ax.text(
+                t.kolom + 0.5,
+                t.baris + 0.33,
+                t.singkatan,
+                ha="center",
+                va="center",
+                color=warna,
+                fontsize=ukuran_singkatan,
+            )
+            ax.text(
+                t.kolom + 0.5,
+                t.baris + 0.66,
+                label,
+                ha="center",
+                va="center",
+                fontsize=7.5,
+                fontweight="bold",
+                color=warna,
+            )
 
         # The legend sits in the empty sea south of Sulawesi and Maluku (bottom right of the grid).
         def kotak_legenda(kolom: float, baris: float, lebar: float, tinggi: float) -> tuple[float, float, float, float]:
             return (kolom / n_kolom, 1 - (baris + tinggi) / n_baris, lebar / n_kolom, tinggi / n_baris)
 
         cax = fig.add_axes(kotak_legenda(11.3, 5.45, 4.4, 0.16))
-        bar = fig.colorbar(ScalarMappable(norm=norm, cmap=_SKALA), cax=cax, orientation="horizontal",
-                           ticks=range(0, 101, 20), format=_FormatIndonesia(persen=False))
+        bar = fig.colorbar(
+            ScalarMappable(norm=norm, cmap=_SKALA),
+            cax=cax,
+            orientation="horizontal",
+            ticks=range(0, 101, 20),
+            format=_FormatIndonesia(persen=False),
+        )
         bar.outline.set_linewidth(0.5)
         cax.tick_params(labelsize=7, length=2, width=0.5, pad=1.5)
         cax.set_title(f"{judul_legenda} (%)", fontsize=7.5, loc="left", pad=3)
         keterangan = {
-            "belum_lengkap": Patch(facecolor=_SKALA(0.5), hatch="////", hatchcolor=_ARSIR_PUTIH, edgecolor="none",
-                                   label="Basis belum lengkap"),
+            "belum_lengkap": Patch(
+                facecolor=_SKALA(0.5),
+                hatch="////",
+                hatchcolor=_ARSIR_PUTIH,
+                edgecolor="none",
+                label="Basis belum lengkap",
+            ),
             "tak_terhitung": Patch(facecolor=_ABU, edgecolor="none", label="Melapor, cakupan belum dapat dihitung (?)"),
-            "kosong": Patch(facecolor=_ABU, hatch="////", hatchcolor=_ABU_ARSIR, edgecolor="none",
-                            label="Belum ada laporan (–)"),
+            "kosong": Patch(
+                facecolor=_ABU, hatch="////", hatchcolor=_ABU_ARSIR, edgecolor="none", label="Belum ada laporan (–)"
+            ),
         }
         handles = [patch for key, patch in keterangan.items() if key in ada]
         if handles:
             lax = fig.add_axes(kotak_legenda(11.3, 6.05, 4.6, 0.9))
             lax.set_axis_off()
-            lax.legend(handles=handles, loc="upper left", frameon=False, fontsize=7, borderaxespad=0,
-                       handlelength=1.6, handleheight=1.2, borderpad=0, labelspacing=0.3)
+            lax.legend(
+                handles=handles,
+                loc="upper left",
+                frameon=False,
+                fontsize=7,
+                borderaxespad=0,
+                handlelength=1.6,
+                handleheight=1.2,
+                borderpad=0,
+                labelspacing=0.3,
+            )
         _simpan(fig, path)
 
 
 # --- line chart over months ---------------------------------------------------------------------------
+
 
 def _bulan_ke(periode: str) -> int:
     tahun, bulan = periode.split("-")
@@ -228,8 +273,9 @@ def _label_bulan(ke: int) -> str:
     return f"{_BULAN_SINGKAT[ke % 12]} {ke // 12 % 100:02d}"
 
 
-def tren_segmen(seri: Mapping[str, Sequence[tuple[str, Decimal | int | None]]], path: Path, *,
-                sumbu_y: str, persen: bool) -> None:
+def tren_segmen(
+    seri: Mapping[str, Sequence[tuple[str, Decimal | int | None]]], path: Path, *, sumbu_y: str, persen: bool
+) -> None:
     """One line per series (label -> [('2022-10', value), ...]), a gap where a value is None."""
     bulan = sorted({_bulan_ke(p) for points in seri.values() for p, _ in points})
     if not bulan:
@@ -245,8 +291,15 @@ def tren_segmen(seri: Mapping[str, Sequence[tuple[str, Decimal | int | None]]], 
             xs = list(range(awal, akhir + 1))
             ys = [math.nan if per_bulan.get(m) is None else float(per_bulan[m]) for m in xs]
             tertinggi = max([tertinggi, *(y for y in ys if not math.isnan(y))])
-            ax.plot(xs, ys, color=_WARNA_SERI[i % len(_WARNA_SERI)], marker=_PENANDA[i % len(_PENANDA)],
-                    markersize=4, linewidth=1.5, label=label)
+            ax.plot(
+                xs,
+                ys,
+                color=_WARNA_SERI[i % len(_WARNA_SERI)],
+                marker=_PENANDA[i % len(_PENANDA)],
+                markersize=4,
+                linewidth=1.5,
+                label=label,
+            )
 
         # About 13 labels fit across; the step counts back from the report's month so that one is named.
         n = akhir - awal + 1
@@ -272,6 +325,7 @@ def tren_segmen(seri: Mapping[str, Sequence[tuple[str, Decimal | int | None]]], 
 
 
 # --- bar charts ---------------------------------------------------------------------------------------
+
 
 def batang_peringkat(baris: Sequence[tuple[str, Decimal]], path: Path, *, sumbu_x: str) -> None:
     """Horizontal bars (label, percentage), highest on top, each labelled '48,55 %'."""
@@ -301,13 +355,16 @@ def batang_kelengkapan(baris: Sequence[tuple[str, Decimal | None, Decimal | None
         fig = Figure(figsize=(LEBAR, 0.9 + 0.22 * n), layout="constrained")
         ax = fig.add_subplot()
         tinggi = 0.4
-        for geser, indeks, warna, label in ((-tinggi / 2, 1, _BIRU, "Diterima"),
-                                           (tinggi / 2, 2, _BIRU_MUDA, "Tepat waktu")):
+        for geser, indeks, warna, label in (
+            (-tinggi / 2, 1, _BIRU, "Diterima"),
+            (tinggi / 2, 2, _BIRU_MUDA, "Tepat waktu"),
+        ):
             nilai = [r[indeks] for r in baris]
             # A zero or unknown share gets neither bar nor label: 38 labels of "0,00 %" hide the few that
             # matter; the table beside the chart has every figure.
-            bars = ax.barh([i + geser for i in range(n)], [float(v or 0) for v in nilai],
-                           height=tinggi, color=warna, label=label)
+            bars = ax.barh(
+                [i + geser for i in range(n)], [float(v or 0) for v in nilai], height=tinggi, color=warna, label=label
+            )
             ax.bar_label(bars, [format_persen(v) if v else "" for v in nilai], padding=2, fontsize=5.8)
         ax.set_yticks(range(n), [r[0] for r in baris])
         ax.set_ylim(n - 0.5, -0.5)  # the first row on top

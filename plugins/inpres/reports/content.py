@@ -102,6 +102,7 @@ def _segment_order(r: dict):
 
 # --- the basis of a figure ---------------------------------------------------------------------------------
 
+
 def basis_kata(r: dict | None) -> str:
     """'lengkap', 'belum lengkap', or 'belum ada laporan' for a territory without a row this month."""
     if not r:
@@ -112,8 +113,10 @@ def basis_kata(r: dict | None) -> str:
 def kalimat_basis(r: dict) -> str:
     """What a province-wide or national figure includes: 'mencakup 14 dari 36 pemerintah daerah; sasaran
     terlapor 61,00 % dari sasaran acuan'."""
-    kalimat = (f"mencakup {format_angka(r['pemerintah_dihitung'])} dari "
-               f"{format_angka(r['pemerintah_diharapkan'])} pemerintah daerah; ")
+    kalimat = (
+        f"mencakup {format_angka(r['pemerintah_dihitung'])} dari "
+        f"{format_angka(r['pemerintah_diharapkan'])} pemerintah daerah; "
+    )
     if r["persen_sasaran_terlapor"] is None:
         return kalimat + "sasaran acuan belum diketahui"
     return kalimat + f"sasaran terlapor {format_persen(r['persen_sasaran_terlapor'])} dari sasaran acuan"
@@ -140,25 +143,50 @@ def _kolom_basis(*, sasaran: bool = True) -> tuple[Kolom, ...]:
     """The basis columns of a province-wide or national figure."""
     ambang = _ambang_teks()
     kolom = (
-        Kolom("pemda_dihitung", "Pemda dihitung/ diharapkan", "rasio",
-              "Pemerintah daerah yang angkanya masuk / yang seharusnya masuk.", di_berkas=False),
-        Kolom("pemerintah_dihitung", "dihitung", "angka",
-              "Pemerintah daerah yang angkanya untuk bulan ini masuk ke jumlah ini: yang melapor sendiri atau "
-              "dilaporkan provinsinya atas namanya, dalam segmen apa pun.", di_pdf=False, grup="Pemerintah daerah"),
-        Kolom("pemerintah_diharapkan", "diharapkan", "angka",
-              "Pemerintah daerah yang seharusnya masuk: pemerintah provinsi dan setiap kab/kotanya untuk provinsi, "
-              "552 untuk nasional, 1 untuk kab/kota.", di_pdf=False, grup="Pemerintah daerah"),
+        Kolom(
+            "pemda_dihitung",
+            "Pemda dihitung/ diharapkan",
+            "rasio",
+            "Pemerintah daerah yang angkanya masuk / yang seharusnya masuk.",
+            di_berkas=False,
+        ),
+        Kolom(
+            "pemerintah_dihitung",
+            "dihitung",
+            "angka",
+            "Pemerintah daerah yang angkanya untuk bulan ini masuk ke jumlah ini: yang melapor sendiri atau "
+            "dilaporkan provinsinya atas namanya, dalam segmen apa pun.",
+            di_pdf=False,
+            grup="Pemerintah daerah",
+        ),
+        Kolom(
+            "pemerintah_diharapkan",
+            "diharapkan",
+            "angka",
+            "Pemerintah daerah yang seharusnya masuk: pemerintah provinsi dan setiap kab/kotanya untuk provinsi, "
+            "552 untuk nasional, 1 untuk kab/kota.",
+            di_pdf=False,
+            grup="Pemerintah daerah",
+        ),
     )
     if sasaran:
         kolom += (
-            Kolom("persen_sasaran_terlapor", "Sasaran terlapor", "persen",
-                  "100 × sasaran / sasaran acuan. Sasaran acuan: jumlah, atas setiap pemerintah daerah yang "
-                  "diharapkan, sasarannya bulan ini atau, bila kosong, sasaran terakhir yang pernah dilaporkannya."),
-            Kolom("basis", "Basis", "teks",
-                  f"'lengkap' bila pemerintah daerah yang dihitung sekurang-kurangnya {ambang} dari yang "
-                  f"diharapkan dan sasaran terlapor sekurang-kurangnya {ambang} (tanpa pembulatan, dengan sasaran "
-                  "lebih dari nol); selain itu 'belum lengkap' "
-                  "(tidak diberi peringkat); 'belum ada laporan' bila belum ada angka sama sekali."),
+            Kolom(
+                "persen_sasaran_terlapor",
+                "Sasaran terlapor",
+                "persen",
+                "100 × sasaran / sasaran acuan. Sasaran acuan: jumlah, atas setiap pemerintah daerah yang "
+                "diharapkan, sasarannya bulan ini atau, bila kosong, sasaran terakhir yang pernah dilaporkannya.",
+            ),
+            Kolom(
+                "basis",
+                "Basis",
+                "teks",
+                f"'lengkap' bila pemerintah daerah yang dihitung sekurang-kurangnya {ambang} dari yang "
+                f"diharapkan dan sasaran terlapor sekurang-kurangnya {ambang} (tanpa pembulatan, dengan sasaran "
+                "lebih dari nol); selain itu 'belum lengkap' "
+                "(tidak diberi peringkat); 'belum ada laporan' bila belum ada angka sama sekali.",
+            ),
         )
     return kolom
 
@@ -174,26 +202,44 @@ def _basis_sel(r: dict | None, *, sasaran: bool = True) -> tuple:
 def _kolom_angka(lingkup: str, *, kabupaten_kota: bool = False) -> tuple[Kolom, ...]:
     """Target, protected and coverage of a figure that is a sum over governments (and, in a table that
     also has kab/kota rows, a kab/kota's own figure)."""
-    sendiri = (" (kab/kota: sasaran yang dilaporkannya)", " (kab/kota: terlindungi / sasaran)") if kabupaten_kota else ("", "")
+    sendiri = (
+        (" (kab/kota: sasaran yang dilaporkannya)", " (kab/kota: terlindungi / sasaran)")
+        if kabupaten_kota
+        else ("", "")
+    )
     return (
-        Kolom("sasaran", "Sasaran", "angka",
-              f"Pekerja yang harus dilindungi{lingkup}: jumlah sasaran yang dilaporkan pemerintah daerah yang "
-              f"masuk; yang sasarannya kosong tidak ikut dijumlahkan{sendiri[0]}."),
-        Kolom("terlindungi", "Terlindungi", "angka",
-              f"Peserta aktif BPJS Ketenagakerjaan pada akhir bulan{lingkup}: jumlah yang dilaporkan semua "
-              "pemerintah daerah yang masuk, termasuk yang sasarannya kosong."),
-        Kolom("persen_terlindungi", "Cakupan", "persen",
-              f"100 × terlindungi dari pemerintah daerah yang sasarannya diketahui / sasaran{sendiri[1]}, dua "
-              "desimal; kosong bila sasaran tidak diketahui atau nol."),
+        Kolom(
+            "sasaran",
+            "Sasaran",
+            "angka",
+            f"Pekerja yang harus dilindungi{lingkup}: jumlah sasaran yang dilaporkan pemerintah daerah yang "
+            f"masuk; yang sasarannya kosong tidak ikut dijumlahkan{sendiri[0]}.",
+        ),
+        Kolom(
+            "terlindungi",
+            "Terlindungi",
+            "angka",
+            f"Peserta aktif BPJS Ketenagakerjaan pada akhir bulan{lingkup}: jumlah yang dilaporkan semua "
+            "pemerintah daerah yang masuk, termasuk yang sasarannya kosong.",
+        ),
+        Kolom(
+            "persen_terlindungi",
+            "Cakupan",
+            "persen",
+            f"100 × terlindungi dari pemerintah daerah yang sasarannya diketahui / sasaran{sendiri[1]}, dua "
+            "desimal; kosong bila sasaran tidak diketahui atau nol.",
+        ),
     )
 
 
-CATATAN_BASIS = ("Angka provinsi dan nasional adalah jumlah dari yang sudah dilaporkan. Cakupan hanya "
-                 "menghitung pemerintah daerah yang sasarannya diketahui, sehingga dapat berbeda dari "
-                 "terlindungi dibagi sasaran. Pemda: pemerintah daerah yang angkanya masuk / yang seharusnya "
-                 "masuk. Basis lengkap: sekurang-kurangnya {ambang} pemerintah daerah dan {ambang} sasaran acuan; "
-                 "perubahan dihitung atas pemerintah daerah yang angkanya ada pada kedua bulan, dan hanya "
-                 "ditampilkan bila basis kedua bulan yang dibandingkan lengkap.")
+CATATAN_BASIS = (
+    "Angka provinsi dan nasional adalah jumlah dari yang sudah dilaporkan. Cakupan hanya "
+    "menghitung pemerintah daerah yang sasarannya diketahui, sehingga dapat berbeda dari "
+    "terlindungi dibagi sasaran. Pemda: pemerintah daerah yang angkanya masuk / yang seharusnya "
+    "masuk. Basis lengkap: sekurang-kurangnya {ambang} pemerintah daerah dan {ambang} sasaran acuan; "
+    "perubahan dihitung atas pemerintah daerah yang angkanya ada pada kedua bulan, dan hanya "
+    "ditampilkan bila basis kedua bulan yang dibandingkan lengkap."
+)
 
 
 def catatan_basis() -> str:
@@ -202,37 +248,66 @@ def catatan_basis() -> str:
 
 # --- coverage ------------------------------------------------------------------------------------------------
 
+
 def _kolom_perubahan_bulan_lalu() -> tuple[Kolom, Kolom]:
     """The like-for-like change from the previous month, as fct_cakupan_wilayah computes it."""
     return (
-        Kolom("perubahan_terlindungi_bulan_lalu", "Δ terlindungi bulan lalu", "selisih",
-              "Perubahan terlindungi dari bulan sebelumnya, dihitung atas pemerintah daerah yang angkanya ada pada "
-              "kedua bulan; kosong bila basis salah satu bulan belum lengkap."),
-        Kolom("perubahan_persen_bulan_lalu", "Δ cakupan bulan lalu", "poin",
-              "Perubahan cakupan dari bulan sebelumnya, poin persen, atas pemerintah daerah yang sasaran dan "
-              "angkanya ada pada kedua bulan; kosong bila basis salah satu bulan belum lengkap."),
+        Kolom(
+            "perubahan_terlindungi_bulan_lalu",
+            "Δ terlindungi bulan lalu",
+            "selisih",
+            "Perubahan terlindungi dari bulan sebelumnya, dihitung atas pemerintah daerah yang angkanya ada pada "
+            "kedua bulan; kosong bila basis salah satu bulan belum lengkap.",
+        ),
+        Kolom(
+            "perubahan_persen_bulan_lalu",
+            "Δ cakupan bulan lalu",
+            "poin",
+            "Perubahan cakupan dari bulan sebelumnya, poin persen, atas pemerintah daerah yang sasaran dan "
+            "angkanya ada pada kedua bulan; kosong bila basis salah satu bulan belum lengkap.",
+        ),
     )
 
 
 def cakupan_nasional(f: Figures) -> Tabel:
     rows = sorted(f.nasional(f.cakupan), key=_segment_order)
     return Tabel(
-        "ringkasan_nasional", f"Cakupan nasional per segmen, {format_periode(f.periode)}",
+        "ringkasan_nasional",
+        f"Cakupan nasional per segmen, {format_periode(f.periode)}",
         (
             Kolom("segmen", "Segmen", "teks", "Segmen pekerja."),
             *_kolom_angka(" di seluruh Indonesia"),
             *_kolom_perubahan_bulan_lalu(),
-            Kolom("perubahan_terlindungi_tahun_lalu", "Δ terlindungi tahun lalu", "selisih",
-                  "Perubahan terlindungi dari bulan yang sama tahun lalu, atas pemerintah daerah yang angkanya ada pada kedua bulan; kosong bila basis salah satu bulan belum lengkap."),
-            Kolom("perubahan_persen_tahun_lalu", "Δ cakupan tahun lalu", "poin",
-                  "Perubahan cakupan dari bulan yang sama tahun lalu, poin persen, atas pemerintah daerah yang sasaran dan angkanya ada pada kedua bulan; kosong bila basis salah satu bulan belum lengkap."),
+            Kolom(
+                "perubahan_terlindungi_tahun_lalu",
+                "Δ terlindungi tahun lalu",
+                "selisih",
+                "Perubahan terlindungi dari bulan yang sama tahun lalu, atas pemerintah daerah yang "
+                "angkanya ada pada kedua bulan; kosong bila basis salah satu bulan belum lengkap.",
+            ),
+            Kolom(
+                "perubahan_persen_tahun_lalu",
+                "Δ cakupan tahun lalu",
+                "poin",
+                "Perubahan cakupan dari bulan yang sama tahun lalu, poin persen, atas pemerintah daerah "
+                "yang sasaran dan angkanya ada pada kedua bulan; kosong bila basis salah satu bulan belum lengkap.",
+            ),
             *_kolom_basis(),
         ),
-        [(segmen_label(r["segmen"]), r["sasaran"], r["terlindungi"], r["persen_terlindungi"],
-          perubahan(r, "perubahan_terlindungi_bulan_lalu"), perubahan(r, "perubahan_persen_bulan_lalu"),
-          perubahan(r, "perubahan_terlindungi_tahun_lalu", "basis_lengkap_tahun_lalu"),
-          perubahan(r, "perubahan_persen_tahun_lalu", "basis_lengkap_tahun_lalu"),
-          *_basis_sel(r)) for r in rows],
+        [
+            (
+                segmen_label(r["segmen"]),
+                r["sasaran"],
+                r["terlindungi"],
+                r["persen_terlindungi"],
+                perubahan(r, "perubahan_terlindungi_bulan_lalu"),
+                perubahan(r, "perubahan_persen_bulan_lalu"),
+                perubahan(r, "perubahan_terlindungi_tahun_lalu", "basis_lengkap_tahun_lalu"),
+                perubahan(r, "perubahan_persen_tahun_lalu", "basis_lengkap_tahun_lalu"),
+                *_basis_sel(r),
+            )
+            for r in rows
+        ],
         catatan=catatan_basis(),
         sumber=(MART_CAKUPAN,),
         lembar="Ringkasan nasional",
@@ -252,63 +327,125 @@ def peringkat_provinsi(f: Figures) -> Tabel:
     cakupan = _by_segmen(f.cakupan)
     kepatuhan = {r["kode_wilayah"]: r for r in f.kepatuhan}
     kelengkapan = {r["kode_wilayah"]: r for r in f.kelengkapan}
-    provinsi = sorted((w for w in f.wilayah if w["tingkat"] == "provinsi"),
-                      key=lambda w: _urutan_peringkat(cakupan.get((w["kode_wilayah"], "pekerja_rentan")),
-                                                      w["kode_wilayah"]))
+    provinsi = sorted(
+        (w for w in f.wilayah if w["tingkat"] == "provinsi"),
+        key=lambda w: _urutan_peringkat(cakupan.get((w["kode_wilayah"], "pekerja_rentan")), w["kode_wilayah"]),
+    )
     rows = []
     for w in provinsi:
         c = cakupan.get((w["kode_wilayah"], "pekerja_rentan"))
         k = kepatuhan.get(w["kode_wilayah"], {})
         lengkap = kelengkapan.get(w["kode_wilayah"], {})
-        rows.append((w["kode_wilayah"], w["nama_wilayah"], (c or {}).get("peringkat"), (c or {}).get("sasaran"),
-                     (c or {}).get("terlindungi"), (c or {}).get("persen_terlindungi"),
-                     perubahan(c, "perubahan_persen_bulan_lalu"), *_basis_sel(c), k.get("skor"),
-                     k.get("peringkat"), lengkap.get("laporan_diterima"), lengkap.get("laporan_diharapkan")))
+        rows.append(
+            (
+                w["kode_wilayah"],
+                w["nama_wilayah"],
+                (c or {}).get("peringkat"),
+                (c or {}).get("sasaran"),
+                (c or {}).get("terlindungi"),
+                (c or {}).get("persen_terlindungi"),
+                perubahan(c, "perubahan_persen_bulan_lalu"),
+                *_basis_sel(c),
+                k.get("skor"),
+                k.get("peringkat"),
+                lengkap.get("laporan_diterima"),
+                lengkap.get("laporan_diharapkan"),
+            )
+        )
     return Tabel(
-        "peringkat_provinsi", f"Peringkat provinsi: cakupan pekerja rentan dan kepatuhan Inpres, {format_periode(f.periode)}",
+        "peringkat_provinsi",
+        f"Peringkat provinsi: cakupan pekerja rentan dan kepatuhan Inpres, {format_periode(f.periode)}",
         (
-            _kode(), _nama("Provinsi"),
-            Kolom("peringkat_cakupan", "Peringkat", "angka",
-                  "Peringkat cakupan pekerja rentan di antara provinsi yang basisnya lengkap (1 = tertinggi); "
-                  "kosong bila basis belum lengkap."),
-            *(replace(k, nama=f"{k.nama.removesuffix('_terlindungi')}_pekerja_rentan")
-              for k in _kolom_angka(", seluruh provinsi")),
-            Kolom("perubahan_persen_bulan_lalu", "Δ bulan lalu", "poin",
-                  "Perubahan cakupan pekerja rentan dari bulan lalu, poin persen; kosong bila basis salah satu bulan belum lengkap."),
+            _kode(),
+            _nama("Provinsi"),
+            Kolom(
+                "peringkat_cakupan",
+                "Peringkat",
+                "angka",
+                "Peringkat cakupan pekerja rentan di antara provinsi yang basisnya lengkap (1 = tertinggi); "
+                "kosong bila basis belum lengkap.",
+            ),
+            *(
+                replace(k, nama=f"{k.nama.removesuffix('_terlindungi')}_pekerja_rentan")
+                for k in _kolom_angka(", seluruh provinsi")
+            ),
+            Kolom(
+                "perubahan_persen_bulan_lalu",
+                "Δ bulan lalu",
+                "poin",
+                "Perubahan cakupan pekerja rentan dari bulan lalu, poin persen; kosong bila basis salah "
+                "satu bulan belum lengkap.",
+            ),
             *_kolom_basis(),
-            Kolom("skor_kepatuhan", "Skor Inpres", "persen", "Skor kartu kepatuhan Inpres pemerintah provinsi (0–100)."),
+            Kolom(
+                "skor_kepatuhan", "Skor Inpres", "persen", "Skor kartu kepatuhan Inpres pemerintah provinsi (0–100)."
+            ),
             Kolom("peringkat_kepatuhan", "Peringkat skor", "angka", "Peringkat skor kepatuhan di antara provinsi."),
-            Kolom("laporan_diterima", "Laporan diterima", "angka",
-                  "Laporan bulan ini yang diterima dari pemerintah provinsi dan kab/kotanya.", di_pdf=False),
-            Kolom("laporan_diharapkan", "Laporan diharapkan", "angka",
-                  "Laporan yang diharapkan: pemerintah provinsi dan setiap kab/kotanya.", di_pdf=False),
+            Kolom(
+                "laporan_diterima",
+                "Laporan diterima",
+                "angka",
+                "Laporan bulan ini yang diterima dari pemerintah provinsi dan kab/kotanya.",
+                di_pdf=False,
+            ),
+            Kolom(
+                "laporan_diharapkan",
+                "Laporan diharapkan",
+                "angka",
+                "Laporan yang diharapkan: pemerintah provinsi dan setiap kab/kotanya.",
+                di_pdf=False,
+            ),
         ),
         rows,
-        catatan=("Peringkat sama untuk cakupan yang sama. Hanya provinsi yang basisnya lengkap yang diberi "
-                 "peringkat; yang belum lengkap tercantum di bawahnya tanpa peringkat. " + catatan_basis()),
+        catatan=(
+            "Peringkat sama untuk cakupan yang sama. Hanya provinsi yang basisnya lengkap yang diberi "
+            "peringkat; yang belum lengkap tercantum di bawahnya tanpa peringkat. " + catatan_basis()
+        ),
         grafik=Grafik("batang", "Cakupan pekerja rentan per provinsi (%)", "nama_wilayah", ("persen_pekerja_rentan",)),
         sumber=(MART_CAKUPAN, "marts.fct_kepatuhan_pelapor", "marts.fct_kelengkapan_laporan"),
     )
 
 
 def cakupan_provinsi(f: Figures) -> Tabel:
-    rows = sorted((r for r in f.cakupan if r["tingkat"] == "provinsi"),
-                  key=lambda r: (r["kode_wilayah"], _segment_order(r)))
+    rows = sorted(
+        (r for r in f.cakupan if r["tingkat"] == "provinsi"), key=lambda r: (r["kode_wilayah"], _segment_order(r))
+    )
     return Tabel(
-        "cakupan_provinsi", f"Cakupan per provinsi dan segmen, {format_periode(f.periode)}",
+        "cakupan_provinsi",
+        f"Cakupan per provinsi dan segmen, {format_periode(f.periode)}",
         (
-            _kode(), _nama("Provinsi"),
+            _kode(),
+            _nama("Provinsi"),
             Kolom("segmen", "Segmen", "teks", "Segmen pekerja."),
             *_kolom_angka(", seluruh provinsi (pemerintah provinsi dan kab/kotanya)"),
-            Kolom("peringkat", "Peringkat", "angka",
-                  "Peringkat cakupan segmen ini di antara provinsi yang basisnya lengkap; kosong bila belum lengkap."),
-            Kolom("perubahan_persen_bulan_lalu", "Δ bulan lalu", "poin",
-                  "Perubahan cakupan dari bulan lalu, poin persen; kosong bila basis salah satu bulan belum lengkap."),
+            Kolom(
+                "peringkat",
+                "Peringkat",
+                "angka",
+                "Peringkat cakupan segmen ini di antara provinsi yang basisnya lengkap; kosong bila belum lengkap.",
+            ),
+            Kolom(
+                "perubahan_persen_bulan_lalu",
+                "Δ bulan lalu",
+                "poin",
+                "Perubahan cakupan dari bulan lalu, poin persen; kosong bila basis salah satu bulan belum lengkap.",
+            ),
             *_kolom_basis(),
         ),
-        [(r["kode_wilayah"], r["nama_wilayah"], segmen_label(r["segmen"]), r["sasaran"], r["terlindungi"],
-          r["persen_terlindungi"], r["peringkat"], perubahan(r, "perubahan_persen_bulan_lalu"), *_basis_sel(r))
-         for r in rows],
+        [
+            (
+                r["kode_wilayah"],
+                r["nama_wilayah"],
+                segmen_label(r["segmen"]),
+                r["sasaran"],
+                r["terlindungi"],
+                r["persen_terlindungi"],
+                r["peringkat"],
+                perubahan(r, "perubahan_persen_bulan_lalu"),
+                *_basis_sel(r),
+            )
+            for r in rows
+        ],
         catatan=catatan_basis(),
         sumber=(MART_CAKUPAN,),
     )
@@ -318,31 +455,67 @@ def cakupan_wilayah(f: Figures) -> Tabel:
     """Every territory and segment of the month (for the workbook and the CSV, not printed)."""
     rows = sorted(f.cakupan, key=lambda r: (tuple(r["kode_wilayah"].split(".")), _segment_order(r)))
     return Tabel(
-        "cakupan_wilayah", f"Cakupan per wilayah dan segmen, {format_periode(f.periode)}",
+        "cakupan_wilayah",
+        f"Cakupan per wilayah dan segmen, {format_periode(f.periode)}",
         (
-            _kode(), _nama(), Kolom("tingkat", "Tingkat", "teks", "nasional, provinsi, kabupaten atau kota."),
+            _kode(),
+            _nama(),
+            Kolom("tingkat", "Tingkat", "teks", "nasional, provinsi, kabupaten atau kota."),
             Kolom("periode", "Bulan", "bulan", "Bulan laporan."),
             Kolom("segmen", "Segmen", "kode", "Kode segmen."),
             *_kolom_angka("", kabupaten_kota=True),
-            Kolom("terlindungi_bersasaran", "Terlindungi bersasaran", "angka",
-                  "Bagian terlindungi dari pemerintah daerah yang sasarannya diketahui: pembilang cakupan."),
-            Kolom("peringkat", "Peringkat", "angka",
-                  "Provinsi di antara provinsi; kab/kota di antara kab/kota provinsinya; hanya yang basisnya lengkap."),
+            Kolom(
+                "terlindungi_bersasaran",
+                "Terlindungi bersasaran",
+                "angka",
+                "Bagian terlindungi dari pemerintah daerah yang sasarannya diketahui: pembilang cakupan.",
+            ),
+            Kolom(
+                "peringkat",
+                "Peringkat",
+                "angka",
+                "Provinsi di antara provinsi; kab/kota di antara kab/kota provinsinya; hanya yang basisnya lengkap.",
+            ),
             *_kolom_perubahan_bulan_lalu(),
             *_kolom_basis(sasaran=False),
-            Kolom("pemerintah_bersasaran", "bersasaran", "angka",
-                  "Dari pemerintah daerah yang dihitung, yang sasarannya untuk segmen ini diketahui.",
-                  grup="Pemerintah daerah"),
-            Kolom("sasaran_acuan", "Sasaran acuan", "angka",
-                  "Jumlah, atas setiap pemerintah daerah yang diharapkan, sasarannya bulan ini atau, bila kosong, "
-                  "sasaran terakhir yang pernah dilaporkannya."),
+            Kolom(
+                "pemerintah_bersasaran",
+                "bersasaran",
+                "angka",
+                "Dari pemerintah daerah yang dihitung, yang sasarannya untuk segmen ini diketahui.",
+                grup="Pemerintah daerah",
+            ),
+            Kolom(
+                "sasaran_acuan",
+                "Sasaran acuan",
+                "angka",
+                "Jumlah, atas setiap pemerintah daerah yang diharapkan, sasarannya bulan ini atau, bila kosong, "
+                "sasaran terakhir yang pernah dilaporkannya.",
+            ),
             *_kolom_basis()[3:],
         ),
-        [(r["kode_wilayah"], r["nama_wilayah"], r["tingkat"], r["periode"], r["segmen"], r["sasaran"],
-          r["terlindungi"], r["persen_terlindungi"], r["terlindungi_bersasaran"], r["peringkat"],
-          perubahan(r, "perubahan_terlindungi_bulan_lalu"), perubahan(r, "perubahan_persen_bulan_lalu"),
-          *_basis_sel(r, sasaran=False), r["pemerintah_bersasaran"], r["sasaran_acuan"],
-          r["persen_sasaran_terlapor"], basis_kata(r)) for r in rows],
+        [
+            (
+                r["kode_wilayah"],
+                r["nama_wilayah"],
+                r["tingkat"],
+                r["periode"],
+                r["segmen"],
+                r["sasaran"],
+                r["terlindungi"],
+                r["persen_terlindungi"],
+                r["terlindungi_bersasaran"],
+                r["peringkat"],
+                perubahan(r, "perubahan_terlindungi_bulan_lalu"),
+                perubahan(r, "perubahan_persen_bulan_lalu"),
+                *_basis_sel(r, sasaran=False),
+                r["pemerintah_bersasaran"],
+                r["sasaran_acuan"],
+                r["persen_sasaran_terlapor"],
+                basis_kata(r),
+            )
+            for r in rows
+        ],
         sumber=(MART_CAKUPAN,),
     )
 
@@ -353,23 +526,41 @@ def kepatuhan_provinsi(f: Figures) -> Tabel:
     def kolom_status(poin: str, label: str) -> Kolom:
         if poin.startswith("cakupan_"):
             segmen = poin.removeprefix("cakupan_")
-            return Kolom(f"status_{poin}", SEGMEN_SINGKAT[segmen], "status",
-                         f"Status poin cakupan {segmen_kecil(segmen)}.", grup="Cakupan")
+            return Kolom(
+                f"status_{poin}",
+                SEGMEN_SINGKAT[segmen],
+                "status",
+                f"Status poin cakupan {segmen_kecil(segmen)}.",
+                grup="Cakupan",
+            )
         return Kolom(f"status_{poin}", label, "status", f"Status poin {huruf_kecil(label)}.")
 
     return Tabel(
-        "kepatuhan_provinsi", f"Kartu kepatuhan Inpres pemerintah provinsi, {format_periode(f.periode)}",
+        "kepatuhan_provinsi",
+        f"Kartu kepatuhan Inpres pemerintah provinsi, {format_periode(f.periode)}",
         (
-            _kode(), _nama("Provinsi"),
+            _kode(),
+            _nama("Provinsi"),
             *(kolom_status(p, label) for p, label in POIN_KEPATUHAN.items()),
             Kolom("poin_diperoleh", "Poin", "angka", "Poin diperoleh (2 per terpenuhi, 1 per sebagian)."),
             Kolom("poin_maksimal", "Maks.", "angka", "2 × jumlah poin yang statusnya diketahui."),
             Kolom("skor", "Skor", "persen", "100 × poin / poin maksimal."),
             Kolom("peringkat", "Peringkat", "angka", "Peringkat skor di antara provinsi."),
         ),
-        [(r["kode_wilayah"], r["nama_wilayah"], *(r[f"status_{p}"] for p in POIN_KEPATUHAN),
-          r["poin_diperoleh"], r["poin_maksimal"], r["skor"], r["peringkat"]) for r in rows],
-        catatan="● terpenuhi · ◐ sebagian · ○ tidak terpenuhi · ? tidak diketahui. Hanya pemerintah provinsi yang melapor bulan ini yang ditampilkan.",
+        [
+            (
+                r["kode_wilayah"],
+                r["nama_wilayah"],
+                *(r[f"status_{p}"] for p in POIN_KEPATUHAN),
+                r["poin_diperoleh"],
+                r["poin_maksimal"],
+                r["skor"],
+                r["peringkat"],
+            )
+            for r in rows
+        ],
+        catatan="● terpenuhi · ◐ sebagian · ○ tidak terpenuhi · ? tidak diketahui. Hanya pemerintah "
+        "provinsi yang melapor bulan ini yang ditampilkan.",
         sumber=("marts.fct_kepatuhan_pelapor",),
         lembar="Kartu kepatuhan",
     )
@@ -383,24 +574,59 @@ def kabupaten_kota(f: Figures) -> Tabel:
     for w in (w for w in f.wilayah if w["tingkat"] in ("kabupaten", "kota")):
         kode = w["kode_wilayah"]
         pr = cakupan.get((kode, "pekerja_rentan"), {})
-        rows.append((w["kode_provinsi"], kode, w["nama_wilayah"],
-                     STATUS_LAPORAN.get(laporan.get(kode, {}).get("status_laporan"), "–"),
-                     pr.get("sasaran"), pr.get("terlindungi"), pr.get("persen_terlindungi"), pr.get("peringkat"),
-                     *(cakupan.get((kode, s), {}).get("persen_terlindungi") for s in list(SEGMEN_LABEL)[1:])))
+        rows.append(
+            (
+                w["kode_provinsi"],
+                kode,
+                w["nama_wilayah"],
+                STATUS_LAPORAN.get(laporan.get(kode, {}).get("status_laporan"), "–"),
+                pr.get("sasaran"),
+                pr.get("terlindungi"),
+                pr.get("persen_terlindungi"),
+                pr.get("peringkat"),
+                *(cakupan.get((kode, s), {}).get("persen_terlindungi") for s in list(SEGMEN_LABEL)[1:]),
+            )
+        )
     return Tabel(
-        "kabupaten_kota", f"Kabupaten/kota: laporan dan cakupan, {format_periode(f.periode)}",
+        "kabupaten_kota",
+        f"Kabupaten/kota: laporan dan cakupan, {format_periode(f.periode)}",
         (
             Kolom("kode_provinsi", "Provinsi", "kode", "Kode provinsi.", di_pdf=False),
-            _kode(), _nama("Kabupaten/kota"),
-            Kolom("status_laporan", "Laporan", "teks",
-                  "Tepat waktu, terlambat, atau belum melapor sendiri untuk bulan ini (angkanya dapat tetap ada "
-                  "bila provinsinya melaporkannya atas namanya)."),
+            _kode(),
+            _nama("Kabupaten/kota"),
+            Kolom(
+                "status_laporan",
+                "Laporan",
+                "teks",
+                "Tepat waktu, terlambat, atau belum melapor sendiri untuk bulan ini (angkanya dapat tetap ada "
+                "bila provinsinya melaporkannya atas namanya).",
+            ),
             Kolom("sasaran_pekerja_rentan", "Sasaran p. rentan", "angka", "Sasaran pekerja rentan yang dilaporkan."),
-            Kolom("terlindungi_pekerja_rentan", "Terlindungi p. rentan", "angka", "Pekerja rentan terlindungi yang dilaporkan."),
-            Kolom("persen_pekerja_rentan", "Cakupan p. rentan", "persen", "100 × terlindungi / sasaran pekerja rentan."),
-            Kolom("peringkat_pekerja_rentan", "Peringkat", "angka", "Peringkat cakupan pekerja rentan di antara kab/kota provinsinya."),
-            *(Kolom(f"persen_{s}", SEGMEN_SINGKAT[s], "persen", f"Cakupan {segmen_kecil(s)}: 100 × terlindungi / sasaran.",
-                    grup="Cakupan") for s in list(SEGMEN_LABEL)[1:]),
+            Kolom(
+                "terlindungi_pekerja_rentan",
+                "Terlindungi p. rentan",
+                "angka",
+                "Pekerja rentan terlindungi yang dilaporkan.",
+            ),
+            Kolom(
+                "persen_pekerja_rentan", "Cakupan p. rentan", "persen", "100 × terlindungi / sasaran pekerja rentan."
+            ),
+            Kolom(
+                "peringkat_pekerja_rentan",
+                "Peringkat",
+                "angka",
+                "Peringkat cakupan pekerja rentan di antara kab/kota provinsinya.",
+            ),
+            *(
+                Kolom(
+                    f"persen_{s}",
+                    SEGMEN_SINGKAT[s],
+                    "persen",
+                    f"Cakupan {segmen_kecil(s)}: 100 × terlindungi / sasaran.",
+                    grup="Cakupan",
+                )
+                for s in list(SEGMEN_LABEL)[1:]
+            ),
         ),
         rows,
         sumber=(MART_CAKUPAN, "marts.fct_laporan_pelapor"),
@@ -412,27 +638,59 @@ def tren_nasional(f: Figures) -> Tabel:
     by = _by_segmen_periode(f.nasional(f.tren))
     periodes = sorted({r["periode"] for r in f.nasional(f.tren)})
     segmen = list(SEGMEN_LABEL)
+    rentang = format_rentang(periodes[0], f.periode) if periodes else format_periode(f.periode)
     return Tabel(
-        "tren_nasional", f"Tren nasional per segmen, {format_rentang(periodes[0], f.periode) if periodes else format_periode(f.periode)}",
+        "tren_nasional",
+        f"Tren nasional per segmen, {rentang}",
         (
             Kolom("periode", "Bulan", "bulan", "Bulan laporan."),
-            *(Kolom(f"terlindungi_{s}", SEGMEN_SINGKAT[s], "angka", f"{segmen_label(s)} terlindungi, jumlah nasional yang dilaporkan.",
-                    grup="Terlindungi") for s in segmen),
-            *(Kolom(f"persen_{s}", SEGMEN_SINGKAT[s], "persen", f"Cakupan nasional {segmen_kecil(s)}.", di_pdf=False,
-                    grup="Cakupan") for s in segmen),
+            *(
+                Kolom(
+                    f"terlindungi_{s}",
+                    SEGMEN_SINGKAT[s],
+                    "angka",
+                    f"{segmen_label(s)} terlindungi, jumlah nasional yang dilaporkan.",
+                    grup="Terlindungi",
+                )
+                for s in segmen
+            ),
+            *(
+                Kolom(
+                    f"persen_{s}",
+                    SEGMEN_SINGKAT[s],
+                    "persen",
+                    f"Cakupan nasional {segmen_kecil(s)}.",
+                    di_pdf=False,
+                    grup="Cakupan",
+                )
+                for s in segmen
+            ),
             *_kolom_basis(sasaran=False),
-            Kolom("basis", "Basis p. rentan", "teks",
-                  f"Basis angka nasional pekerja rentan bulan itu: 'lengkap' bila sekurang-kurangnya {_ambang_teks()} "
-                  "pemerintah daerah dan sasaran acuan; selain itu 'belum lengkap'."),
+            Kolom(
+                "basis",
+                "Basis p. rentan",
+                "teks",
+                f"Basis angka nasional pekerja rentan bulan itu: 'lengkap' bila sekurang-kurangnya {_ambang_teks()} "
+                "pemerintah daerah dan sasaran acuan; selain itu 'belum lengkap'.",
+            ),
         ),
-        [(p, *(by.get((p, s), {}).get("terlindungi") for s in segmen),
-          *(by.get((p, s), {}).get("persen_terlindungi") for s in segmen),
-          *_basis_sel(by.get((p, "pekerja_rentan")), sasaran=False), basis_kata(by.get((p, "pekerja_rentan"))))
-         for p in periodes],
-        catatan=("Jumlah nasional adalah jumlah dari yang dilaporkan setiap bulan: naik-turunnya juga mencerminkan "
-                 "berapa pemerintah daerah yang melapor (kolom Pemda)."),
-        grafik=Grafik("garis", "Pekerja terlindungi per segmen, nasional", "periode",
-                      tuple(f"terlindungi_{s}" for s in segmen)),
+        [
+            (
+                p,
+                *(by.get((p, s), {}).get("terlindungi") for s in segmen),
+                *(by.get((p, s), {}).get("persen_terlindungi") for s in segmen),
+                *_basis_sel(by.get((p, "pekerja_rentan")), sasaran=False),
+                basis_kata(by.get((p, "pekerja_rentan"))),
+            )
+            for p in periodes
+        ],
+        catatan=(
+            "Jumlah nasional adalah jumlah dari yang dilaporkan setiap bulan: naik-turunnya juga mencerminkan "
+            "berapa pemerintah daerah yang melapor (kolom Pemda)."
+        ),
+        grafik=Grafik(
+            "garis", "Pekerja terlindungi per segmen, nasional", "periode", tuple(f"terlindungi_{s}" for s in segmen)
+        ),
         sumber=(MART_CAKUPAN,),
     )
 
@@ -443,22 +701,47 @@ def _by_segmen_periode(rows: list[dict]) -> dict[tuple[str, str], dict]:
 
 # --- reporting -----------------------------------------------------------------------------------------------
 
+
 def kelengkapan_provinsi(f: Figures) -> Tabel:
     rows = sorted(f.kelengkapan, key=lambda r: (r["kode_wilayah"] != "00", r["kode_wilayah"]))
     return Tabel(
-        "kelengkapan_laporan_provinsi", f"Kelengkapan dan ketepatan waktu laporan, {format_periode(f.periode)}",
+        "kelengkapan_laporan_provinsi",
+        f"Kelengkapan dan ketepatan waktu laporan, {format_periode(f.periode)}",
         (
-            _kode(), _nama("Wilayah"),
-            Kolom("laporan_diharapkan", "Diharapkan", "angka", "Laporan yang diharapkan (provinsi dan kab/kotanya; nasional: 552)."),
+            _kode(),
+            _nama("Wilayah"),
+            Kolom(
+                "laporan_diharapkan",
+                "Diharapkan",
+                "angka",
+                "Laporan yang diharapkan (provinsi dan kab/kotanya; nasional: 552).",
+            ),
             Kolom("laporan_diterima", "Diterima", "angka", "Laporan yang diterima (berkas ditolak tidak dihitung)."),
-            Kolom("laporan_tepat_waktu", "Tepat waktu", "angka", "Laporan yang versi pertamanya diterima paling lambat pada batas lapor."),
+            Kolom(
+                "laporan_tepat_waktu",
+                "Tepat waktu",
+                "angka",
+                "Laporan yang versi pertamanya diterima paling lambat pada batas lapor.",
+            ),
             Kolom("persen_diterima", "% diterima", "persen", "100 × diterima / diharapkan."),
             Kolom("persen_tepat_waktu", "% tepat waktu", "persen", "100 × tepat waktu / diharapkan."),
         ),
-        [(r["kode_wilayah"], r["nama_wilayah"], r["laporan_diharapkan"], r["laporan_diterima"],
-          r["laporan_tepat_waktu"], r["persen_diterima"], r["persen_tepat_waktu"]) for r in rows],
+        [
+            (
+                r["kode_wilayah"],
+                r["nama_wilayah"],
+                r["laporan_diharapkan"],
+                r["laporan_diterima"],
+                r["laporan_tepat_waktu"],
+                r["persen_diterima"],
+                r["persen_tepat_waktu"],
+            )
+            for r in rows
+        ],
         catatan=(f"Batas lapor: {_batas(f)}. Ketepatan waktu ditentukan oleh versi pertama; revisi tidak mengubahnya."),
-        grafik=Grafik("batang", "Laporan diterima dan tepat waktu (%)", "nama_wilayah", ("persen_diterima", "persen_tepat_waktu")),
+        grafik=Grafik(
+            "batang", "Laporan diterima dan tepat waktu (%)", "nama_wilayah", ("persen_diterima", "persen_tepat_waktu")
+        ),
         sumber=("marts.fct_kelengkapan_laporan",),
         lembar="Kelengkapan laporan",
     )
@@ -473,14 +756,23 @@ def belum_lapor(f: Figures) -> Tabel:
     nama = {w["kode_wilayah"]: w for w in f.wilayah}
     rows = [r for r in f.laporan if r["status_laporan"] == "belum_lapor"]
     return Tabel(
-        "belum_lapor_bulan_ini", f"Pemerintah daerah yang belum melapor untuk {format_periode(f.periode)}",
+        "belum_lapor_bulan_ini",
+        f"Pemerintah daerah yang belum melapor untuk {format_periode(f.periode)}",
         (
             Kolom("kode_provinsi", "Provinsi", "kode", "Kode provinsi."),
-            _kode(), _nama("Pemerintah daerah"),
+            _kode(),
+            _nama("Pemerintah daerah"),
             Kolom("tingkat", "Tingkat", "teks", "Provinsi, kabupaten atau kota."),
         ),
-        [(r["kode_provinsi"], r["kode_wilayah"], nama[r["kode_wilayah"]]["nama_wilayah"],
-          TINGKAT.get(r["tingkat"], r["tingkat"])) for r in rows],
+        [
+            (
+                r["kode_provinsi"],
+                r["kode_wilayah"],
+                nama[r["kode_wilayah"]]["nama_wilayah"],
+                TINGKAT.get(r["tingkat"], r["tingkat"]),
+            )
+            for r in rows
+        ],
         sumber=("marts.fct_laporan_pelapor",),
         lembar="Belum lapor bulan ini",
     )
@@ -488,16 +780,29 @@ def belum_lapor(f: Figures) -> Tabel:
 
 def belum_pernah_lapor(f: Figures) -> Tabel:
     return Tabel(
-        "belum_pernah_lapor", "Pemerintah daerah yang belum pernah melapor",
+        "belum_pernah_lapor",
+        "Pemerintah daerah yang belum pernah melapor",
         (
             Kolom("kode_provinsi", "Provinsi", "kode", "Kode provinsi."),
-            _kode(), _nama("Pemerintah daerah"),
+            _kode(),
+            _nama("Pemerintah daerah"),
             Kolom("tingkat", "Tingkat", "teks", "Provinsi, kabupaten atau kota."),
-            Kolom("kiriman_ditolak", "Berkas ditolak", "angka", "Berkas yang pernah dikirim tetapi ditolak seluruhnya."),
+            Kolom(
+                "kiriman_ditolak", "Berkas ditolak", "angka", "Berkas yang pernah dikirim tetapi ditolak seluruhnya."
+            ),
             Kolom("ditolak_terakhir", "Ditolak terakhir", "tanggal", "Tanggal berkas terakhir yang ditolak."),
         ),
-        [(r["kode_provinsi"], r["kode_wilayah"], r["nama_wilayah"], TINGKAT.get(r["tingkat"], r["tingkat"]),
-          r["kiriman_ditolak"], r["ditolak_terakhir"]) for r in f.belum_pernah],
+        [
+            (
+                r["kode_provinsi"],
+                r["kode_wilayah"],
+                r["nama_wilayah"],
+                TINGKAT.get(r["tingkat"], r["tingkat"]),
+                r["kiriman_ditolak"],
+                r["ditolak_terakhir"],
+            )
+            for r in f.belum_pernah
+        ],
         sumber=("marts.fct_pelapor_belum_pernah_lapor",),
         lembar="Belum pernah lapor",
     )
@@ -506,19 +811,33 @@ def belum_pernah_lapor(f: Figures) -> Tabel:
 def selisih_bpjs(f: Figures) -> Tabel:
     rows = selisih_bulan_ini(f)
     return Tabel(
-        "selisih_bpjs", f"Selisih dengan data BPJS Ketenagakerjaan yang melewati toleransi, {format_periode(f.periode)}",
+        "selisih_bpjs",
+        f"Selisih dengan data BPJS Ketenagakerjaan yang melewati toleransi, {format_periode(f.periode)}",
         (
             Kolom("kode_provinsi", "Provinsi", "kode", "Kode provinsi.", di_pdf=False),
-            _kode(), _nama("Kabupaten/kota"),
+            _kode(),
+            _nama("Kabupaten/kota"),
             Kolom("segmen", "Segmen", "teks", "Segmen pekerja."),
             Kolom("terlindungi", "Dilaporkan daerah", "angka", "Terlindungi menurut laporan daerah."),
             Kolom("peserta_aktif", "Data BPJS", "angka", "Peserta aktif menurut ekstrak BPJS Ketenagakerjaan terbaru."),
             Kolom("selisih", "Selisih", "selisih", "Dilaporkan daerah − data BPJS."),
             Kolom("selisih_persen", "Selisih %", "persen", "100 × selisih / data BPJS."),
         ),
-        [(r["kode_provinsi"], r["kode_wilayah"], r["nama_wilayah"], segmen_label(r["segmen"]), r["terlindungi"],
-          r["peserta_aktif"], r["selisih"], r["selisih_persen"]) for r in rows],
-        catatan=f"Satu baris per kab/kota dan segmen yang angkanya berselisih lebih dari {_toleransi()} dari data BPJS Ketenagakerjaan.",
+        [
+            (
+                r["kode_provinsi"],
+                r["kode_wilayah"],
+                r["nama_wilayah"],
+                segmen_label(r["segmen"]),
+                r["terlindungi"],
+                r["peserta_aktif"],
+                r["selisih"],
+                r["selisih_persen"],
+            )
+            for r in rows
+        ],
+        catatan=f"Satu baris per kab/kota dan segmen yang angkanya berselisih lebih dari {_toleransi()} "
+        "dari data BPJS Ketenagakerjaan.",
         sumber=("marts.fct_rekonsiliasi_bpjs",),
         lembar="Selisih dengan BPJS",
     )
@@ -527,8 +846,10 @@ def selisih_bpjs(f: Figures) -> Tabel:
 def selisih_bulan_ini(f: Figures) -> list[dict]:
     """The kab/kota × segment pairs of the month past the tolerance: what the summary, the reconciliation
     table and the annex all count."""
-    return sorted((r for r in f.rekonsiliasi if r["melewati_toleransi"]),
-                  key=lambda r: (tuple(r["kode_wilayah"].split(".")), _segment_order(r)))
+    return sorted(
+        (r for r in f.rekonsiliasi if r["melewati_toleransi"]),
+        key=lambda r: (tuple(r["kode_wilayah"].split(".")), _segment_order(r)),
+    )
 
 
 def _toleransi() -> str:
@@ -546,34 +867,77 @@ def klaim(f: Figures) -> Tabel:
     sejak = format_rentang(_awal_tahun(f.periode), f.periode)
     singkat = format_rentang_singkat(_awal_tahun(f.periode), f.periode)
     return Tabel(
-        "klaim", f"Klaim yang dibayar, {bulan} dan {sejak}",
+        "klaim",
+        f"Klaim yang dibayar, {bulan} dan {sejak}",
         (
             Kolom("kode_provinsi", "Provinsi", "kode", "Kode provinsi; kosong untuk nasional.", di_pdf=False),
-            _kode(), _nama(), Kolom("tingkat", "Tingkat", "teks", "Nasional, provinsi, kabupaten atau kota.", di_pdf=False),
+            _kode(),
+            _nama(),
+            Kolom("tingkat", "Tingkat", "teks", "Nasional, provinsi, kabupaten atau kota.", di_pdf=False),
             Kolom("program", "Program", "kode", "JKK (kecelakaan kerja), JKM (kematian), JHT (hari tua)."),
             Kolom("segmen", "Segmen", "teks", "Segmen pekerja."),
             Kolom("kasus", "Kasus", "angka", f"Klaim dibayar pada {bulan}."),
             Kolom("nilai_rp", "Nilai", "rupiah", f"Nilai klaim dibayar pada {bulan}, Rupiah."),
-            Kolom("kasus_kumulatif_tahun", f"Kasus {singkat}", "angka",
-                  f"Klaim dibayar {sejak}: jumlah klaim yang dilaporkan untuk setiap bulan itu."),
-            Kolom("nilai_rp_kumulatif_tahun", f"Nilai {singkat}", "rupiah",
-                  f"Nilai klaim dibayar {sejak}, Rupiah: jumlah yang dilaporkan untuk setiap bulan itu."),
-            Kolom("pemda_dihitung", "Pemda dihitung/ diharapkan", "rasio",
-                  "Pemerintah daerah yang laporannya masuk / yang seharusnya.", di_pdf=False, di_berkas=False),
-            Kolom("pemerintah_dihitung", "dihitung", "angka",
-                  f"Pemerintah daerah yang laporan {bulan}-nya diterima dan klaimnya masuk ke jumlah ini "
-                  "(laporan diterima menurut kelengkapan laporan); 1 untuk kab/kota.", di_pdf=False,
-                  grup="Pemerintah daerah"),
-            Kolom("pemerintah_diharapkan", "diharapkan", "angka",
-                  "Pemerintah daerah yang laporannya seharusnya masuk: pemerintah provinsi dan setiap kab/kotanya "
-                  "untuk provinsi, 552 untuk nasional, 1 untuk kab/kota.", di_pdf=False, grup="Pemerintah daerah"),
+            Kolom(
+                "kasus_kumulatif_tahun",
+                f"Kasus {singkat}",
+                "angka",
+                f"Klaim dibayar {sejak}: jumlah klaim yang dilaporkan untuk setiap bulan itu.",
+            ),
+            Kolom(
+                "nilai_rp_kumulatif_tahun",
+                f"Nilai {singkat}",
+                "rupiah",
+                f"Nilai klaim dibayar {sejak}, Rupiah: jumlah yang dilaporkan untuk setiap bulan itu.",
+            ),
+            Kolom(
+                "pemda_dihitung",
+                "Pemda dihitung/ diharapkan",
+                "rasio",
+                "Pemerintah daerah yang laporannya masuk / yang seharusnya.",
+                di_pdf=False,
+                di_berkas=False,
+            ),
+            Kolom(
+                "pemerintah_dihitung",
+                "dihitung",
+                "angka",
+                f"Pemerintah daerah yang laporan {bulan}-nya diterima dan klaimnya masuk ke jumlah ini "
+                "(laporan diterima menurut kelengkapan laporan); 1 untuk kab/kota.",
+                di_pdf=False,
+                grup="Pemerintah daerah",
+            ),
+            Kolom(
+                "pemerintah_diharapkan",
+                "diharapkan",
+                "angka",
+                "Pemerintah daerah yang laporannya seharusnya masuk: pemerintah provinsi dan setiap kab/kotanya "
+                "untuk provinsi, 552 untuk nasional, 1 untuk kab/kota.",
+                di_pdf=False,
+                grup="Pemerintah daerah",
+            ),
         ),
-        [(r["kode_provinsi"], r["kode_wilayah"], r["nama_wilayah"], TINGKAT.get(r["tingkat"], r["tingkat"]),
-          r["program"], segmen_label(r["segmen"]), r["kasus"], r["nilai_rp"], r["kasus_kumulatif_tahun"],
-          r["nilai_rp_kumulatif_tahun"], *_basis_sel(r, sasaran=False)) for r in rows],
-        catatan=(f"Angka provinsi dan nasional adalah jumlah klaim dari laporan yang diterima; Pemda: pemerintah "
-                 f"daerah yang laporan {bulan}-nya masuk / yang seharusnya. Kolom {singkat} menjumlahkan klaim "
-                 f"yang dilaporkan untuk setiap bulan {sejak}."),
+        [
+            (
+                r["kode_provinsi"],
+                r["kode_wilayah"],
+                r["nama_wilayah"],
+                TINGKAT.get(r["tingkat"], r["tingkat"]),
+                r["program"],
+                segmen_label(r["segmen"]),
+                r["kasus"],
+                r["nilai_rp"],
+                r["kasus_kumulatif_tahun"],
+                r["nilai_rp_kumulatif_tahun"],
+                *_basis_sel(r, sasaran=False),
+            )
+            for r in rows
+        ],
+        catatan=(
+            f"Angka provinsi dan nasional adalah jumlah klaim dari laporan yang diterima; Pemda: pemerintah "
+            f"daerah yang laporan {bulan}-nya masuk / yang seharusnya. Kolom {singkat} menjumlahkan klaim "
+            f"yang dilaporkan untuk setiap bulan {sejak}."
+        ),
         sumber=("marts.fct_klaim_wilayah",),
         lembar="Klaim",
     )
@@ -581,16 +945,32 @@ def klaim(f: Figures) -> Tabel:
 
 def non_asn(f: Figures) -> Tabel:
     return Tabel(
-        "perlindungan_non_asn", f"Kab/kota yang melindungi seluruh pegawai non-ASN, {format_periode(f.periode)}",
+        "perlindungan_non_asn",
+        f"Kab/kota yang melindungi seluruh pegawai non-ASN, {format_periode(f.periode)}",
         (
-            _kode(), _nama("Provinsi"),
+            _kode(),
+            _nama("Provinsi"),
             Kolom("jumlah_kabupaten_kota", "Kab/kota", "angka", "Kab/kota di provinsi."),
             Kolom("kabupaten_kota_melapor", "Melapor non-ASN", "angka", "Kab/kota dengan angka non-ASN bulan ini."),
-            Kolom("kabupaten_kota_terlindungi_semua", "Terlindungi semua", "angka", "Kab/kota yang seluruh pegawai non-ASN-nya terlindungi."),
+            Kolom(
+                "kabupaten_kota_terlindungi_semua",
+                "Terlindungi semua",
+                "angka",
+                "Kab/kota yang seluruh pegawai non-ASN-nya terlindungi.",
+            ),
             Kolom("persen_terlindungi_semua", "% kab/kota", "persen", "100 × terlindungi semua / melapor."),
         ),
-        [(r["kode_wilayah"], r["nama_wilayah"], r["jumlah_kabupaten_kota"], r["kabupaten_kota_melapor"],
-          r["kabupaten_kota_terlindungi_semua"], r["persen_terlindungi_semua"]) for r in f.non_asn],
+        [
+            (
+                r["kode_wilayah"],
+                r["nama_wilayah"],
+                r["jumlah_kabupaten_kota"],
+                r["kabupaten_kota_melapor"],
+                r["kabupaten_kota_terlindungi_semua"],
+                r["persen_terlindungi_semua"],
+            )
+            for r in f.non_asn
+        ],
         catatan="Persentase dihitung dari kab/kota yang melaporkan angka non-ASN bulan ini, bukan dari semua kab/kota.",
         sumber=("marts.fct_non_asn_provinsi",),
         lembar="Perlindungan non-ASN",
@@ -599,10 +979,12 @@ def non_asn(f: Figures) -> Tabel:
 
 # --- data quality (annex A) ----------------------------------------------------------------------------------
 
+
 def penolakan(f: Figures) -> Tabel:
     nama = {w["kode_wilayah"]: w["nama_wilayah"] for w in f.wilayah}
     return Tabel(
-        "penolakan", f"Berkas yang ditolak untuk {format_periode(f.periode)} atau tanpa bulan yang terbaca",
+        "penolakan",
+        f"Berkas yang ditolak untuk {format_periode(f.periode)} atau tanpa bulan yang terbaca",
         (
             Kolom("file_name", "Berkas", "kode", "Nama berkas seperti dikirim."),
             Kolom("pelapor", "Kode pelapor", "kode", "Kode pelapor bila terbaca.", di_pdf=False),
@@ -611,9 +993,19 @@ def penolakan(f: Figures) -> Tabel:
             Kolom("received_at", "Diterima", "tanggal", "Kapan berkas tiba."),
             Kolom("alasan", "Alasan", "teks", "Semua alasan penolakan, dipisahkan titik koma."),
         ),
-        [(r["file_name"], r["pelapor"], nama.get(r["pelapor"]), r["periode"], r["received_at"], "; ".join(r["alasan"]))
-         for r in f.penolakan],
-        catatan="Berkas ditolak seluruhnya: tidak ada angkanya yang masuk ke laporan. Pelapor perlu memperbaiki dan mengirim ulang berkasnya.",
+        [
+            (
+                r["file_name"],
+                r["pelapor"],
+                nama.get(r["pelapor"]),
+                r["periode"],
+                r["received_at"],
+                "; ".join(r["alasan"]),
+            )
+            for r in f.penolakan
+        ],
+        catatan="Berkas ditolak seluruhnya: tidak ada angkanya yang masuk ke laporan. Pelapor perlu "
+        "memperbaiki dan mengirim ulang berkasnya.",
         sumber=("audit.penolakan",),
         lembar="Berkas ditolak",
     )
@@ -652,23 +1044,29 @@ _MASALAH_KLAIM = {
 
 
 def _contoh_klaim(f: Figures, s: dict) -> str:
-    return (f"{_wilayah(f, s.get('kode_wilayah'))}, {s.get('program')} {segmen_kecil(s.get('segmen', ''))}, "
-            f"{_bulan(s.get('periode'))}: {_angka(s.get('kasus'))} kasus, {format_rupiah(s.get('nilai_rp'))} — "
-            f"{_MASALAH_KLAIM.get(s.get('masalah'), s.get('masalah') or 'tidak sesuai')}")
+    return (
+        f"{_wilayah(f, s.get('kode_wilayah'))}, {s.get('program')} {segmen_kecil(s.get('segmen', ''))}, "
+        f"{_bulan(s.get('periode'))}: {_angka(s.get('kasus'))} kasus, {format_rupiah(s.get('nilai_rp'))} — "
+        f"{_MASALAH_KLAIM.get(s.get('masalah'), s.get('masalah') or 'tidak sesuai')}"
+    )
 
 
 def _contoh_bpjs(f: Figures, s: dict) -> str:
     persen = s.get("selisih_persen")
-    return (f"{_wilayah(f, s.get('kode_wilayah'))}, {segmen_kecil(s.get('segmen', ''))}, "
-            f"{_bulan(s.get('periode'))}: dilaporkan {_angka(s.get('terlindungi'))}, data BPJS "
-            f"{_angka(s.get('peserta_aktif'))}"
-            + (f" (selisih {format_persen(Decimal(str(persen)))})" if persen is not None else ""))
+    return (
+        f"{_wilayah(f, s.get('kode_wilayah'))}, {segmen_kecil(s.get('segmen', ''))}, "
+        f"{_bulan(s.get('periode'))}: dilaporkan {_angka(s.get('terlindungi'))}, data BPJS "
+        f"{_angka(s.get('peserta_aktif'))}"
+        + (f" (selisih {format_persen(Decimal(str(persen)))})" if persen is not None else "")
+    )
 
 
 def _contoh_lonjakan(f: Figures, s: dict) -> str:
-    return (f"{_wilayah(f, s.get('kode_wilayah'))}, {segmen_kecil(s.get('segmen', ''))}, "
-            f"{_bulan(s.get('periode'))}: {_angka(s.get('terlindungi_bulan_lalu'))} menjadi "
-            f"{_angka(s.get('terlindungi'))} terlindungi")
+    return (
+        f"{_wilayah(f, s.get('kode_wilayah'))}, {segmen_kecil(s.get('segmen', ''))}, "
+        f"{_bulan(s.get('periode'))}: {_angka(s.get('terlindungi_bulan_lalu'))} menjadi "
+        f"{_angka(s.get('terlindungi'))} terlindungi"
+    )
 
 
 def _contoh_lain(f: Figures, s: dict) -> str:
@@ -695,35 +1093,48 @@ def peringatan_terbaca(f: Figures, r: dict) -> tuple[str, str, int | None, str]:
     sampel = r["sample"] or []
     bulan = format_periode(f.periode)
     if aturan.startswith("sasaran diisi"):
-        return ("Sasaran kosong di lembar kepesertaan: cakupan wilayah dan segmen itu tidak dapat dihitung",
-                f"{format_angka(n)} baris, di semua laporan yang tersimpan (termasuk versi yang sudah diganti revisi)",
-                None, "; ".join(_contoh_sasaran(f, s) for s in sampel))
+        return (
+            "Sasaran kosong di lembar kepesertaan: cakupan wilayah dan segmen itu tidak dapat dihitung",
+            f"{format_angka(n)} baris, di semua laporan yang tersimpan (termasuk versi yang sudah diganti revisi)",
+            None,
+            "; ".join(_contoh_sasaran(f, s) for s in sampel),
+        )
     if aturan.startswith("klaim sesuai kasus"):
-        return ("Nilai klaim tidak sesuai dengan jumlah kasus",
-                f"{format_angka(n)} angka klaim (pelapor × program × segmen) di semua bulan yang diperiksa",
-                None, "; ".join(_contoh_klaim(f, s) for s in sampel))
+        return (
+            "Nilai klaim tidak sesuai dengan jumlah kasus",
+            f"{format_angka(n)} angka klaim (pelapor × program × segmen) di semua bulan yang diperiksa",
+            None,
+            "; ".join(_contoh_klaim(f, s) for s in sampel),
+        )
     if aturan.startswith("selisih dengan BPJS"):
         m = len(selisih_bulan_ini(f))
         contoh = [s for s in sampel if s.get("periode") == f.periode] or sampel
-        return (f"Angka terlindungi kab/kota berselisih lebih dari {_toleransi()} dengan data BPJS Ketenagakerjaan",
-                f"{format_angka(m)} pasangan angka (kab/kota × segmen) untuk {bulan}, seperti di bagian Rekonsiliasi; "
-                f"{format_angka(n)} di semua bulan yang diperiksa",
-                m, "; ".join(_contoh_bpjs(f, s) for s in contoh))
+        return (
+            f"Angka terlindungi kab/kota berselisih lebih dari {_toleransi()} dengan data BPJS Ketenagakerjaan",
+            f"{format_angka(m)} pasangan angka (kab/kota × segmen) untuk {bulan}, seperti di bagian Rekonsiliasi; "
+            f"{format_angka(n)} di semua bulan yang diperiksa",
+            m,
+            "; ".join(_contoh_bpjs(f, s) for s in contoh),
+        )
     if aturan.startswith("perubahan bulanan wajar"):
-        return ("Perubahan jumlah terlindungi dari bulan lalu jauh di luar kebiasaan wilayah dan segmen itu",
-                f"{format_angka(n)} wilayah × segmen pada bulan terakhir yang ada datanya",
-                n if all(s.get("periode") == f.periode for s in sampel) else None,
-                "; ".join(_contoh_lonjakan(f, s) for s in sampel))
+        return (
+            "Perubahan jumlah terlindungi dari bulan lalu jauh di luar kebiasaan wilayah dan segmen itu",
+            f"{format_angka(n)} wilayah × segmen pada bulan terakhir yang ada datanya",
+            n if all(s.get("periode") == f.periode for s in sampel) else None,
+            "; ".join(_contoh_lonjakan(f, s) for s in sampel),
+        )
     if aturan.startswith("tingkat pelaporan nasional"):
         periode = next((s.get("periode") for s in sampel if s.get("periode")), None)
         persen = next((s.get("persen_diterima") for s in sampel if s.get("persen_diterima") is not None), None)
         ditemukan = f"{format_angka(n)} pemerintah daerah belum melapor untuk {_bulan(periode)}"
         if persen is not None:
             ditemukan += f" (yang melapor {format_persen(Decimal(str(persen)))})"
-        return (f"Tingkat pelaporan nasional di bawah {format_angka(_ambang_mutu('tingkat_pelaporan_minimum_persen'))} %",
-                ditemukan + "; daftar lengkapnya di bagian Pemerintah daerah yang belum melapor",
-                n if periode == f.periode else None,
-                ", ".join(_wilayah(f, s.get("kode_wilayah")) for s in sampel) + (", …" if n > len(sampel) else ""))
+        return (
+            f"Tingkat pelaporan nasional di bawah {format_angka(_ambang_mutu('tingkat_pelaporan_minimum_persen'))} %",
+            ditemukan + "; daftar lengkapnya di bagian Pemerintah daerah yang belum melapor",
+            n if periode == f.periode else None,
+            ", ".join(_wilayah(f, s.get("kode_wilayah")) for s in sampel) + (", …" if n > len(sampel) else ""),
+        )
     return (aturan, f"{format_angka(n)} baris", None, "; ".join(_contoh_lain(f, s) for s in sampel))
 
 
@@ -733,15 +1144,26 @@ def peringatan_mutu(f: Figures) -> Tabel:
         pemeriksaan, ditemukan, bulan_ini, contoh = peringatan_terbaca(f, r)
         rows.append((pemeriksaan, ditemukan, bulan_ini, r["unexpected_count"], contoh))
     return Tabel(
-        "peringatan_mutu", f"Peringatan pemeriksaan mutu data pada pengolahan laporan {format_periode(f.periode)}",
+        "peringatan_mutu",
+        f"Peringatan pemeriksaan mutu data pada pengolahan laporan {format_periode(f.periode)}",
         (
             Kolom("pemeriksaan", "Pemeriksaan", "teks", "Aturan mutu yang tidak terpenuhi."),
             Kolom("ditemukan", "Ditemukan", "teks", "Apa dan berapa yang melanggar, dan apa yang dihitung."),
-            Kolom("jumlah_bulan_ini", "Bulan ini", "angka",
-                  "Yang melanggar untuk bulan laporan, dihitung sama dengan bagian laporan yang disebut; kosong "
-                  "bila aturan itu tidak dipisah per bulan.", di_pdf=False),
-            Kolom("jumlah_diperiksa", "Semua yang diperiksa", "angka",
-                  "Yang melanggar di semua data yang diperiksa pemeriksaan mutu malam ini.", di_pdf=False),
+            Kolom(
+                "jumlah_bulan_ini",
+                "Bulan ini",
+                "angka",
+                "Yang melanggar untuk bulan laporan, dihitung sama dengan bagian laporan yang disebut; kosong "
+                "bila aturan itu tidak dipisah per bulan.",
+                di_pdf=False,
+            ),
+            Kolom(
+                "jumlah_diperiksa",
+                "Semua yang diperiksa",
+                "angka",
+                "Yang melanggar di semua data yang diperiksa pemeriksaan mutu malam ini.",
+                di_pdf=False,
+            ),
             Kolom("contoh", "Contoh", "teks", "Beberapa contoh, dengan nama wilayah."),
         ),
         rows,
@@ -753,15 +1175,36 @@ def peringatan_mutu(f: Figures) -> Tabel:
 
 def tables_bulanan(f: Figures) -> list[Tabel]:
     """Every table of the monthly report, in the order of the workbook's sheets."""
-    return [cakupan_nasional(f), peringkat_provinsi(f), cakupan_provinsi(f), kepatuhan_provinsi(f),
-            kabupaten_kota(f), tren_nasional(f), kelengkapan_provinsi(f), belum_lapor(f), belum_pernah_lapor(f),
-            selisih_bpjs(f), klaim(f), non_asn(f), penolakan(f), peringatan_mutu(f), cakupan_wilayah(f)]
+    return [
+        cakupan_nasional(f),
+        peringkat_provinsi(f),
+        cakupan_provinsi(f),
+        kepatuhan_provinsi(f),
+        kabupaten_kota(f),
+        tren_nasional(f),
+        kelengkapan_provinsi(f),
+        belum_lapor(f),
+        belum_pernah_lapor(f),
+        selisih_bpjs(f),
+        klaim(f),
+        non_asn(f),
+        penolakan(f),
+        peringatan_mutu(f),
+        cakupan_wilayah(f),
+    ]
 
 
 # --- findings --------------------------------------------------------------------------------------------------
 
-def kalimat_nasional(r: dict, *, sejak: str = "dari bulan lalu", kolom: str = "perubahan_terlindungi_bulan_lalu",
-                     lengkap_dulu: str = "basis_lengkap_bulan_lalu", pada: str = "Secara nasional") -> str:
+
+def kalimat_nasional(
+    r: dict,
+    *,
+    sejak: str = "dari bulan lalu",
+    kolom: str = "perubahan_terlindungi_bulan_lalu",
+    lengkap_dulu: str = "basis_lengkap_bulan_lalu",
+    pada: str = "Secara nasional",
+) -> str:
     """The nation's pekerja-rentan figure with its basis and, when comparable, its change."""
     kalimat = f"{pada} {format_angka(r['terlindungi'])} pekerja rentan terlindungi"
     if r["persen_terlindungi"] is not None:
@@ -771,8 +1214,10 @@ def kalimat_nasional(r: dict, *, sejak: str = "dari bulan lalu", kolom: str = "p
         kalimat += f"; {_berubah(r[kolom])} {sejak}"
     kalimat += "."
     if not r["basis_lengkap"]:
-        kalimat += (f" Basis nasional belum lengkap (perlu sekurang-kurangnya {_ambang_teks()}): angka ini jumlah "
-                    "dari yang sudah dilaporkan, belum angka seluruh Indonesia, dan tidak dibandingkan dengan bulan lain.")
+        kalimat += (
+            f" Basis nasional belum lengkap (perlu sekurang-kurangnya {_ambang_teks()}): angka ini jumlah "
+            "dari yang sudah dilaporkan, belum angka seluruh Indonesia, dan tidak dibandingkan dengan bulan lain."
+        )
     elif not sebanding(r, lengkap_dulu):
         kalimat += f" Perubahan {sejak} tidak dihitung: basis pembandingnya belum lengkap."
     return kalimat
@@ -785,30 +1230,47 @@ def temuan_utama(f: Figures) -> list[str]:
     pr = next((r for r in f.nasional(f.cakupan) if r["segmen"] == "pekerja_rentan"), None)
     if pr:
         temuan.append(kalimat_nasional(pr))
-    temuan += temuan_peringkat([r for r in f.cakupan if r["tingkat"] == "provinsi"], "perubahan_persen_bulan_lalu",
-                               "dari bulan lalu", jumlah_provinsi=sum(w["tingkat"] == "provinsi" for w in f.wilayah))
+    temuan += temuan_peringkat(
+        [r for r in f.cakupan if r["tingkat"] == "provinsi"],
+        "perubahan_persen_bulan_lalu",
+        "dari bulan lalu",
+        jumlah_provinsi=sum(w["tingkat"] == "provinsi" for w in f.wilayah),
+    )
     lengkap = next((r for r in f.kelengkapan if r["kode_wilayah"] == "00"), None)
     if lengkap:
-        temuan.append(f"{format_angka(lengkap['laporan_diterima'])} dari {format_angka(lengkap['laporan_diharapkan'])} "
-                      f"pemerintah daerah telah melapor untuk {bulan} ({format_persen(lengkap['persen_diterima'])}); "
-                      f"{format_angka(lengkap['laporan_tepat_waktu'])} tepat waktu.")
+        temuan.append(
+            f"{format_angka(lengkap['laporan_diterima'])} dari {format_angka(lengkap['laporan_diharapkan'])} "
+            f"pemerintah daerah telah melapor untuk {bulan} ({format_persen(lengkap['persen_diterima'])}); "
+            f"{format_angka(lengkap['laporan_tepat_waktu'])} tepat waktu."
+        )
     if f.belum_pernah:
         contoh = ", ".join(r["nama_wilayah"] for r in f.belum_pernah[:5])
         sisa = len(f.belum_pernah) - 5
-        temuan.append(f"{format_angka(len(f.belum_pernah))} pemerintah daerah belum pernah melapor sama sekali, "
-                      f"antara lain {contoh}" + (f" dan {format_angka(sisa)} lainnya" if sisa > 0 else "") + ".")
+        temuan.append(
+            f"{format_angka(len(f.belum_pernah))} pemerintah daerah belum pernah melapor sama sekali, "
+            f"antara lain {contoh}" + (f" dan {format_angka(sisa)} lainnya" if sisa > 0 else "") + "."
+        )
     lewat = selisih_bulan_ini(f)
     if lewat:
-        temuan.append(f"{format_angka(len(lewat))} angka terlindungi kab/kota untuk {bulan} (kab/kota × segmen) "
-                      f"berselisih lebih dari {_toleransi()} dengan data BPJS Ketenagakerjaan (lihat bagian Rekonsiliasi).")
+        temuan.append(
+            f"{format_angka(len(lewat))} angka terlindungi kab/kota untuk {bulan} (kab/kota × segmen) "
+            f"berselisih lebih dari {_toleransi()} dengan data BPJS Ketenagakerjaan (lihat bagian Rekonsiliasi)."
+        )
     if f.penolakan:
-        temuan.append(f"{format_angka(len(f.penolakan))} berkas ditolak dan menunggu perbaikan dari pelapor "
-                      "(lihat Lampiran A).")
+        temuan.append(
+            f"{format_angka(len(f.penolakan))} berkas ditolak dan menunggu perbaikan dari pelapor (lihat Lampiran A)."
+        )
     return temuan
 
 
-def temuan_peringkat(provinsi: list[dict], perubahan: str, sejak: str,
-                     lengkap_dulu: str = "basis_lengkap_bulan_lalu", *, jumlah_provinsi: int | None = None) -> list[str]:
+def temuan_peringkat(
+    provinsi: list[dict],
+    perubahan: str,
+    sejak: str,
+    lengkap_dulu: str = "basis_lengkap_bulan_lalu",
+    *,
+    jumlah_provinsi: int | None = None,
+) -> list[str]:
     """Best and worst province by pekerja-rentan coverage, and the biggest rise (`perubahan`, in points).
 
     Only provinces whose basis is complete are named: the best and worst among the ranked ones, the
@@ -816,8 +1278,10 @@ def temuan_peringkat(provinsi: list[dict], perubahan: str, sejak: str,
     were left out. `jumlah_provinsi`: all provinces, to count those without any figure too.
     """
     pr = [r for r in provinsi if r["segmen"] == "pekerja_rentan"]
-    ranked = sorted((r for r in pr if r["basis_lengkap"] and r["peringkat"] is not None),
-                    key=lambda r: (r["peringkat"], r["kode_wilayah"]))
+    ranked = sorted(
+        (r for r in pr if r["basis_lengkap"] and r["peringkat"] is not None),
+        key=lambda r: (r["peringkat"], r["kode_wilayah"]),
+    )
     belum = len(pr) - len(ranked)
     tanpa = max((jumlah_provinsi or 0) - len(pr), 0)
     sisanya = []
@@ -827,8 +1291,11 @@ def temuan_peringkat(provinsi: list[dict], perubahan: str, sejak: str,
         sisanya.append(f"{format_angka(tanpa)} belum ada laporan")
     tidak = (" dan ".join(sisanya) + " sehingga tidak diperingkat") if sisanya else ""
     if not ranked:
-        return [f"Belum ada provinsi yang basis cakupan pekerja rentannya lengkap untuk diberi peringkat: {tidak}."] \
-            if tidak else []
+        return (
+            [f"Belum ada provinsi yang basis cakupan pekerja rentannya lengkap untuk diberi peringkat: {tidak}."]
+            if tidak
+            else []
+        )
     best, worst = ranked[0], ranked[-1]
     kalimat = f"Cakupan pekerja rentan tertinggi: {best['nama_wilayah']} ({format_persen(best['persen_terlindungi'])})"
     if worst is not best:
@@ -839,9 +1306,11 @@ def temuan_peringkat(provinsi: list[dict], perubahan: str, sejak: str,
     naik = [r for r in banding if r[perubahan] > 0]
     if naik:
         top = max(naik, key=lambda r: (r[perubahan], r["kode_wilayah"]))
-        temuan.append(f"Kenaikan cakupan pekerja rentan terbesar {sejak}: {top['nama_wilayah']} "
-                      f"({format_poin(top[perubahan])}), di antara {format_angka(len(banding))} provinsi yang "
-                      "basisnya lengkap pada kedua bulan yang dibandingkan.")
+        temuan.append(
+            f"Kenaikan cakupan pekerja rentan terbesar {sejak}: {top['nama_wilayah']} "
+            f"({format_poin(top[perubahan])}), di antara {format_angka(len(banding))} provinsi yang "
+            "basisnya lengkap pada kedua bulan yang dibandingkan."
+        )
     return temuan
 
 

@@ -14,10 +14,9 @@ province's PDF to that province's addresses, through Airflow's SMTP provider and
 (e.g. `AIRFLOW_CONN_SMTP_DEFAULT=smtp://mail.example:25?from_email=inpres%40kemenkopmk.go.id`); every
 recipient gets a mail of their own (nobody sees the other addresses). Settings (environment):
 
-| variable | meaning |
-| --- | --- |
-| `INPRES_DISTRIBUSI` | addresses that receive the national report, comma-separated |
-| `INPRES_ALAMAT_PROVINSI` | a CSV `kode_provinsi,email` (header row; several rows per province allowed), as a local path or a URL `ObjectStoragePath` understands: who receives each province's report |
+- `INPRES_DISTRIBUSI`: addresses that receive the national report, comma-separated;
+- `INPRES_ALAMAT_PROVINSI`: who receives each province's report, a CSV `kode_provinsi,email` (header row;
+  several rows per province allowed), as a local path or a URL `ObjectStoragePath` understands.
 
 Neither set: a warning is logged and nothing is sent; the night does not fail for lack of a mail list. A
 province report whose province has no address is logged (by code) and not sent.
@@ -47,12 +46,11 @@ import re
 import shutil
 import smtplib
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator
 from zoneinfo import ZoneInfo
 
 from airflow.sdk import ObjectStoragePath
@@ -97,6 +95,7 @@ class PengirimanGagal(RuntimeError):
 
 # --- data version -----------------------------------------------------------------------------------------
 
+
 def data_version(conn, run_id: str) -> DataVersion:
     """The content hash of every delivery loaded in the warehouse (regional submissions and BPJS extracts)."""
     rows = conn.execute("select sha256 from raw.submission union all select sha256 from raw.bpjs_extract")
@@ -108,8 +107,10 @@ def data_version(conn, run_id: str) -> DataVersion:
 
 # --- manifest ---------------------------------------------------------------------------------------------
 
-def write_manifest(folder: ObjectStoragePath, *, periode: str, versi: DataVersion,
-                   dibuat: datetime) -> ObjectStoragePath:
+
+def write_manifest(
+    folder: ObjectStoragePath, *, periode: str, versi: DataVersion, dibuat: datetime
+) -> ObjectStoragePath:
     """Write `folder/manifest.json` listing every other file under `folder` (path relative to the manifest
     with '/' separators, bytes, sha256), sorted by path. Files are read in chunks, never whole."""
     if dibuat.tzinfo is None:
@@ -146,6 +147,7 @@ def _size_and_sha256(path: ObjectStoragePath) -> tuple[int, str]:
 
 # --- who receives what ------------------------------------------------------------------------------------
 
+
 def daftar_distribusi() -> list[str]:
     """`INPRES_DISTRIBUSI`: the national report's recipients (lower case, each once)."""
     raw = os.environ.get(DISTRIBUSI_ENV, "")
@@ -171,14 +173,16 @@ def alamat_provinsi() -> dict[str, list[str]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as error:
-        log.error("%s=%s cannot be read (%s): no province report is mailed", ALAMAT_PROVINSI_ENV, value,
-                  type(error).__name__)
+        log.error(
+            "%s=%s cannot be read (%s): no province report is mailed", ALAMAT_PROVINSI_ENV, value, type(error).__name__
+        )
         return {}
     reader = csv.DictReader(io.StringIO(text, newline=""))
     kolom = {(c or "").strip().lower(): c for c in reader.fieldnames or []}
     if not {"kode_provinsi", "email"} <= kolom.keys():
-        log.error("%s: the CSV needs a header row kode_provinsi,email: no province report is mailed",
-                  ALAMAT_PROVINSI_ENV)
+        log.error(
+            "%s: the CSV needs a header row kode_provinsi,email: no province report is mailed", ALAMAT_PROVINSI_ENV
+        )
         return {}
     from inpres.wilayah import nama
 
@@ -209,9 +213,16 @@ def _unik(alamat: Sequence[str]) -> list[str]:
 
 # --- sending ----------------------------------------------------------------------------------------------
 
-def kirim_semua(conn, folder: ObjectStoragePath, *, periode: str, versi: DataVersion,
-                laporan_nasional: Sequence[ObjectStoragePath],
-                laporan_provinsi: Mapping[str, ObjectStoragePath]) -> dict[str, int]:
+
+def kirim_semua(
+    conn,
+    folder: ObjectStoragePath,
+    *,
+    periode: str,
+    versi: DataVersion,
+    laporan_nasional: Sequence[ObjectStoragePath],
+    laporan_provinsi: Mapping[str, ObjectStoragePath],
+) -> dict[str, int]:
     """Mail the national report (all of `laporan_nasional`, e.g. PDF and workbook) to `INPRES_DISTRIBUSI`,
     and each province's report (`laporan_provinsi`: two-digit code -> PDF) to that province's addresses in
     `INPRES_ALAMAT_PROVINSI`. `folder` is the run folder, named in the body as where everything else is.
@@ -239,10 +250,14 @@ def kirim_semua(conn, folder: ObjectStoragePath, *, periode: str, versi: DataVer
     elif not laporan_nasional:
         log.warning("no national report file was given: the national report was not mailed")
     else:
-        kirim(NASIONAL, penerima=distribusi, lampiran=laporan_nasional,
-              judul=f"[Inpres 2/2021] Laporan nasional cakupan jaminan sosial ketenagakerjaan {bulan} "
-                    f"(versi data {versi.pendek})",
-              isi=_isi("laporan nasional pemantauan", bulan, versi, folder, laporan_nasional))
+        kirim(
+            NASIONAL,
+            penerima=distribusi,
+            lampiran=laporan_nasional,
+            judul=f"[Inpres 2/2021] Laporan nasional cakupan jaminan sosial ketenagakerjaan {bulan} "
+            f"(versi data {versi.pendek})",
+            isi=_isi("laporan nasional pemantauan", bulan, versi, folder, laporan_nasional),
+        )
 
     from inpres.wilayah import nama
 
@@ -252,12 +267,20 @@ def kirim_semua(conn, folder: ObjectStoragePath, *, periode: str, versi: DataVer
             tanpa_alamat.append(kode)
             continue
         wilayah = f"Provinsi {nama().get(kode, kode)}"
-        kirim(f"provinsi_{kode}", penerima=provinsi[kode], lampiran=[pdf],
-              judul=f"[Inpres 2/2021] Laporan cakupan {wilayah} {bulan} (versi data {versi.pendek})",
-              isi=_isi(f"laporan pemantauan {wilayah}", bulan, versi, folder, [pdf]))
+        kirim(
+            f"provinsi_{kode}",
+            penerima=provinsi[kode],
+            lampiran=[pdf],
+            judul=f"[Inpres 2/2021] Laporan cakupan {wilayah} {bulan} (versi data {versi.pendek})",
+            isi=_isi(f"laporan pemantauan {wilayah}", bulan, versi, folder, [pdf]),
+        )
     if tanpa_alamat and provinsi:
-        log.warning("%d province report(s) not mailed, no address in %s: %s", len(tanpa_alamat),
-                    ALAMAT_PROVINSI_ENV, ", ".join(tanpa_alamat))
+        log.warning(
+            "%d province report(s) not mailed, no address in %s: %s",
+            len(tanpa_alamat),
+            ALAMAT_PROVINSI_ENV,
+            ", ".join(tanpa_alamat),
+        )
     elif tanpa_alamat:
         log.warning("%s is not set: %d province report(s) not mailed", ALAMAT_PROVINSI_ENV, len(tanpa_alamat))
     if gagal:
@@ -265,42 +288,82 @@ def kirim_semua(conn, folder: ObjectStoragePath, *, periode: str, versi: DataVer
     return terkirim
 
 
-def kirim_laporan(conn, *, jenis: str, periode: str, versi: DataVersion, judul: str, isi: str,
-                  lampiran: Sequence[ObjectStoragePath], penerima: Sequence[str]) -> bool:
+def kirim_laporan(
+    conn,
+    *,
+    jenis: str,
+    periode: str,
+    versi: DataVersion,
+    judul: str,
+    isi: str,
+    lampiran: Sequence[ObjectStoragePath],
+    penerima: Sequence[str],
+) -> bool:
     """Mail one report kind for a month to every recipient that does not have this data version yet.
 
     `isi` is plain text (paragraphs separated by a blank line). A recipient who had an earlier version gets
     the subject prefixed with "[Revisi]" and a sentence saying what it replaces. Commits `conn` after each
     mail recorded. Returns whether any mail was sent; raises `PengirimanGagal` after trying everyone if the
     SMTP server refused any."""
-    return _kirim(conn, jenis=jenis, periode=periode, versi=versi, judul=judul, isi=isi, lampiran=lampiran,
-                  penerima=penerima) > 0
+    return (
+        _kirim(
+            conn, jenis=jenis, periode=periode, versi=versi, judul=judul, isi=isi, lampiran=lampiran, penerima=penerima
+        )
+        > 0
+    )
 
 
-def _kirim(conn, *, jenis: str, periode: str, versi: DataVersion, judul: str, isi: str,
-           lampiran: Sequence[ObjectStoragePath], penerima: Sequence[str]) -> int:
+def _kirim(
+    conn,
+    *,
+    jenis: str,
+    periode: str,
+    versi: DataVersion,
+    judul: str,
+    isi: str,
+    lampiran: Sequence[ObjectStoragePath],
+    penerima: Sequence[str],
+) -> int:
     alamat = _unik(penerima)
     if not alamat:
         log.warning("%s %s: no recipient, nothing sent", jenis, periode)
         return 0
     with _kunci(conn, jenis, periode):
-        sudah = {row[0] for row in conn.execute(
-            """select penerima from audit.pengiriman
+        sudah = {
+            row[0]
+            for row in conn.execute(
+                """select penerima from audit.pengiriman
                where jenis = %s and periode = %s and hash_masukan = %s and penerima = any(%s)""",
-            (jenis, periode, versi.hash_masukan, alamat))}
+                (jenis, periode, versi.hash_masukan, alamat),
+            )
+        }
         belum = [a for a in alamat if a not in sudah]
-        log.info("%s %s (versi data %s): %d recipient(s) already have it, %d to mail", jenis, periode,
-                 versi.pendek, len(sudah), len(belum))
+        log.info(
+            "%s %s (versi data %s): %d recipient(s) already have it, %d to mail",
+            jenis,
+            periode,
+            versi.pendek,
+            len(sudah),
+            len(belum),
+        )
         if not belum:
             return 0
-        sebelumnya = {row[0]: (row[1], row[2]) for row in conn.execute(
-            """select distinct on (penerima) penerima, hash_masukan, dikirim_pada from audit.pengiriman
+        sebelumnya = {
+            row[0]: (row[1], row[2])
+            for row in conn.execute(
+                """select distinct on (penerima) penerima, hash_masukan, dikirim_pada from audit.pengiriman
                where jenis = %s and periode = %s and hash_masukan <> %s and penerima = any(%s)
                order by penerima, dikirim_pada desc""",
-            (jenis, periode, versi.hash_masukan, belum))}
+                (jenis, periode, versi.hash_masukan, belum),
+            )
+        }
         nama_lampiran = [str(p) for p in lampiran]
-        headers = {"X-Inpres-Jenis": jenis, "X-Inpres-Periode": periode,
-                   "X-Inpres-Versi-Data": versi.hash_masukan, "X-Inpres-Run-Id": versi.run_id}
+        headers = {
+            "X-Inpres-Jenis": jenis,
+            "X-Inpres-Periode": periode,
+            "X-Inpres-Versi-Data": versi.hash_masukan,
+            "X-Inpres-Run-Id": versi.run_id,
+        }
         terkirim, gagal = 0, []
         from airflow.providers.smtp.hooks.smtp import SmtpHook
 
@@ -312,12 +375,15 @@ def _kirim(conn, *, jenis: str, periode: str, versi: DataVersion, judul: str, is
                     if a in sebelumnya:
                         hash_lama, kapan = sebelumnya[a]
                         subjek = f"[Revisi] {judul}"
-                        badan = (f"Laporan ini menggantikan laporan yang dikirim kepada Anda pada "
-                                 f"{format_tanggal(kapan.astimezone(JAKARTA).date())} (versi data "
-                                 f"{hash_lama[:12]}): data masukan telah berubah sejak itu.\n\n{isi}")
+                        badan = (
+                            f"Laporan ini menggantikan laporan yang dikirim kepada Anda pada "
+                            f"{format_tanggal(kapan.astimezone(JAKARTA).date())} (versi data "
+                            f"{hash_lama[:12]}): data masukan telah berubah sejak itu.\n\n{isi}"
+                        )
                     try:
-                        smtp.send_email_smtp(to=[a], subject=subjek, html_content=_html(badan), files=files,
-                                             custom_headers=headers)
+                        smtp.send_email_smtp(
+                            to=[a], subject=subjek, html_content=_html(badan), files=files, custom_headers=headers
+                        )
                     except (smtplib.SMTPException, OSError) as error:
                         # The exception's text may quote the address: log its kind and code only.
                         gagal.append(_alasan(error))
@@ -325,14 +391,23 @@ def _kirim(conn, *, jenis: str, periode: str, versi: DataVersion, judul: str, is
                     conn.execute(
                         """insert into audit.pengiriman (jenis, periode, penerima, hash_masukan, run_id, lampiran)
                            values (%s, %s, %s, %s, %s, %s) on conflict do nothing""",
-                        (jenis, periode, a, versi.hash_masukan, versi.run_id, nama_lampiran))
+                        (jenis, periode, a, versi.hash_masukan, versi.run_id, nama_lampiran),
+                    )
                     conn.commit()
                     terkirim += 1
-    log.info("%s %s (versi data %s): mailed %d recipient(s), %d revision(s)", jenis, periode, versi.pendek,
-             terkirim, sum(1 for a in belum if a in sebelumnya))
+    log.info(
+        "%s %s (versi data %s): mailed %d recipient(s), %d revision(s)",
+        jenis,
+        periode,
+        versi.pendek,
+        terkirim,
+        sum(1 for a in belum if a in sebelumnya),
+    )
     if gagal:
-        message = (f"{jenis} {periode}: {len(gagal)} of {len(belum)} mail(s) not accepted "
-                   f"({', '.join(sorted(set(gagal)))}); a re-run mails only those")
+        message = (
+            f"{jenis} {periode}: {len(gagal)} of {len(belum)} mail(s) not accepted "
+            f"({', '.join(sorted(set(gagal)))}); a re-run mails only those"
+        )
         log.error("%s", message)
         raise PengirimanGagal(message, {jenis: terkirim})
     return terkirim
@@ -365,8 +440,9 @@ def _salin(lampiran: Sequence[ObjectStoragePath], tmp: Path) -> list[str]:
     return files
 
 
-def _isi(apa: str, bulan: str, versi: DataVersion, folder: ObjectStoragePath,
-         lampiran: Sequence[ObjectStoragePath]) -> str:
+def _isi(
+    apa: str, bulan: str, versi: DataVersion, folder: ObjectStoragePath, lampiran: Sequence[ObjectStoragePath]
+) -> str:
     daftar = ", ".join(p.name for p in lampiran)
     return (
         "Yth. Bapak/Ibu,\n\n"

@@ -44,39 +44,74 @@ def _rows(conn, query: str, params=()) -> list[dict]:
 
 
 def load_figures(conn, periode: str, run_id: str) -> Figures:
-    awal_tren = _rows(conn, "select min(periode) as p from (select periode from marts.dim_periode "
-                            "where periode <= %s order by periode desc limit %s) t", (periode, BULAN_TREN))[0]["p"]
+    awal_tren = _rows(
+        conn,
+        "select min(periode) as p from (select periode from marts.dim_periode "
+        "where periode <= %s order by periode desc limit %s) t",
+        (periode, BULAN_TREN),
+    )[0]["p"]
     return Figures(
         periode=periode,
         wilayah=_rows(conn, "select * from marts.dim_wilayah where tingkat <> 'nasional' order by kode_wilayah"),
-        cakupan=_rows(conn, "select * from marts.fct_cakupan_wilayah where periode = %s "
-                            "order by kode_wilayah, segmen", (periode,)),
-        tren=_rows(conn, "select * from marts.fct_cakupan_wilayah where periode between %s and %s "
-                         "and tingkat in ('nasional', 'provinsi') order by periode, kode_wilayah, segmen",
-                   (awal_tren, periode)),
-        kepatuhan=_rows(conn, "select * from marts.fct_kepatuhan_pelapor where periode = %s "
-                              "order by kode_wilayah", (periode,)),
-        kelengkapan=_rows(conn, "select * from marts.fct_kelengkapan_laporan where periode = %s "
-                                "order by kode_wilayah", (periode,)),
-        tren_kelengkapan=_rows(conn, "select * from marts.fct_kelengkapan_laporan where kode_wilayah = '00' "
-                                     "and periode between %s and %s order by periode", (awal_tren, periode)),
-        laporan=_rows(conn, "select * from marts.fct_laporan_pelapor where periode = %s "
-                            "order by kode_wilayah", (periode,)),
-        belum_pernah=_rows(conn, "select b.*, w.nama_wilayah, w.tingkat, w.kode_provinsi "
-                                 "from marts.fct_pelapor_belum_pernah_lapor b "
-                                 "join marts.dim_wilayah w using (kode_wilayah) order by kode_wilayah"),
-        rekonsiliasi=_rows(conn, "select * from marts.fct_rekonsiliasi_bpjs where periode = %s "
-                                 "order by kode_wilayah, segmen", (periode,)),
-        klaim=_rows(conn, "select * from marts.fct_klaim_wilayah where periode = %s "
-                          "order by kode_wilayah, program, segmen", (periode,)),
-        non_asn=_rows(conn, "select * from marts.fct_non_asn_provinsi where periode = %s "
-                            "order by kode_wilayah", (periode,)),
-        penolakan=_rows(conn, "select file_name, pelapor, periode, alasan, received_at from audit.penolakan "
-                              "where periode = %s or periode is null order by file_name", (periode,)),
-        peringatan=[_baris_terbaca(conn, r) for r in
-                    _rows(conn, "select suite, aturan, unexpected_count, sample from audit.validation_result "
-                                "where run_id = %s and not success and severity = 'warning' "
-                                "order by validation_id", (run_id,))],
+        cakupan=_rows(
+            conn, "select * from marts.fct_cakupan_wilayah where periode = %s order by kode_wilayah, segmen", (periode,)
+        ),
+        tren=_rows(
+            conn,
+            "select * from marts.fct_cakupan_wilayah where periode between %s and %s "
+            "and tingkat in ('nasional', 'provinsi') order by periode, kode_wilayah, segmen",
+            (awal_tren, periode),
+        ),
+        kepatuhan=_rows(
+            conn, "select * from marts.fct_kepatuhan_pelapor where periode = %s order by kode_wilayah", (periode,)
+        ),
+        kelengkapan=_rows(
+            conn, "select * from marts.fct_kelengkapan_laporan where periode = %s order by kode_wilayah", (periode,)
+        ),
+        tren_kelengkapan=_rows(
+            conn,
+            "select * from marts.fct_kelengkapan_laporan where kode_wilayah = '00' "
+            "and periode between %s and %s order by periode",
+            (awal_tren, periode),
+        ),
+        laporan=_rows(
+            conn, "select * from marts.fct_laporan_pelapor where periode = %s order by kode_wilayah", (periode,)
+        ),
+        belum_pernah=_rows(
+            conn,
+            "select b.*, w.nama_wilayah, w.tingkat, w.kode_provinsi "
+            "from marts.fct_pelapor_belum_pernah_lapor b "
+            "join marts.dim_wilayah w using (kode_wilayah) order by kode_wilayah",
+        ),
+        rekonsiliasi=_rows(
+            conn,
+            "select * from marts.fct_rekonsiliasi_bpjs where periode = %s order by kode_wilayah, segmen",
+            (periode,),
+        ),
+        klaim=_rows(
+            conn,
+            "select * from marts.fct_klaim_wilayah where periode = %s order by kode_wilayah, program, segmen",
+            (periode,),
+        ),
+        non_asn=_rows(
+            conn, "select * from marts.fct_non_asn_provinsi where periode = %s order by kode_wilayah", (periode,)
+        ),
+        penolakan=_rows(
+            conn,
+            "select file_name, pelapor, periode, alasan, received_at from audit.penolakan "
+            "where periode = %s or periode is null order by file_name",
+            (periode,),
+        ),
+        peringatan=[
+            _baris_terbaca(conn, r)
+            for r in _rows(
+                conn,
+                "select suite, aturan, unexpected_count, sample from audit.validation_result "
+                "where run_id = %s and not success and severity = 'warning' "
+                "order by validation_id",
+                (run_id,),
+            )
+        ],
     )
 
 
@@ -87,11 +122,25 @@ def _baris_terbaca(conn, peringatan: dict) -> dict:
     keys = [(s["submission_id"], s["baris"]) for s in sample if "submission_id" in s and "baris" in s]
     if not keys:
         return peringatan
-    found = {(r["submission_id"], r["baris"]): r for r in _rows(
-        conn, "select k.submission_id, k.baris, k.kode_wilayah, k.segmen, s.periode, s.pelapor "
-              "from raw.kepesertaan k join raw.submission s using (submission_id) "
-              "where (k.submission_id, k.baris) in (select * from unnest(%s::bigint[], %s::int[]))",
-        ([k[0] for k in keys], [k[1] for k in keys]))}
-    rinci = [{**s, **{k: v for k, v in found.get((s.get("submission_id"), s.get("baris")), {}).items()
-                      if k not in ("submission_id", "baris")}} for s in sample]
+    found = {
+        (r["submission_id"], r["baris"]): r
+        for r in _rows(
+            conn,
+            "select k.submission_id, k.baris, k.kode_wilayah, k.segmen, s.periode, s.pelapor "
+            "from raw.kepesertaan k join raw.submission s using (submission_id) "
+            "where (k.submission_id, k.baris) in (select * from unnest(%s::bigint[], %s::int[]))",
+            ([k[0] for k in keys], [k[1] for k in keys]),
+        )
+    }
+    rinci = [
+        {
+            **s,
+            **{
+                k: v
+                for k, v in found.get((s.get("submission_id"), s.get("baris")), {}).items()
+                if k not in ("submission_id", "baris")
+            },
+        }
+        for s in sample
+    ]
     return {**peringatan, "sample": rinci}

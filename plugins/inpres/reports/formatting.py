@@ -16,8 +16,18 @@ MINUS = "\u2212"  # the minus sign: a hyphen in front of a figure reads as a das
 _BULAN_SINGKAT = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")  # CLDR id
 
 _BULAN = (
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
 )
 _PERIODE = re.compile(r"(\d{4})-(\d{2})")
 

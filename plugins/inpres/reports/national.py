@@ -37,11 +37,13 @@ class Laporan:
 
 
 def info_sampul(periode_label: str, versi: DataVersion, dibuat: datetime) -> list[list[str]]:
-    return [["Periode", periode_label],
-            ["Dibuat", f"{format_tanggal(dibuat)} pukul {dibuat:%H.%M} WIB"],
-            ["Versi data", versi.pendek],
-            ["Hash masukan (SHA-256)", versi.hash_masukan],
-            ["ID proses (run id)", versi.run_id]]
+    return [
+        ["Periode", periode_label],
+        ["Dibuat", f"{format_tanggal(dibuat)} pukul {dibuat:%H.%M} WIB"],
+        ["Versi data", versi.pendek],
+        ["Hash masukan (SHA-256)", versi.hash_masukan],
+        ["ID proses (run id)", versi.run_id],
+    ]
 
 
 def write_monthly_reports(f: Figures, out: ObjectStoragePath, *, versi: DataVersion, dibuat: datetime) -> Laporan:
@@ -59,8 +61,13 @@ def write_monthly_reports(f: Figures, out: ObjectStoragePath, *, versi: DataVers
             write_csv(t, result / "data" / f"{t.nama}.csv")
         write_kamus(tables, result / "data" / "KAMUS_DATA.md")
         info = info_sampul(periode_label, versi, dibuat)
-        write_workbook(result / xlsx_name, tables, judul=f"{JUDUL} — {periode_label}",
-                       keterangan=[(k, v) for k, v in info], dibuat=dibuat)
+        write_workbook(
+            result / xlsx_name,
+            tables,
+            judul=f"{JUDUL} — {periode_label}",
+            keterangan=[(k, v) for k, v in info],
+            dibuat=dibuat,
+        )
 
         data = {
             "judul": JUDUL,
@@ -85,52 +92,82 @@ def write_monthly_reports(f: Figures, out: ObjectStoragePath, *, versi: DataVers
             provinsi[w["kode_wilayah"]] = name
 
         upload_tree(result, out)
-    return Laporan(pdf=pdf_name, workbook=xlsx_name, provinsi=provinsi,
-                   csv=[f"data/{t.nama}.csv" for t in tables])
+    return Laporan(pdf=pdf_name, workbook=xlsx_name, provinsi=provinsi, csv=[f"data/{t.nama}.csv" for t in tables])
 
 
 def _tabel_cetak(f: Figures, by_name: dict[str, Tabel]) -> dict[str, dict]:
     """The tables as the national PDF prints them: the same rows and figures as the workbook, fewer columns
     where a column says nothing on paper, and the ranking split into ranked and incomplete provinces."""
     cetak = {nama: tabel_pdf(t, csv=False) for nama, t in by_name.items()}
-    cetak["ringkasan_nasional"] = tabel_pdf(sembunyikan_kosong(
-        by_name["ringkasan_nasional"], "perubahan_terlindungi_bulan_lalu", "perubahan_persen_bulan_lalu",
-        "perubahan_terlindungi_tahun_lalu", "perubahan_persen_tahun_lalu"), csv=False)
+    cetak["ringkasan_nasional"] = tabel_pdf(
+        sembunyikan_kosong(
+            by_name["ringkasan_nasional"],
+            "perubahan_terlindungi_bulan_lalu",
+            "perubahan_persen_bulan_lalu",
+            "perubahan_terlindungi_tahun_lalu",
+            "perubahan_persen_tahun_lalu",
+        ),
+        csv=False,
+    )
 
     peringkat = sembunyikan(by_name["peringkat_provinsi"], "kode_wilayah", "sasaran_pekerja_rentan", "basis")
     cetak["peringkat_provinsi"] = tabel_pdf(pilih(peringkat, lambda r: r["peringkat_cakupan"] is not None), csv=False)
-    belum = pilih(sembunyikan(peringkat, "peringkat_cakupan", "perubahan_persen_bulan_lalu"),
-                  lambda r: r["basis"] == content.BELUM_LENGKAP)
+    belum = pilih(
+        sembunyikan(peringkat, "peringkat_cakupan", "perubahan_persen_bulan_lalu"),
+        lambda r: r["basis"] == content.BELUM_LENGKAP,
+    )
     cetak["peringkat_belum_lengkap"] = tabel_pdf(
-        replace(belum, judul=f"Provinsi yang basisnya belum lengkap (tidak diperingkat), {format_periode(f.periode)}",
-                catatan="Angka ini jumlah dari pemerintah daerah yang sudah melapor; provinsi ini diberi peringkat "
-                        "setelah basisnya lengkap."), csv=False)
+        replace(
+            belum,
+            judul=f"Provinsi yang basisnya belum lengkap (tidak diperingkat), {format_periode(f.periode)}",
+            catatan="Angka ini jumlah dari pemerintah daerah yang sudah melapor; provinsi ini diberi peringkat "
+            "setelah basisnya lengkap.",
+        ),
+        csv=False,
+    )
     cetak["cakupan_provinsi"] = tabel_pdf(
-        sembunyikan(by_name["cakupan_provinsi"], "kode_wilayah", "pemda_dihitung"), csv=False)
+        sembunyikan(by_name["cakupan_provinsi"], "kode_wilayah", "pemda_dihitung"), csv=False
+    )
     for nama in ("kepatuhan_provinsi", "perlindungan_non_asn", "kelengkapan_laporan_provinsi"):
         cetak[nama] = tabel_pdf(sembunyikan(by_name[nama], "kode_wilayah"), csv=False)
     # The nation's claims here; each province's are in the workbook, its kab/kota's in its annex.
     nasional = pilih(by_name["klaim"], lambda r: r["tingkat"] == "Nasional")
-    cetak["klaim_ringkas"] = tabel_pdf(tampilkan(sembunyikan(
-        replace(nasional, judul=nasional.judul.replace("Klaim yang dibayar", "Klaim yang dibayar secara nasional")),
-        "kode_wilayah", "nama_wilayah"), "pemda_dihitung"), csv=False)
+    cetak["klaim_ringkas"] = tabel_pdf(
+        tampilkan(
+            sembunyikan(
+                replace(
+                    nasional, judul=nasional.judul.replace("Klaim yang dibayar", "Klaim yang dibayar secara nasional")
+                ),
+                "kode_wilayah",
+                "nama_wilayah",
+            ),
+            "pemda_dihitung",
+        ),
+        csv=False,
+    )
     return cetak
 
 
 def _tanpa_laporan(f: Figures, peringkat: Tabel) -> list[str]:
     """The provinces without a single figure this month: one line under the ranking, not rows of dashes."""
-    return [r[peringkat.kolom_ke("nama_wilayah")] for r in peringkat.baris
-            if r[peringkat.kolom_ke("basis")] == content.TANPA_LAPORAN]
+    return [
+        r[peringkat.kolom_ke("nama_wilayah")]
+        for r in peringkat.baris
+        if r[peringkat.kolom_ke("basis")] == content.TANPA_LAPORAN
+    ]
 
 
 def _draw_charts(f: Figures, work: Path) -> dict[str, str | None]:
     drawn: dict[str, str | None] = {}
     provinsi_pr = [r for r in f.cakupan if r["tingkat"] == "provinsi" and r["segmen"] == "pekerja_rentan"]
     nama = {w["kode_wilayah"]: w for w in f.wilayah}
-    charts.peta_provinsi({r["kode_wilayah"]: r["persen_terlindungi"] for r in provinsi_pr}, work / "peta.svg",
-                         judul_legenda="Cakupan pekerja rentan",
-                         belum_lengkap={r["kode_wilayah"] for r in provinsi_pr if not r["basis_lengkap"]},
-                         melapor={r["kode_wilayah"] for r in provinsi_pr})
+    charts.peta_provinsi(
+        {r["kode_wilayah"]: r["persen_terlindungi"] for r in provinsi_pr},
+        work / "peta.svg",
+        judul_legenda="Cakupan pekerja rentan",
+        belum_lengkap={r["kode_wilayah"] for r in provinsi_pr if not r["basis_lengkap"]},
+        melapor={r["kode_wilayah"] for r in provinsi_pr},
+    )
     drawn["peta"] = "peta.svg"
 
     ranked = [(r["nama_wilayah"], r["persen_terlindungi"]) for r in provinsi_pr if r["peringkat"] is not None]
@@ -142,18 +179,27 @@ def _draw_charts(f: Figures, work: Path) -> dict[str, str | None]:
     # Only months whose national basis is complete: a line through sums of different parts of the country
     # would show who reported, not coverage.
     tren = f.nasional(f.tren)
-    for key, column, persen in (("tren_terlindungi", "terlindungi", False), ("tren_persen", "persen_terlindungi", True)):
-        seri = {label: [(r["periode"], r[column] if r["basis_lengkap"] else None) for r in tren if r["segmen"] == segmen]
-                for segmen, label in content.SEGMEN_LABEL.items()}
+    for key, column, persen in (
+        ("tren_terlindungi", "terlindungi", False),
+        ("tren_persen", "persen_terlindungi", True),
+    ):
+        seri = {
+            label: [(r["periode"], r[column] if r["basis_lengkap"] else None) for r in tren if r["segmen"] == segmen]
+            for segmen, label in content.SEGMEN_LABEL.items()
+        }
         seri = {label: points for label, points in seri.items() if sum(v is not None for _, v in points) >= 2}
         drawn[key] = None
         if seri:
-            charts.tren_segmen(seri, work / f"{key}.svg", persen=persen,
-                               sumbu_y="Cakupan (%)" if persen else "Pekerja terlindungi")
+            charts.tren_segmen(
+                seri, work / f"{key}.svg", persen=persen, sumbu_y="Cakupan (%)" if persen else "Pekerja terlindungi"
+            )
             drawn[key] = f"{key}.svg"
 
-    lengkap = [(nama[r["kode_wilayah"]]["nama_wilayah"], r["persen_diterima"], r["persen_tepat_waktu"])
-               for r in f.kelengkapan if r["kode_wilayah"] in nama]
+    lengkap = [
+        (nama[r["kode_wilayah"]]["nama_wilayah"], r["persen_diterima"], r["persen_tepat_waktu"])
+        for r in f.kelengkapan
+        if r["kode_wilayah"] in nama
+    ]
     drawn["kelengkapan"] = None
     if charts.layak_digambar(v for _, v, _ in lengkap):
         charts.batang_kelengkapan(lengkap, work / "kelengkapan.svg")
@@ -168,5 +214,7 @@ def _per_provinsi(f: Figures, tabel: Tabel) -> list[dict]:
     groups: dict[str, list[str]] = {}
     for row in tabel.baris:
         groups.setdefault(row[i_prov], []).append(row[i_nama])
-    return [{"provinsi": nama_provinsi.get(kode, kode), "jumlah": str(len(names)), "nama": ", ".join(names)}
-            for kode, names in sorted(groups.items())]
+    return [
+        {"provinsi": nama_provinsi.get(kode, kode), "jumlah": str(len(names)), "nama": ", ".join(names)}
+        for kode, names in sorted(groups.items())
+    ]

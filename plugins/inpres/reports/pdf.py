@@ -26,9 +26,16 @@ def tabel_pdf(t: Tabel, *, csv: bool = True) -> dict:
     baris = [[format_sel(row[i], t.kolom[i].jenis) for i in shown] for row in t.baris]
     return {
         "judul": t.judul,
-        "kolom": [{"label": t.kolom[i].label, "grup": t.kolom[i].grup, "kanan": t.kolom[i].jenis in RATA_KANAN,
-                   "tengah": t.kolom[i].jenis == "status", "lebar": _lebar(t.kolom[i].label, [b[n] for b in baris])}
-                  for n, i in enumerate(shown)],
+        "kolom": [
+            {
+                "label": t.kolom[i].label,
+                "grup": t.kolom[i].grup,
+                "kanan": t.kolom[i].jenis in RATA_KANAN,
+                "tengah": t.kolom[i].jenis == "status",
+                "lebar": _lebar(t.kolom[i].label, [b[n] for b in baris]),
+            }
+            for n, i in enumerate(shown)
+        ],
         "baris": baris,
         "catatan": t.catatan,
         "csv": f"data/{t.nama}.csv" if csv else None,

@@ -26,7 +26,9 @@ _URUTAN_SEGMEN = list(content.SEGMEN_LABEL)
 
 def _milik(kode_provinsi: str):
     """Whether a row is about the province or one of its kab/kota."""
-    return lambda r: (r.get("kode_provinsi") or r.get("pelapor") or r.get("kode_wilayah") or "").split(".")[0] == kode_provinsi
+    return lambda r: (
+        (r.get("kode_provinsi") or r.get("pelapor") or r.get("kode_wilayah") or "").split(".")[0] == kode_provinsi
+    )
 
 
 def _persen_ambang() -> str:
@@ -42,6 +44,7 @@ def nama_pemerintah(r: dict) -> str:
 
 # --- the basis of a province-wide figure -------------------------------------------------------------------
 
+
 def _pemerintah_perlu(r: dict) -> int:
     """The fewest governments whose figures make the first half of a complete basis."""
     return math.ceil(content.ambang_basis() * r["pemerintah_diharapkan"] / 100)
@@ -54,13 +57,17 @@ def belum_lengkap(r: dict) -> str:
     kurang = []
     perlu = _pemerintah_perlu(r)
     if r["pemerintah_dihitung"] < perlu:
-        kurang.append(f"baru {format_angka(r['pemerintah_dihitung'])} dari {format_angka(r['pemerintah_diharapkan'])} "
-                      f"pemerintah daerah yang angkanya masuk (perlu sekurang-kurangnya {format_angka(perlu)})")
+        kurang.append(
+            f"baru {format_angka(r['pemerintah_dihitung'])} dari {format_angka(r['pemerintah_diharapkan'])} "
+            f"pemerintah daerah yang angkanya masuk (perlu sekurang-kurangnya {format_angka(perlu)})"
+        )
     if r["persen_sasaran_terlapor"] is None:
         kurang.append("belum ada sasaran yang dilaporkan bulan ini")
     elif r["persen_sasaran_terlapor"] < content.ambang_basis():
-        kurang.append(f"sasaran yang terlapor baru {format_persen(r['persen_sasaran_terlapor'])} dari sasaran acuan "
-                      f"(perlu sekurang-kurangnya {_persen_ambang()})")
+        kurang.append(
+            f"sasaran yang terlapor baru {format_persen(r['persen_sasaran_terlapor'])} dari sasaran acuan "
+            f"(perlu sekurang-kurangnya {_persen_ambang()})"
+        )
     return "Belum diberi peringkat karena angkanya belum lengkap: " + " dan ".join(kurang) + "."
 
 
@@ -72,22 +79,29 @@ def syarat_peringkat(f: Figures, r: dict) -> str:
         lengkapi.append("laporan dari pemerintah daerah yang belum melapor")
     if any(k["sasaran"] is None for k in _kabupaten_kota_segmen(f, r["kode_wilayah"], r["segmen"])):
         lengkapi.append(f"sasaran {content.segmen_kecil(r['segmen'])} yang masih kosong")
-    kalimat = (f"Provinsi diberi peringkat bila angkanya mencakup sekurang-kurangnya {ambang} pemerintah daerahnya "
-               f"dan {ambang} sasaran acuannya.")
+    kalimat = (
+        f"Provinsi diberi peringkat bila angkanya mencakup sekurang-kurangnya {ambang} pemerintah daerahnya "
+        f"dan {ambang} sasaran acuannya."
+    )
     if lengkapi:
         kalimat += f" Yang melengkapinya: {' dan '.join(lengkapi)}, seperti diuraikan di bawah."
     return kalimat
 
 
 def _kabupaten_kota_segmen(f: Figures, kode: str, segmen: str) -> list[dict]:
-    return [k for k in f.cakupan if k["kode_provinsi"] == kode and k["segmen"] == segmen
-            and k["tingkat"] in ("kabupaten", "kota")]
+    return [
+        k
+        for k in f.cakupan
+        if k["kode_provinsi"] == kode and k["segmen"] == segmen and k["tingkat"] in ("kabupaten", "kota")
+    ]
 
 
 def _cakupan(r: dict) -> str:
     if r["persen_terlindungi"] is None:
         return f"belum dapat dihitung: {format_angka(r['terlindungi'])} terlindungi, belum ada sasaran yang dilaporkan"
-    return f"{format_persen(r['persen_terlindungi'])} ({format_angka(r['terlindungi'])} dari {format_angka(r['sasaran'])})"
+    return (
+        f"{format_persen(r['persen_terlindungi'])} ({format_angka(r['terlindungi'])} dari {format_angka(r['sasaran'])})"
+    )
 
 
 def ringkasan(f: Figures, kode: str, *, gubernur: bool = False) -> list[list[str]]:
@@ -109,14 +123,24 @@ def ringkasan(f: Figures, kode: str, *, gubernur: bool = False) -> list[list[str
     if gubernur:
         rows.append(["Pembanding nasional", pembanding_nasional(f)])
     if skor and skor["skor"] is not None:
-        rows.append(["Skor kepatuhan Inpres", f"{format_persen(skor['skor'])}, peringkat {skor['peringkat']} "
-                                              f"dari {skor['jumlah_diperingkat']} provinsi"])
+        rows.append(
+            [
+                "Skor kepatuhan Inpres",
+                f"{format_persen(skor['skor'])}, peringkat {skor['peringkat']} "
+                f"dari {skor['jumlah_diperingkat']} provinsi",
+            ]
+        )
     else:
         rows.append(["Skor kepatuhan Inpres", "belum dapat dihitung (pemerintah provinsi belum melapor)"])
     if lengkap:
-        rows.append(["Laporan diterima", f"{format_angka(lengkap['laporan_diterima'])} dari "
-                                         f"{format_angka(lengkap['laporan_diharapkan'])} "
-                                         f"({format_angka(lengkap['laporan_tepat_waktu'])} tepat waktu)"])
+        rows.append(
+            [
+                "Laporan diterima",
+                f"{format_angka(lengkap['laporan_diterima'])} dari "
+                f"{format_angka(lengkap['laporan_diharapkan'])} "
+                f"({format_angka(lengkap['laporan_tepat_waktu'])} tepat waktu)",
+            ]
+        )
     return rows
 
 
@@ -133,6 +157,7 @@ def pembanding_nasional(f: Figures) -> str:
 
 # --- who keeps the province's figure from being complete ----------------------------------------------------
 
+
 def _berangka(f: Figures) -> set[str]:
     """Territories with figures this month, reported by themselves or by their province on their behalf."""
     return {r["kode_wilayah"] for r in f.cakupan}
@@ -148,11 +173,18 @@ def sasaran_kosong(f: Figures, kode: str) -> list[dict]:
     oleh_provinsi}]; `oleh_provinsi`: the kab/kota did not report, its figures came in the province's report."""
     belum = {r["kode_wilayah"] for r in belum_lapor(f, kode)}
     kosong: dict[str, dict] = {}
-    rows = sorted((r for r in f.cakupan if r["kode_provinsi"] == kode and r["tingkat"] in ("kabupaten", "kota")
-                   and r["sasaran"] is None), key=lambda r: (r["kode_wilayah"], _URUTAN_SEGMEN.index(r["segmen"])))
+    rows = sorted(
+        (
+            r
+            for r in f.cakupan
+            if r["kode_provinsi"] == kode and r["tingkat"] in ("kabupaten", "kota") and r["sasaran"] is None
+        ),
+        key=lambda r: (r["kode_wilayah"], _URUTAN_SEGMEN.index(r["segmen"])),
+    )
     for r in rows:
-        k = kosong.setdefault(r["kode_wilayah"], {"nama": r["nama_wilayah"], "segmen": [],
-                                                  "oleh_provinsi": r["kode_wilayah"] in belum})
+        k = kosong.setdefault(
+            r["kode_wilayah"], {"nama": r["nama_wilayah"], "segmen": [], "oleh_provinsi": r["kode_wilayah"] in belum}
+        )
         k["segmen"].append(content.segmen_kecil(r["segmen"]))
     return list(kosong.values())
 
@@ -171,8 +203,10 @@ def penghambat(f: Figures, kode: str, dibuat: datetime) -> dict:
         nama = nama_pemerintah(r)
         if r["kode_wilayah"] in dikirim_provinsi:
             segmen = sorted(dikirim_provinsi[r["kode_wilayah"]], key=_URUTAN_SEGMEN.index)
-            nama += (f" (hanya angka {' dan '.join(content.segmen_kecil(s) for s in segmen)} "
-                     "yang dikirim pemerintah provinsi)")
+            nama += (
+                f" (hanya angka {' dan '.join(content.segmen_kecil(s) for s in segmen)} "
+                "yang dikirim pemerintah provinsi)"
+            )
         daftar.append(nama)
     kosong = sasaran_kosong(f, kode)
     tindakan = []
@@ -180,28 +214,41 @@ def penghambat(f: Figures, kode: str, dibuat: datetime) -> dict:
         batas = belum[0]["batas_lapor"]
         yang = "pemerintah daerah ini" if len(belum) == 1 else f"{format_angka(len(belum))} pemerintah daerah ini"
         if dibuat.astimezone(WIB).date() <= batas:
-            tindakan.append(f"Minta dinas yang membidangi ketenagakerjaan di {yang} mengirim laporan {periode} "
-                            f"paling lambat {format_tanggal(batas)}.")
+            tindakan.append(
+                f"Minta dinas yang membidangi ketenagakerjaan di {yang} mengirim laporan {periode} "
+                f"paling lambat {format_tanggal(batas)}."
+            )
         else:
-            tindakan.append(f"Minta dinas yang membidangi ketenagakerjaan di {yang} mengirim laporan {periode} "
-                            f"secepatnya. Batas lapor {format_tanggal(batas)} sudah lewat, tetapi laporan yang "
-                            "terlambat tetap masuk ke angka provinsi pada pengolahan malam berikutnya.")
+            tindakan.append(
+                f"Minta dinas yang membidangi ketenagakerjaan di {yang} mengirim laporan {periode} "
+                f"secepatnya. Batas lapor {format_tanggal(batas)} sudah lewat, tetapi laporan yang "
+                "terlambat tetap masuk ke angka provinsi pada pengolahan malam berikutnya."
+            )
     sendiri = [k for k in kosong if not k["oleh_provinsi"]]
     if sendiri:
         yang = "kabupaten/kota ini" if len(sendiri) == 1 else f"{format_angka(len(sendiri))} kabupaten/kota ini"
-        tindakan.append(f"Minta {yang} mengisi kolom sasaran untuk segmen yang disebut di lembar kepesertaan, "
-                        f"lalu mengirim ulang laporan {periode}; kiriman terbaru menggantikan yang lama.")
+        tindakan.append(
+            f"Minta {yang} mengisi kolom sasaran untuk segmen yang disebut di lembar kepesertaan, "
+            f"lalu mengirim ulang laporan {periode}; kiriman terbaru menggantikan yang lama."
+        )
     if len(sendiri) < len(kosong):
-        tindakan.append("Isi sasaran yang angkanya dikirim pemerintah provinsi di laporan pemerintah provinsi, "
-                        f"lalu kirim ulang laporan {periode}.")
-    return {"belum_lapor": daftar,
-            "sasaran_kosong": [f"{k['nama']}: {', '.join(k['segmen'])}"
-                               + (" (angkanya dikirim pemerintah provinsi)" if k["oleh_provinsi"] else "")
-                               for k in kosong],
-            "tindakan": tindakan}
+        tindakan.append(
+            "Isi sasaran yang angkanya dikirim pemerintah provinsi di laporan pemerintah provinsi, "
+            f"lalu kirim ulang laporan {periode}."
+        )
+    return {
+        "belum_lapor": daftar,
+        "sasaran_kosong": [
+            f"{k['nama']}: {', '.join(k['segmen'])}"
+            + (" (angkanya dikirim pemerintah provinsi)" if k["oleh_provinsi"] else "")
+            for k in kosong
+        ],
+        "tindakan": tindakan,
+    }
 
 
 # --- tables -------------------------------------------------------------------------------------------------
+
 
 def _sembunyikan(t: Tabel, *nama: str) -> Tabel:
     """The same table with some columns left out of the PDF (the workbook and CSV still have them)."""
@@ -222,16 +269,21 @@ def kabupaten_kota(f: Figures, by_name: dict[str, Tabel], kode: str) -> Tabel | 
         return None
     tanpa = [r for r in belum_lapor(f, kode) if r["tingkat"] != "provinsi" and r["kode_wilayah"] not in berangka]
     if tanpa:
-        t = replace(t, catatan=f"Belum melapor untuk {format_periode(f.periode)} dan belum ada angkanya "
-                               f"({format_angka(len(tanpa))}): {', '.join(r['nama_wilayah'] for r in tanpa)}.")
+        t = replace(
+            t,
+            catatan=f"Belum melapor untuk {format_periode(f.periode)} dan belum ada angkanya "
+            f"({format_angka(len(tanpa))}): {', '.join(r['nama_wilayah'] for r in tanpa)}.",
+        )
     return t
 
 
 def _tanpa_laporan(f: Figures, kode: str) -> str:
     """The one line that replaces a province's figures when none of its governments has reported."""
     belum = belum_lapor(f, kode)
-    return (f"Belum ada laporan untuk {format_periode(f.periode)} dari {format_angka(len(belum))} pemerintah "
-            f"daerah di provinsi ini: {', '.join(nama_pemerintah(r) for r in belum)}.")
+    return (
+        f"Belum ada laporan untuk {format_periode(f.periode)} dari {format_angka(len(belum))} pemerintah "
+        f"daerah di provinsi ini: {', '.join(nama_pemerintah(r) for r in belum)}."
+    )
 
 
 def ada_laporan(f: Figures, kode: str) -> bool:
@@ -242,8 +294,13 @@ def lampiran(f: Figures, by_name: dict[str, Tabel], w: dict) -> dict:
     """The province's section in the national report's annex: one line when it has no figures."""
     kode = w["kode_wilayah"]
     if not ada_laporan(f, kode):
-        return {"kode": kode, "nama": w["nama_wilayah"], "ringkasan": [["Laporan", _tanpa_laporan(f, kode)]],
-                "kabupaten_kota": None, "klaim": tabel_pdf(pilih(by_name["klaim"], lambda r: False), csv=False)}
+        return {
+            "kode": kode,
+            "nama": w["nama_wilayah"],
+            "ringkasan": [["Laporan", _tanpa_laporan(f, kode)]],
+            "kabupaten_kota": None,
+            "klaim": tabel_pdf(pilih(by_name["klaim"], lambda r: False), csv=False),
+        }
     # The province-wide claims: a page, not the dozens each kab/kota's rows would fill (they are in the workbook).
     klaim = pilih(by_name["klaim"], lambda r: r["kode_wilayah"] == kode)
     kabkota = kabupaten_kota(f, by_name, kode)
@@ -270,31 +327,52 @@ def kedudukan(f: Figures, kode: str) -> Tabel:
     rows = []
     for segmen, label in content.SEGMEN_LABEL.items():
         r = own.get(segmen, {})
-        rows.append((label, r.get("sasaran"), r.get("terlindungi"), r.get("persen_terlindungi"),
-                     content.pemda_dihitung(r),
-                     r.get("persen_sasaran_terlapor"), _peringkat(r),
-                     content.perubahan(r, "perubahan_persen_bulan_lalu")))
+        rows.append(
+            (
+                label,
+                r.get("sasaran"),
+                r.get("terlindungi"),
+                r.get("persen_terlindungi"),
+                content.pemda_dihitung(r),
+                r.get("persen_sasaran_terlapor"),
+                _peringkat(r),
+                content.perubahan(r, "perubahan_persen_bulan_lalu"),
+            )
+        )
     ambang = _persen_ambang()
     return Tabel(
-        "kedudukan_provinsi", f"Cakupan seluruh provinsi per segmen, {format_periode(f.periode)}",
+        "kedudukan_provinsi",
+        f"Cakupan seluruh provinsi per segmen, {format_periode(f.periode)}",
         (
             Kolom("segmen", "Segmen", "teks", "Segmen pekerja."),
             Kolom("sasaran", "Sasaran", "angka", "Sasaran yang dilaporkan di seluruh provinsi."),
             Kolom("terlindungi", "Terlindungi", "angka", "Terlindungi seluruh provinsi."),
             Kolom("persen_terlindungi", "Cakupan", "persen", "Cakupan provinsi."),
-            Kolom("pemda_dihitung", "Pemda dihitung/ diharapkan", "rasio",
-                  "Pemerintah daerah yang angkanya masuk / yang seharusnya masuk.", di_berkas=False),
-            Kolom("persen_sasaran_terlapor", "Sasaran terlapor", "persen", "Sasaran yang dilaporkan, persen dari sasaran acuan."),
+            Kolom(
+                "pemda_dihitung",
+                "Pemda dihitung/ diharapkan",
+                "rasio",
+                "Pemerintah daerah yang angkanya masuk / yang seharusnya masuk.",
+                di_berkas=False,
+            ),
+            Kolom(
+                "persen_sasaran_terlapor",
+                "Sasaran terlapor",
+                "persen",
+                "Sasaran yang dilaporkan, persen dari sasaran acuan.",
+            ),
             Kolom("peringkat", "Peringkat", "teks", "Peringkat di antara provinsi yang angkanya lengkap."),
             Kolom("perubahan_persen_bulan_lalu", "Δ bulan lalu", "poin", "Perubahan dari bulan lalu."),
         ),
         rows,
-        catatan=(f"Cakupan dihitung atas sasaran yang dilaporkan. Pemda: pemerintah daerah yang angkanya masuk / yang "
-                 "seharusnya masuk. Sasaran acuan: sasaran bulan ini dari semua pemerintah "
-                 "daerah di provinsi, atau sasaran terakhir yang pernah dilaporkan bila bulan ini belum ada. Angka "
-                 f"diberi peringkat bila mencakup sekurang-kurangnya {ambang} pemerintah daerah dan {ambang} sasaran "
-                 "acuan; perubahan dari bulan lalu dihitung atas pemerintah daerah yang angkanya ada pada kedua bulan "
-                 "dan ditampilkan bila angka kedua bulan itu lengkap."),
+        catatan=(
+            f"Cakupan dihitung atas sasaran yang dilaporkan. Pemda: pemerintah daerah yang angkanya masuk / yang "
+            "seharusnya masuk. Sasaran acuan: sasaran bulan ini dari semua pemerintah "
+            "daerah di provinsi, atau sasaran terakhir yang pernah dilaporkan bila bulan ini belum ada. Angka "
+            f"diberi peringkat bila mencakup sekurang-kurangnya {ambang} pemerintah daerah dan {ambang} sasaran "
+            "acuan; perubahan dari bulan lalu dihitung atas pemerintah daerah yang angkanya ada pada kedua bulan "
+            "dan ditampilkan bila angka kedua bulan itu lengkap."
+        ),
         sumber=("marts.fct_cakupan_wilayah",),
     )
 
@@ -306,22 +384,41 @@ def banding_nasional(f: Figures, kode: str) -> Tabel:
     rows = []
     for segmen, label in content.SEGMEN_LABEL.items():
         n = nasional.get(segmen, {})
-        rows.append((label, own.get(segmen, {}).get("persen_terlindungi"), n.get("persen_terlindungi"),
-                     content.pemda_dihitung(n), n.get("persen_sasaran_terlapor"), content.basis_kata(n)))
+        rows.append(
+            (
+                label,
+                own.get(segmen, {}).get("persen_terlindungi"),
+                n.get("persen_terlindungi"),
+                content.pemda_dihitung(n),
+                n.get("persen_sasaran_terlapor"),
+                content.basis_kata(n),
+            )
+        )
     return Tabel(
-        "banding_nasional", f"Provinsi dibandingkan dengan nasional, {format_periode(f.periode)}",
+        "banding_nasional",
+        f"Provinsi dibandingkan dengan nasional, {format_periode(f.periode)}",
         (
             Kolom("segmen", "Segmen", "teks", "Segmen pekerja."),
             Kolom("persen_provinsi", "Cakupan provinsi", "persen", "Cakupan seluruh provinsi."),
             Kolom("persen_nasional", "Cakupan nasional", "persen", "Cakupan nasional."),
-            Kolom("pemda_nasional", "Pemda nasional dihitung/ diharapkan", "rasio",
-                  "Pemerintah daerah yang angkanya masuk ke angka nasional / yang seharusnya masuk.", di_berkas=False),
-            Kolom("sasaran_terlapor_nasional", "Sasaran terlapor (nasional)", "persen",
-                  "Sasaran nasional yang dilaporkan, persen dari sasaran acuan."),
+            Kolom(
+                "pemda_nasional",
+                "Pemda nasional dihitung/ diharapkan",
+                "rasio",
+                "Pemerintah daerah yang angkanya masuk ke angka nasional / yang seharusnya masuk.",
+                di_berkas=False,
+            ),
+            Kolom(
+                "sasaran_terlapor_nasional",
+                "Sasaran terlapor (nasional)",
+                "persen",
+                "Sasaran nasional yang dilaporkan, persen dari sasaran acuan.",
+            ),
             Kolom("basis_nasional", "Angka nasional", "teks", "Lengkap atau belum lengkap."),
         ),
         rows,
-        catatan="Angka nasional juga jumlah dari yang sudah dilaporkan: selama belum lengkap, bandingkan dengan hati-hati.",
+        catatan="Angka nasional juga jumlah dari yang sudah dilaporkan: selama belum lengkap, bandingkan "
+        "dengan hati-hati.",
         sumber=("marts.fct_cakupan_wilayah",),
     )
 
@@ -329,15 +426,21 @@ def banding_nasional(f: Figures, kode: str) -> Tabel:
 def selisih(f: Figures, by_name: dict[str, Tabel], kode: str) -> Tabel:
     """The BPJS reconciliation table in plain words: no setting or file the governor never sees."""
     t = _sembunyikan(pilih(by_name["selisih_bpjs"], _milik(kode)), "kode_wilayah")
-    return replace(t, catatan=f"Ditampilkan bila angka terlindungi yang dilaporkan berselisih lebih dari "
-                              f"{dbt_var('toleransi_selisih_persen')} % dari data BPJS Ketenagakerjaan. Cocokkan "
-                              "angka yang dilaporkan dengan kantor cabang BPJS Ketenagakerjaan setempat.")
+    return replace(
+        t,
+        catatan=f"Ditampilkan bila angka terlindungi yang dilaporkan berselisih lebih dari "
+        f"{dbt_var('toleransi_selisih_persen')} % dari data BPJS Ketenagakerjaan. Cocokkan "
+        "angka yang dilaporkan dengan kantor cabang BPJS Ketenagakerjaan setempat.",
+    )
 
 
 def penolakan(by_name: dict[str, Tabel], kode: str) -> Tabel:
     t = _tampilkan(_sembunyikan(pilih(by_name["penolakan"], _milik(kode)), "pelapor"), "nama_pelapor")
-    return replace(t, catatan="Berkas yang ditolak tidak masuk ke angka sama sekali. Perbaiki sesuai alasan di atas "
-                              "dan kirim ulang berkas lengkapnya.")
+    return replace(
+        t,
+        catatan="Berkas yang ditolak tidak masuk ke angka sama sekali. Perbaiki sesuai alasan di atas "
+        "dan kirim ulang berkas lengkapnya.",
+    )
 
 
 def data_pdf(f: Figures, by_name: dict[str, Tabel], w: dict, *, versi, dibuat: datetime) -> dict:
@@ -346,8 +449,14 @@ def data_pdf(f: Figures, by_name: dict[str, Tabel], w: dict, *, versi, dibuat: d
 
     kode = w["kode_wilayah"]
     skor = next((r for r in f.kepatuhan if r["kode_wilayah"] == kode), None)
-    poin = [[label, STATUS_KATA.get(skor[f"status_{p}"], skor[f"status_{p}"])] for p, label in
-            content.POIN_KEPATUHAN.items()] if skor else []
+    poin = (
+        [
+            [label, STATUS_KATA.get(skor[f"status_{p}"], skor[f"status_{p}"])]
+            for p, label in content.POIN_KEPATUHAN.items()
+        ]
+        if skor
+        else []
+    )
     berangka = any(r["kode_wilayah"] == kode for r in f.cakupan)
     kabkota = kabupaten_kota(f, by_name, kode)
     return {
@@ -356,7 +465,8 @@ def data_pdf(f: Figures, by_name: dict[str, Tabel], w: dict, *, versi, dibuat: d
         "periode": format_periode(f.periode),
         "versi_pendek": versi.pendek,
         "info": info_sampul(format_periode(f.periode), versi, dibuat)[1:3],
-        "ringkasan": ringkasan(f, kode, gubernur=True) if ada_laporan(f, kode)
+        "ringkasan": ringkasan(f, kode, gubernur=True)
+        if ada_laporan(f, kode)
         else [["Laporan", _tanpa_laporan(f, kode)], ["Pembanding nasional", pembanding_nasional(f)]],
         "kedudukan": tabel_pdf(kedudukan(f, kode), csv=False) if berangka else None,
         "banding": tabel_pdf(banding_nasional(f, kode), csv=False) if berangka else None,

@@ -88,19 +88,30 @@ def load_semester(conn, periode: str) -> SemesterFigures:
     semester = 1 if bulan <= 6 else 2
     key = (tahun, semester)
     where = "where tahun = %s and semester = %s and (tingkat in ('nasional', 'provinsi'))"
-    dim = _rows(conn, "select periode_awal, periode_akhir, bulan_tercakup from marts.dim_semester "
-                      "where tahun = %s and semester = %s", key)
+    dim = _rows(
+        conn,
+        "select periode_awal, periode_akhir, bulan_tercakup from marts.dim_semester where tahun = %s and semester = %s",
+        key,
+    )
     return SemesterFigures(
         tahun=tahun,
         semester=semester,
         cakupan=_rows(conn, f"select * from marts.fct_cakupan_semester {where} order by kode_wilayah, segmen", key),
-        kelengkapan=_rows(conn, "select * from marts.fct_kelengkapan_semester where tahun = %s and semester = %s "
-                                "order by kode_wilayah", key),
-        klaim=_rows(conn, f"select * from marts.fct_klaim_semester {where} "
-                          "order by kode_wilayah, program, segmen", key),
-        tren=_rows(conn, "select c.* from marts.fct_cakupan_wilayah c join marts.dim_periode p using (periode) "
-                         "where c.kode_wilayah = '00' and p.tahun = %s and p.semester = %s "
-                         "order by c.periode, c.segmen", key),
+        kelengkapan=_rows(
+            conn,
+            "select * from marts.fct_kelengkapan_semester where tahun = %s and semester = %s order by kode_wilayah",
+            key,
+        ),
+        klaim=_rows(
+            conn, f"select * from marts.fct_klaim_semester {where} order by kode_wilayah, program, segmen", key
+        ),
+        tren=_rows(
+            conn,
+            "select c.* from marts.fct_cakupan_wilayah c join marts.dim_periode p using (periode) "
+            "where c.kode_wilayah = '00' and p.tahun = %s and p.semester = %s "
+            "order by c.periode, c.segmen",
+            key,
+        ),
         **(dim[0] if dim else {}),
         jumlah_provinsi=_rows(conn, "select count(*) as n from marts.dim_wilayah where tingkat = 'provinsi'")[0]["n"],
     )
@@ -117,8 +128,9 @@ def _urutan(r: dict):
 
 def tables_semester(s: SemesterFigures) -> list[Tabel]:
     nasional = sorted((r for r in s.cakupan if r["kode_wilayah"] == "00"), key=content._segment_order)
-    provinsi = sorted((r for r in s.cakupan if r["kode_wilayah"] != "00" and r["segmen"] == "pekerja_rentan"),
-                      key=_urutan)
+    provinsi = sorted(
+        (r for r in s.cakupan if r["kode_wilayah"] != "00" and r["segmen"] == "pekerja_rentan"), key=_urutan
+    )
     segmen = list(content.SEGMEN_LABEL)
     tren = {(r["periode"], r["segmen"]): r for r in s.tren}
     periodes = sorted({r["periode"] for r in s.tren})
@@ -126,89 +138,219 @@ def tables_semester(s: SemesterFigures) -> list[Tabel]:
     awal = "basis_lengkap_awal"
     posisi = s.posisi
     return [
-        Tabel("semester_ringkasan_nasional", _judul(s, f"Cakupan nasional per segmen pada {posisi}"), (
-            Kolom("segmen", "Segmen", "teks", "Segmen pekerja."),
-            Kolom("periode_akhir", "Posisi", "bulan", "Bulan terakhir semester yang ada datanya."),
-            *content._kolom_angka(" di seluruh Indonesia, pada bulan terakhir semester yang ada datanya"),
-            Kolom("perubahan_terlindungi_semester", "Δ terlindungi semester", "selisih",
-                  "Terlindungi dikurangi terlindungi pada bulan sebelum semester; kosong bila basis salah satu bulan belum lengkap."),
-            Kolom("perubahan_persen_semester", "Δ cakupan semester", "poin",
-                  "Perubahan cakupan sejak bulan sebelum semester, poin persen; kosong bila basis salah satu bulan belum lengkap."),
-            *content._kolom_basis(),
-        ), [(content.segmen_label(r["segmen"]), r["periode_akhir"], r["sasaran"], r["terlindungi"],
-             r["persen_terlindungi"], content.perubahan(r, "perubahan_terlindungi_semester", awal),
-             content.perubahan(r, "perubahan_persen_semester", awal), *content._basis_sel(r))
-            for r in nasional], catatan=content.catatan_basis(), sumber=("marts.fct_cakupan_semester",)),
-        Tabel("semester_peringkat_provinsi", _judul(s, "Peringkat provinsi: cakupan pekerja rentan"), (
-            kode, content._nama("Provinsi"),
-            Kolom("peringkat", "Peringkat", "angka",
-                  f"Peringkat di antara provinsi yang basisnya lengkap pada {posisi}; kosong bila belum lengkap."),
-            *content._kolom_angka(", seluruh provinsi, pada bulan terakhir semester yang ada datanya"),
-            Kolom("perubahan_persen_semester", "Δ semester", "poin",
-                  "Perubahan cakupan sejak bulan sebelum semester, poin persen; kosong bila basis salah satu bulan belum lengkap."),
-            *content._kolom_basis(),
-        ), [(r["kode_wilayah"], r["nama_wilayah"], r["peringkat"], r["sasaran"], r["terlindungi"],
-             r["persen_terlindungi"], content.perubahan(r, "perubahan_persen_semester", awal),
-             *content._basis_sel(r)) for r in provinsi],
-            catatan=("Hanya provinsi yang basisnya lengkap yang diberi peringkat; yang belum lengkap tercantum di "
-                     "bawahnya tanpa peringkat. " + content.catatan_basis()),
+        Tabel(
+            "semester_ringkasan_nasional",
+            _judul(s, f"Cakupan nasional per segmen pada {posisi}"),
+            (
+                Kolom("segmen", "Segmen", "teks", "Segmen pekerja."),
+                Kolom("periode_akhir", "Posisi", "bulan", "Bulan terakhir semester yang ada datanya."),
+                *content._kolom_angka(" di seluruh Indonesia, pada bulan terakhir semester yang ada datanya"),
+                Kolom(
+                    "perubahan_terlindungi_semester",
+                    "Δ terlindungi semester",
+                    "selisih",
+                    "Terlindungi dikurangi terlindungi pada bulan sebelum semester; kosong bila basis salah "
+                    "satu bulan belum lengkap.",
+                ),
+                Kolom(
+                    "perubahan_persen_semester",
+                    "Δ cakupan semester",
+                    "poin",
+                    "Perubahan cakupan sejak bulan sebelum semester, poin persen; kosong bila basis salah "
+                    "satu bulan belum lengkap.",
+                ),
+                *content._kolom_basis(),
+            ),
+            [
+                (
+                    content.segmen_label(r["segmen"]),
+                    r["periode_akhir"],
+                    r["sasaran"],
+                    r["terlindungi"],
+                    r["persen_terlindungi"],
+                    content.perubahan(r, "perubahan_terlindungi_semester", awal),
+                    content.perubahan(r, "perubahan_persen_semester", awal),
+                    *content._basis_sel(r),
+                )
+                for r in nasional
+            ],
+            catatan=content.catatan_basis(),
+            sumber=("marts.fct_cakupan_semester",),
+        ),
+        Tabel(
+            "semester_peringkat_provinsi",
+            _judul(s, "Peringkat provinsi: cakupan pekerja rentan"),
+            (
+                kode,
+                content._nama("Provinsi"),
+                Kolom(
+                    "peringkat",
+                    "Peringkat",
+                    "angka",
+                    f"Peringkat di antara provinsi yang basisnya lengkap pada {posisi}; kosong bila belum lengkap.",
+                ),
+                *content._kolom_angka(", seluruh provinsi, pada bulan terakhir semester yang ada datanya"),
+                Kolom(
+                    "perubahan_persen_semester",
+                    "Δ semester",
+                    "poin",
+                    "Perubahan cakupan sejak bulan sebelum semester, poin persen; kosong bila basis salah "
+                    "satu bulan belum lengkap.",
+                ),
+                *content._kolom_basis(),
+            ),
+            [
+                (
+                    r["kode_wilayah"],
+                    r["nama_wilayah"],
+                    r["peringkat"],
+                    r["sasaran"],
+                    r["terlindungi"],
+                    r["persen_terlindungi"],
+                    content.perubahan(r, "perubahan_persen_semester", awal),
+                    *content._basis_sel(r),
+                )
+                for r in provinsi
+            ],
+            catatan=(
+                "Hanya provinsi yang basisnya lengkap yang diberi peringkat; yang belum lengkap tercantum di "
+                "bawahnya tanpa peringkat. " + content.catatan_basis()
+            ),
             grafik=Grafik("batang", "Cakupan pekerja rentan per provinsi (%)", "nama_wilayah", ("persen_terlindungi",)),
-            sumber=("marts.fct_cakupan_semester",)),
-        Tabel("semester_tren_nasional", _judul(s, "Tren bulanan nasional"), (
-            Kolom("periode", "Bulan", "bulan", "Bulan laporan."),
-            *(Kolom(f"terlindungi_{x}", content.SEGMEN_SINGKAT[x], "angka",
-                    f"{content.segmen_label(x)} terlindungi, jumlah nasional yang dilaporkan.", grup="Terlindungi")
-              for x in segmen),
-            *content._kolom_basis(sasaran=False),
-            Kolom("basis", "Basis p. rentan", "teks", "Basis angka nasional pekerja rentan bulan itu."),
-        ), [(p, *(tren.get((p, x), {}).get("terlindungi") for x in segmen),
-             *content._basis_sel(tren.get((p, "pekerja_rentan")), sasaran=False),
-             content.basis_kata(tren.get((p, "pekerja_rentan")))) for p in periodes],
-            catatan=("Jumlah nasional adalah jumlah dari yang dilaporkan setiap bulan: naik-turunnya juga mencerminkan "
-                     "berapa pemerintah daerah yang melapor (kolom Pemda)."),
-            grafik=Grafik("garis", "Pekerja terlindungi per segmen, nasional", "periode",
-                          tuple(f"terlindungi_{x}" for x in segmen)),
-            sumber=("marts.fct_cakupan_wilayah",)),
-        Tabel("semester_kelengkapan_laporan", _judul(s, "Kelengkapan dan ketepatan waktu laporan", s.bulan), (
-            kode, content._nama("Wilayah"),
-            Kolom("laporan_diharapkan", "Diharapkan", "angka", f"Laporan bulanan yang diharapkan, {s.bulan}."),
-            Kolom("laporan_diterima", "Diterima", "angka", f"Laporan bulanan yang diterima, {s.bulan}."),
-            Kolom("laporan_tepat_waktu", "Tepat waktu", "angka", f"Laporan bulanan yang tepat waktu, {s.bulan}."),
-            Kolom("persen_diterima", "% diterima", "persen", "100 × diterima / diharapkan."),
-            Kolom("persen_tepat_waktu", "% tepat waktu", "persen", "100 × tepat waktu / diharapkan."),
-        ), [(r["kode_wilayah"], r["nama_wilayah"], r["laporan_diharapkan"], r["laporan_diterima"],
-             r["laporan_tepat_waktu"], r["persen_diterima"], r["persen_tepat_waktu"])
-            for r in sorted(s.kelengkapan, key=lambda r: (r["kode_wilayah"] != "00", r["kode_wilayah"]))],
-            sumber=("marts.fct_kelengkapan_semester",)),
-        Tabel("semester_klaim", _judul(s, "Klaim yang dibayar", s.bulan), (
-            kode, content._nama(),
-            Kolom("program", "Program", "kode", "JKK, JKM atau JHT."),
-            Kolom("segmen", "Segmen", "teks", "Segmen pekerja."),
-            Kolom("kasus", "Kasus", "angka", f"Klaim dibayar, {s.bulan}: jumlah yang dilaporkan untuk setiap bulan itu."),
-            Kolom("nilai_rp", "Nilai", "rupiah", f"Nilai klaim dibayar, {s.bulan}, Rupiah."),
-        ), [(r["kode_wilayah"], r["nama_wilayah"], r["program"], content.segmen_label(r["segmen"]), r["kasus"],
-             r["nilai_rp"]) for r in sorted(s.klaim, key=lambda r: (r["kode_wilayah"], r["program"], content._segment_order(r)))
-            if r["kasus"]], sumber=("marts.fct_klaim_semester",)),
+            sumber=("marts.fct_cakupan_semester",),
+        ),
+        Tabel(
+            "semester_tren_nasional",
+            _judul(s, "Tren bulanan nasional"),
+            (
+                Kolom("periode", "Bulan", "bulan", "Bulan laporan."),
+                *(
+                    Kolom(
+                        f"terlindungi_{x}",
+                        content.SEGMEN_SINGKAT[x],
+                        "angka",
+                        f"{content.segmen_label(x)} terlindungi, jumlah nasional yang dilaporkan.",
+                        grup="Terlindungi",
+                    )
+                    for x in segmen
+                ),
+                *content._kolom_basis(sasaran=False),
+                Kolom("basis", "Basis p. rentan", "teks", "Basis angka nasional pekerja rentan bulan itu."),
+            ),
+            [
+                (
+                    p,
+                    *(tren.get((p, x), {}).get("terlindungi") for x in segmen),
+                    *content._basis_sel(tren.get((p, "pekerja_rentan")), sasaran=False),
+                    content.basis_kata(tren.get((p, "pekerja_rentan"))),
+                )
+                for p in periodes
+            ],
+            catatan=(
+                "Jumlah nasional adalah jumlah dari yang dilaporkan setiap bulan: naik-turunnya juga mencerminkan "
+                "berapa pemerintah daerah yang melapor (kolom Pemda)."
+            ),
+            grafik=Grafik(
+                "garis",
+                "Pekerja terlindungi per segmen, nasional",
+                "periode",
+                tuple(f"terlindungi_{x}" for x in segmen),
+            ),
+            sumber=("marts.fct_cakupan_wilayah",),
+        ),
+        Tabel(
+            "semester_kelengkapan_laporan",
+            _judul(s, "Kelengkapan dan ketepatan waktu laporan", s.bulan),
+            (
+                kode,
+                content._nama("Wilayah"),
+                Kolom("laporan_diharapkan", "Diharapkan", "angka", f"Laporan bulanan yang diharapkan, {s.bulan}."),
+                Kolom("laporan_diterima", "Diterima", "angka", f"Laporan bulanan yang diterima, {s.bulan}."),
+                Kolom("laporan_tepat_waktu", "Tepat waktu", "angka", f"Laporan bulanan yang tepat waktu, {s.bulan}."),
+                Kolom("persen_diterima", "% diterima", "persen", "100 × diterima / diharapkan."),
+                Kolom("persen_tepat_waktu", "% tepat waktu", "persen", "100 × tepat waktu / diharapkan."),
+            ),
+            [
+                (
+                    r["kode_wilayah"],
+                    r["nama_wilayah"],
+                    r["laporan_diharapkan"],
+                    r["laporan_diterima"],
+                    r["laporan_tepat_waktu"],
+                    r["persen_diterima"],
+                    r["persen_tepat_waktu"],
+                )
+                for r in sorted(s.kelengkapan, key=lambda r: (r["kode_wilayah"] != "00", r["kode_wilayah"]))
+            ],
+            sumber=("marts.fct_kelengkapan_semester",),
+        ),
+        Tabel(
+            "semester_klaim",
+            _judul(s, "Klaim yang dibayar", s.bulan),
+            (
+                kode,
+                content._nama(),
+                Kolom("program", "Program", "kode", "JKK, JKM atau JHT."),
+                Kolom("segmen", "Segmen", "teks", "Segmen pekerja."),
+                Kolom(
+                    "kasus",
+                    "Kasus",
+                    "angka",
+                    f"Klaim dibayar, {s.bulan}: jumlah yang dilaporkan untuk setiap bulan itu.",
+                ),
+                Kolom("nilai_rp", "Nilai", "rupiah", f"Nilai klaim dibayar, {s.bulan}, Rupiah."),
+            ),
+            [
+                (
+                    r["kode_wilayah"],
+                    r["nama_wilayah"],
+                    r["program"],
+                    content.segmen_label(r["segmen"]),
+                    r["kasus"],
+                    r["nilai_rp"],
+                )
+                for r in sorted(s.klaim, key=lambda r: (r["kode_wilayah"], r["program"], content._segment_order(r)))
+                if r["kasus"]
+            ],
+            sumber=("marts.fct_klaim_semester",),
+        ),
     ]
 
 
 def temuan_semester(s: SemesterFigures) -> list[str]:
     temuan = []
     akhir = format_periode(s.periode_akhir) if s.periode_akhir else s.label
-    pada = (f"Pada akhir {s.label} ({akhir}), secara nasional" if s.final
-            else f"Pada {akhir}, bulan terakhir yang tersedia, secara nasional")
+    pada = (
+        f"Pada akhir {s.label} ({akhir}), secara nasional"
+        if s.final
+        else f"Pada {akhir}, bulan terakhir yang tersedia, secara nasional"
+    )
     pr = next((r for r in s.cakupan if r["kode_wilayah"] == "00" and r["segmen"] == "pekerja_rentan"), None)
     if pr:
-        temuan.append(content.kalimat_nasional(pr, sejak="sejak awal semester", kolom="perubahan_terlindungi_semester",
-                                               lengkap_dulu="basis_lengkap_awal", pada=pada))
-    temuan += content.temuan_peringkat([r for r in s.cakupan if r["kode_wilayah"] != "00"],
-                                       "perubahan_persen_semester", "sejak awal semester", "basis_lengkap_awal",
-                                       jumlah_provinsi=s.jumlah_provinsi)
+        temuan.append(
+            content.kalimat_nasional(
+                pr,
+                sejak="sejak awal semester",
+                kolom="perubahan_terlindungi_semester",
+                lengkap_dulu="basis_lengkap_awal",
+                pada=pada,
+            )
+        )
+    temuan += content.temuan_peringkat(
+        [r for r in s.cakupan if r["kode_wilayah"] != "00"],
+        "perubahan_persen_semester",
+        "sejak awal semester",
+        "basis_lengkap_awal",
+        jumlah_provinsi=s.jumlah_provinsi,
+    )
     lengkap = next((r for r in s.kelengkapan if r["kode_wilayah"] == "00"), None)
     if lengkap:
-        temuan.append(f"Selama {s.bulan} diterima {format_angka(lengkap['laporan_diterima'])} dari "
-                      f"{format_angka(lengkap['laporan_diharapkan'])} laporan bulanan yang diharapkan "
-                      f"({format_persen(lengkap['persen_diterima'])}), {format_angka(lengkap['laporan_tepat_waktu'])} tepat waktu.")
+        temuan.append(
+            f"Selama {s.bulan} diterima {format_angka(lengkap['laporan_diterima'])} dari "
+            f"{format_angka(lengkap['laporan_diharapkan'])} laporan bulanan yang diharapkan "
+            f"({format_persen(lengkap['persen_diterima'])}), {format_angka(lengkap['laporan_tepat_waktu'])} "
+            "tepat waktu."
+        )
     return temuan
 
 
@@ -216,25 +358,40 @@ def _tabel_cetak(tables: list[Tabel]) -> dict[str, dict]:
     """The tables as the PDF prints them; the ranking split into ranked and incomplete provinces."""
     by_name = {t.nama: t for t in tables}
     cetak = {t.nama: tabel_pdf(t, csv=False) for t in tables}
-    cetak["semester_ringkasan_nasional"] = tabel_pdf(sembunyikan_kosong(sembunyikan(
-        by_name["semester_ringkasan_nasional"], "periode_akhir"),
-        "perubahan_terlindungi_semester", "perubahan_persen_semester"), csv=False)
-    peringkat = sembunyikan_kosong(sembunyikan(by_name["semester_peringkat_provinsi"], "kode_wilayah", "basis"),
-                                   "perubahan_persen_semester")
+    cetak["semester_ringkasan_nasional"] = tabel_pdf(
+        sembunyikan_kosong(
+            sembunyikan(by_name["semester_ringkasan_nasional"], "periode_akhir"),
+            "perubahan_terlindungi_semester",
+            "perubahan_persen_semester",
+        ),
+        csv=False,
+    )
+    peringkat = sembunyikan_kosong(
+        sembunyikan(by_name["semester_peringkat_provinsi"], "kode_wilayah", "basis"), "perubahan_persen_semester"
+    )
     cetak["semester_peringkat_provinsi"] = tabel_pdf(pilih(peringkat, lambda r: r["peringkat"] is not None), csv=False)
     # The nation's claims here; each province's are in the workbook.
-    cetak["semester_klaim"] = tabel_pdf(sembunyikan(pilih(by_name["semester_klaim"], lambda r: r["kode_wilayah"] == "00"),
-                                                    "kode_wilayah", "nama_wilayah"), csv=False)
-    belum = pilih(sembunyikan(peringkat, "peringkat", "perubahan_persen_semester"),
-                  lambda r: r["basis"] == content.BELUM_LENGKAP)
+    cetak["semester_klaim"] = tabel_pdf(
+        sembunyikan(
+            pilih(by_name["semester_klaim"], lambda r: r["kode_wilayah"] == "00"), "kode_wilayah", "nama_wilayah"
+        ),
+        csv=False,
+    )
+    belum = pilih(
+        sembunyikan(peringkat, "peringkat", "perubahan_persen_semester"), lambda r: r["basis"] == content.BELUM_LENGKAP
+    )
     cetak["semester_belum_lengkap"] = tabel_pdf(
-        replace(belum, judul="Provinsi yang basisnya belum lengkap (tidak diperingkat)",
-                catatan="Angka ini jumlah dari pemerintah daerah yang sudah melapor."), csv=False)
+        replace(
+            belum,
+            judul="Provinsi yang basisnya belum lengkap (tidak diperingkat)",
+            catatan="Angka ini jumlah dari pemerintah daerah yang sudah melapor.",
+        ),
+        csv=False,
+    )
     return cetak
 
 
-def write_semester_report(s: SemesterFigures, out: ObjectStoragePath, *, versi: DataVersion,
-                          dibuat: datetime) -> str:
+def write_semester_report(s: SemesterFigures, out: ObjectStoragePath, *, versi: DataVersion, dibuat: datetime) -> str:
     """Writes laporan_semester_<tahun>_S<n>.pdf/.xlsx and data/semester_*.csv; returns the PDF's name."""
     from inpres.reports.national import info_sampul
 
@@ -248,30 +405,55 @@ def write_semester_report(s: SemesterFigures, out: ObjectStoragePath, *, versi: 
         for t in tables:
             write_csv(t, result / "data" / f"{t.nama}.csv")
         write_kamus(tables, result / "data" / "KAMUS_DATA_SEMESTER.md")
-        info = [["Semester", s.judul],
-                ["Posisi data", f"{format_periode(s.periode_akhir) if s.periode_akhir else '–'} ({s.status})"],
-                *info_sampul(s.label, versi, dibuat)[1:]]
-        write_workbook(result / f"laporan_semester_{s.nama}.xlsx", tables, judul=f"{judul} — {s.judul}",
-                       keterangan=[(k, v) for k, v in info], dibuat=dibuat)
+        info = [
+            ["Semester", s.judul],
+            ["Posisi data", f"{format_periode(s.periode_akhir) if s.periode_akhir else '–'} ({s.status})"],
+            *info_sampul(s.label, versi, dibuat)[1:],
+        ]
+        write_workbook(
+            result / f"laporan_semester_{s.nama}.xlsx",
+            tables,
+            judul=f"{judul} — {s.judul}",
+            keterangan=[(k, v) for k, v in info],
+            dibuat=dibuat,
+        )
         grafik = {"peta": None, "tren": None}
         provinsi = [r for r in s.cakupan if r["kode_wilayah"] != "00" and r["segmen"] == "pekerja_rentan"]
-        charts.peta_provinsi({r["kode_wilayah"]: r["persen_terlindungi"] for r in provinsi}, work / "peta.svg",
-                             judul_legenda="Cakupan pekerja rentan",
-                             belum_lengkap={r["kode_wilayah"] for r in provinsi if not r["basis_lengkap"]},
-                             melapor={r["kode_wilayah"] for r in provinsi if r["pemerintah_dihitung"]})
+        charts.peta_provinsi(
+            {r["kode_wilayah"]: r["persen_terlindungi"] for r in provinsi},
+            work / "peta.svg",
+            judul_legenda="Cakupan pekerja rentan",
+            belum_lengkap={r["kode_wilayah"] for r in provinsi if not r["basis_lengkap"]},
+            melapor={r["kode_wilayah"] for r in provinsi if r["pemerintah_dihitung"]},
+        )
         grafik["peta"] = "peta.svg"
         # Months whose national basis is complete only, as in the monthly report.
-        seri = {label: [(r["periode"], r["terlindungi"] if r["basis_lengkap"] else None)
-                        for r in s.tren if r["segmen"] == segmen]
-                for segmen, label in content.SEGMEN_LABEL.items()}
+        seri = {
+            label: [
+                (r["periode"], r["terlindungi"] if r["basis_lengkap"] else None)
+                for r in s.tren
+                if r["segmen"] == segmen
+            ]
+            for segmen, label in content.SEGMEN_LABEL.items()
+        }
         seri = {k: v for k, v in seri.items() if sum(x is not None for _, x in v) >= 2}
         if seri:
             charts.tren_segmen(seri, work / "tren.svg", sumbu_y="Pekerja terlindungi", persen=False)
             grafik["tren"] = "tren.svg"
-        data = {"judul": judul, "periode": s.label, "judul_semester": s.judul, "final": s.final,
-                "kaki": s.label + ("" if s.final else " (sementara)"),
-                "posisi": s.posisi, "bulan": s.bulan, "versi_pendek": versi.pendek, "info": info,
-                "temuan": temuan_semester(s), "tabel": _tabel_cetak(tables), "grafik": grafik}
+        data = {
+            "judul": judul,
+            "periode": s.label,
+            "judul_semester": s.judul,
+            "final": s.final,
+            "kaki": s.label + ("" if s.final else " (sementara)"),
+            "posisi": s.posisi,
+            "bulan": s.bulan,
+            "versi_pendek": versi.pendek,
+            "info": info,
+            "temuan": temuan_semester(s),
+            "tabel": _tabel_cetak(tables),
+            "grafik": grafik,
+        }
         (result / pdf_name).write_bytes(compile_pdf("semester.typ", data, work, dibuat=dibuat))
         upload_tree(result, out)
     return pdf_name

@@ -36,8 +36,12 @@ WIB = ZoneInfo("Asia/Jakarta")
 # words in the workbook, a symbol the legend explains in the PDF
 JENIS = ("teks", "kode", "angka", "selisih", "rasio", "persen", "poin", "rupiah", "tanggal", "bulan", "status")
 STATUS_SIMBOL = {"terpenuhi": "●", "sebagian": "◐", "tidak_terpenuhi": "○", "tidak_diketahui": "?"}
-STATUS_KATA = {"terpenuhi": "terpenuhi", "sebagian": "sebagian", "tidak_terpenuhi": "tidak terpenuhi",
-               "tidak_diketahui": "tidak diketahui"}
+STATUS_KATA = {
+    "terpenuhi": "terpenuhi",
+    "sebagian": "sebagian",
+    "tidak_terpenuhi": "tidak terpenuhi",
+    "tidak_diketahui": "tidak diketahui",
+}
 
 
 @dataclass(frozen=True)
@@ -125,8 +129,9 @@ def untuk_berkas(tabel: Tabel) -> Tabel:
     keep = [i for i, k in enumerate(tabel.kolom) if k.di_berkas]
     if len(keep) == len(tabel.kolom):
         return tabel
-    return replace(tabel, kolom=tuple(tabel.kolom[i] for i in keep),
-                   baris=[tuple(row[i] for i in keep) for row in tabel.baris])
+    return replace(
+        tabel, kolom=tuple(tabel.kolom[i] for i in keep), baris=[tuple(row[i] for i in keep) for row in tabel.baris]
+    )
 
 
 def sembunyikan(tabel: Tabel, *nama: str) -> Tabel:
@@ -150,7 +155,7 @@ def sembunyikan_kosong(tabel: Tabel, *nama: str) -> Tabel:
 def pilih(tabel: Tabel, syarat: Callable[[dict], bool]) -> Tabel:
     """The same table with only the rows for which `syarat(row as {column: value})` holds."""
     names = [k.nama for k in tabel.kolom]
-    return replace(tabel, baris=[r for r in tabel.baris if syarat(dict(zip(names, r)))])
+    return replace(tabel, baris=[r for r in tabel.baris if syarat(dict(zip(names, r, strict=True)))])
 
 
 # A spreadsheet opening a CSV runs a cell that starts with one of these as a formula (CSV injection): a
@@ -184,16 +189,20 @@ def write_csv(tabel: Tabel, path: Path) -> None:
         w = csv.writer(f)
         w.writerow([k.nama for k in tabel.kolom])
         for row in tabel.baris:
-            w.writerow([csv_sel(v, k.jenis) for v, k in zip(row, tabel.kolom)])
+            w.writerow([csv_sel(v, k.jenis) for v, k in zip(row, tabel.kolom, strict=True)])
 
 
 def write_kamus(tables: Sequence[Tabel], path: Path) -> None:
     """The data dictionary: every CSV, every column, what it means (data/KAMUS_DATA.md)."""
-    lines = ["# Kamus data", "",
-             "Setiap berkas CSV di folder ini adalah satu tabel laporan. Pengodean: UTF-8, pemisah koma, "
-             "baris pertama nama kolom. Angka tanpa pemisah ribuan; desimal memakai titik; "
-             "sel kosong berarti tidak dilaporkan atau tidak dapat dihitung; tanggal ISO 8601; bulan YYYY-MM; "
-             "status kartu kepatuhan sebagai kode (terpenuhi, sebagian, tidak_terpenuhi, tidak_diketahui).", ""]
+    lines = [
+        "# Kamus data",
+        "",
+        "Setiap berkas CSV di folder ini adalah satu tabel laporan. Pengodean: UTF-8, pemisah koma, "
+        "baris pertama nama kolom. Angka tanpa pemisah ribuan; desimal memakai titik; "
+        "sel kosong berarti tidak dilaporkan atau tidak dapat dihitung; tanggal ISO 8601; bulan YYYY-MM; "
+        "status kartu kepatuhan sebagai kode (terpenuhi, sebagian, tidak_terpenuhi, tidak_diketahui).",
+        "",
+    ]
     for t in map(untuk_berkas, tables):
         lines += [f"## {t.nama}.csv — {t.judul}", ""]
         if t.sumber:

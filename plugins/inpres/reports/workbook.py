@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -48,10 +48,20 @@ NUM_FORMAT = {
 }
 ANGKA = ("angka", "selisih", "persen", "poin", "rupiah")
 # Axis labels of a chart: whole units are enough there.
-AXIS_FORMAT = {"angka": "#,##0", "selisih": '+#,##0;"\u2212"#,##0;0', "persen": '0" %"',
-               "poin": '+0.0;"\u2212"0.0;0', "rupiah": '"Rp "#,##0'}
-AXIS_TITLE = {"angka": "Jumlah", "selisih": "Perubahan", "persen": "Persen (%)", "poin": "Poin persen",
-              "rupiah": "Rupiah (Rp)"}
+AXIS_FORMAT = {
+    "angka": "#,##0",
+    "selisih": '+#,##0;"\u2212"#,##0;0',
+    "persen": '0" %"',
+    "poin": '+0.0;"\u2212"0.0;0',
+    "rupiah": '"Rp "#,##0',
+}
+AXIS_TITLE = {
+    "angka": "Jumlah",
+    "selisih": "Perubahan",
+    "persen": "Persen (%)",
+    "poin": "Poin persen",
+    "rupiah": "Rupiah (Rp)",
+}
 
 CARA_MEMBACA = (
     "Setiap lembar berikutnya memuat satu tabel laporan: judul di baris pertama, kepala kolom yang dibekukan, "
@@ -61,7 +71,7 @@ CARA_MEMBACA = (
     "Indonesia, 1234567 tampil sebagai 1.234.567 dan 48.55 sebagai 48,55 %; pada pengaturan Inggris tampil "
     "sebagai 1,234,567 dan 48.55 %.",
     "Persentase disimpan dalam skala 0–100, bukan pecahan: nilai 48,55 berarti 48,55 %, sama dengan berkas CSV "
-    "dan mart data. Perubahan cakupan dinyatakan dalam poin persen (\"poin\").",
+    'dan mart data. Perubahan cakupan dinyatakan dalam poin persen ("poin").',
     "Sel kosong berarti tidak dilaporkan atau tidak dapat dihitung; sel kosong bukan nol. Perubahan (Δ) "
     "dikosongkan bila basis salah satu bulan yang dibandingkan belum lengkap.",
     "Angka provinsi dan nasional adalah jumlah dari yang sudah dilaporkan. Kolom Pemerintah daerah dihitung dan "
@@ -76,32 +86,43 @@ _BULAN = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 _TRAILING_WORDS = {"dan", "atau", "per", "di", "ke", "dari", "untuk", "yang", "serta", "dengan", "pada"}
 
 
-def write_workbook(path: Path, tables: Sequence[Tabel], *, judul: str, keterangan: Sequence[tuple[str, str]],
-                   dibuat: datetime | None = None) -> None:
+def write_workbook(
+    path: Path,
+    tables: Sequence[Tabel],
+    *,
+    judul: str,
+    keterangan: Sequence[tuple[str, str]],
+    dibuat: datetime | None = None,
+) -> None:
     """Write the report tables to `path` as an .xlsx workbook.
 
     `keterangan` is the (label, value) list of the cover sheet (period, run date, data version…).
     `dibuat` is the workbook's creation time in its properties; without it a fixed time is used, so the
     same tables give the same bytes.
     """
-    wb = xlsxwriter.Workbook(str(path), {
-        "strings_to_numbers": False,
-        "strings_to_formulas": False,
-        "strings_to_urls": False,
-    })
+    wb = xlsxwriter.Workbook(
+        str(path),
+        {
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
     try:
-        wb.set_properties({
-            "title": judul,
-            "subject": "Pemantauan Inpres Nomor 2 Tahun 2021",
-            "author": PENULIS,
-            "company": "Kementerian Koordinator Bidang Pembangunan Manusia dan Kebudayaan",
-            "created": _utc_naive(dibuat) if dibuat is not None else DIBUAT_TETAP,
-        })
+        wb.set_properties(
+            {
+                "title": judul,
+                "subject": "Pemantauan Inpres Nomor 2 Tahun 2021",
+                "author": PENULIS,
+                "company": "Kementerian Koordinator Bidang Pembangunan Manusia dan Kebudayaan",
+                "created": _utc_naive(dibuat) if dibuat is not None else DIBUAT_TETAP,
+            }
+        )
         fmt = _Formats(wb)
         tables = [untuk_berkas(t) for t in tables]
         names = _sheet_names(tables)
         _write_keterangan(wb.add_worksheet(LEMBAR_KETERANGAN), fmt, judul, keterangan, tables, names)
-        for tabel, name in zip(tables, names):
+        for tabel, name in zip(tables, names, strict=True):
             _write_tabel(wb, wb.add_worksheet(name), fmt, tabel, name)
     finally:
         wb.close()
@@ -116,14 +137,27 @@ class _Formats:
         self.paragraf = wb.add_format({"text_wrap": True, "valign": "top"})
         self.catatan = wb.add_format({"italic": True, "font_color": "#404040"})
         self.tautan = wb.add_format({"font_color": "#0563C1", "underline": 1})
-        self.kepala = wb.add_format({
-            "bold": True, "bg_color": "#D9E1F2", "text_wrap": True, "valign": "top", "border": 1,
-            "border_color": "#8EA9DB",
-        })
-        self.kepala_angka = wb.add_format({
-            "bold": True, "bg_color": "#D9E1F2", "text_wrap": True, "valign": "top", "align": "right",
-            "border": 1, "border_color": "#8EA9DB",
-        })
+        self.kepala = wb.add_format(
+            {
+                "bold": True,
+                "bg_color": "#D9E1F2",
+                "text_wrap": True,
+                "valign": "top",
+                "border": 1,
+                "border_color": "#8EA9DB",
+            }
+        )
+        self.kepala_angka = wb.add_format(
+            {
+                "bold": True,
+                "bg_color": "#D9E1F2",
+                "text_wrap": True,
+                "valign": "top",
+                "align": "right",
+                "border": 1,
+                "border_color": "#8EA9DB",
+            }
+        )
         self.sel_teks = wb.add_format({"num_format": "@"})
         self.sel = {jenis: wb.add_format({"num_format": nf}) for jenis, nf in NUM_FORMAT.items()}
 
@@ -179,8 +213,14 @@ def _clean_sheet_name(text: str) -> str:
 # --- the cover sheet -------------------------------------------------------------------------------------
 
 
-def _write_keterangan(ws: Worksheet, fmt: _Formats, judul: str, keterangan: Sequence[tuple[str, str]],
-                      tables: Sequence[Tabel], names: Sequence[str]) -> None:
+def _write_keterangan(
+    ws: Worksheet,
+    fmt: _Formats,
+    judul: str,
+    keterangan: Sequence[tuple[str, str]],
+    tables: Sequence[Tabel],
+    names: Sequence[str],
+) -> None:
     ws.set_column(0, 0, 34)
     ws.set_column(1, 1, 90)
     ws.set_column(2, 2, 12)
@@ -205,7 +245,7 @@ def _write_keterangan(ws: Worksheet, fmt: _Formats, judul: str, keterangan: Sequ
     ws.write_string(row, 0, "Lembar", fmt.kepala)
     ws.write_string(row, 1, "Isi", fmt.kepala)
     ws.write_string(row, 2, "Jumlah baris", fmt.kepala_angka)
-    for tabel, name in zip(tables, names):
+    for tabel, name in zip(tables, names, strict=True):
         row += 1
         ws.write_url(row, 0, f"internal:{_quote(name)}!A1", fmt.tautan, string=name)
         ws.write_string(row, 1, tabel.judul, fmt.teks)
@@ -234,13 +274,15 @@ def _write_tabel(wb: Workbook, ws: Worksheet, fmt: _Formats, tabel: Tabel, name:
     first = HEADER_ROW + 1
     for i, baris in enumerate(tabel.baris):
         r = first + i
-        for c, (value, k) in enumerate(zip(baris, kolom)):
+        for c, (value, k) in enumerate(zip(baris, kolom, strict=True)):
             widths[c] = max(widths[c], _write_cell(ws, r, c, value, k.jenis, fmt))
     last = first + len(tabel.baris) - 1  # == HEADER_ROW when there are no rows
 
     for c, w in enumerate(widths):
         ws.set_column(c, c, min(max(w + 2, 8), 60))
-    ws.set_row(HEADER_ROW, 15 * max(_header_lines(k.judul, min(max(w + 2, 8), 60)) for k, w in zip(kolom, widths)))
+    ws.set_row(
+        HEADER_ROW, 15 * max(_header_lines(k.judul, min(max(w + 2, 8), 60)) for k, w in zip(kolom, widths, strict=True))
+    )
     ws.freeze_panes(first, _frozen_columns(kolom))
     ws.autofilter(HEADER_ROW, 0, last, ncol - 1)
     ws.repeat_rows(HEADER_ROW)
@@ -301,7 +343,7 @@ def _excel_datetime(value: date) -> date | datetime:
 def _utc_naive(value: datetime) -> datetime:
     if value.tzinfo is None:
         return value
-    return value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value.astimezone(UTC).replace(tzinfo=None)
 
 
 def _number_width(number: float, jenis: str) -> int:
@@ -385,11 +427,20 @@ def _chart(wb: Workbook, tabel: Tabel, grafik: Grafik, sheet: str):
             value_title += " (%)"
     else:
         value_title = AXIS_TITLE.get(one, "Nilai")
-    value_axis = {"name": value_title, "num_format": AXIS_FORMAT.get(one, "General"), "major_gridlines": {"visible": True}}
+    value_axis = {
+        "name": value_title,
+        "num_format": AXIS_FORMAT.get(one, "General"),
+        "major_gridlines": {"visible": True},
+    }
     category_axis = {"name": tabel.kolom[kat].judul}
     if tabel.kolom[kat].jenis in ("tanggal", "bulan") and not batang:
-        category_axis.update({"date_axis": True, "num_format": NUM_FORMAT[tabel.kolom[kat].jenis],
-                              "base_unit": "months" if tabel.kolom[kat].jenis == "bulan" else "days"})
+        category_axis.update(
+            {
+                "date_axis": True,
+                "num_format": NUM_FORMAT[tabel.kolom[kat].jenis],
+                "base_unit": "months" if tabel.kolom[kat].jenis == "bulan" else "days",
+            }
+        )
 
     if batang:
         # Bars: categories on the vertical (y) axis, top to bottom in the table's order; values along x.
