@@ -93,7 +93,7 @@ def _image(site: Path, name: str) -> str:
 def _local_tags(tag: re.Match, root: str) -> str:
     files = CDN.get(tag[2])
     if files is None:
-        # A GX upgrade naming a new CDN: the page still works online; tests/test_data_docs.py says so.
+        # A GX upgrade naming a new CDN: the page still works online; tests/quality/test_data_docs.py says so.
         log.warning("Data Docs load %s, which is not vendored: that page needs the internet", tag[2])
         return tag[0]
     return "".join(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from inpres.reports import charts
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _teks(path: Path) -> str:
