@@ -11,8 +11,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from inpres.data_version import DataVersion
 from inpres.reports import charts, content, province
-from inpres.reports.delivery import DataVersion
 from inpres.reports.figures import Figures
 from inpres.reports.formatting import format_periode, format_tanggal
 from inpres.reports.pdf import compile_pdf, tabel_pdf

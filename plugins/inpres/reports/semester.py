@@ -16,8 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from inpres.data_version import DataVersion
 from inpres.reports import charts, content
-from inpres.reports.delivery import DataVersion
 from inpres.reports.figures import _rows
 from inpres.reports.formatting import format_angka, format_periode, format_persen, format_rentang
 from inpres.reports.pdf import compile_pdf, tabel_pdf
