@@ -20,9 +20,9 @@ import psycopg
 from airflow.sdk import ObjectStoragePath
 
 from dbt_build import dbt_build, load
+from inpres.data_version import data_version
 from inpres.generate.national import generate, months, restore_arrival
 from inpres.reports import national
-from inpres.reports.delivery import data_version
 from inpres.reports.figures import load_figures
 from inpres.reports.semester import load_semester, write_semester_report
 from inpres.transform import compile_manifest

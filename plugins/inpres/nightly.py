@@ -13,9 +13,11 @@ from airflow.sdk import ObjectStoragePath
 
 from inpres import settings
 from inpres.alerts import GATE_WARNING, REPORT, stage_done
+from inpres.data_version import DataVersion, data_version
+from inpres.deliver.mail import kirim_semua
+from inpres.deliver.manifest import write_manifest
 from inpres.ingest.inbox import BPJS, LAPORAN, Delivery, find_deliveries, load_deliveries
 from inpres.quality.gate import WARNING, run_gate
-from inpres.reports.delivery import DataVersion, data_version, kirim_semua, write_manifest
 from inpres.reports.exports import write_exports
 from inpres.reports.figures import load_figures
 from inpres.reports.national import write_monthly_reports

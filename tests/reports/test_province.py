@@ -12,8 +12,8 @@ from decimal import Decimal
 import pypdf
 import pytest
 
+from inpres.data_version import DataVersion
 from inpres.reports import content, province
-from inpres.reports.delivery import DataVersion
 from inpres.reports.figures import Figures
 from inpres.transform import dbt_var
 

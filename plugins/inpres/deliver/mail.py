@@ -1,15 +1,6 @@
-"""What a night hands over: the data version, the run folder's manifest.json, and the reports by mail.
+"""The reports by mail: who receives what, sent once per recipient and data version.
 
-**Data version.** `data_version(conn, run_id)` is the content hash of the night's inputs: SHA-256 over the
-sorted SHA-256s of every delivery loaded in the warehouse (`raw.submission` and `raw.bpjs_extract`, every
-month). The same loaded files give the same hash whatever the run; one more file (a late or revised one) gives
-another. Rejected files (`audit.penolakan`) are not inputs and do not count.
-
-**Manifest.** `write_manifest(folder, ...)` writes `folder/manifest.json`: the month, when it was made
-(Asia/Jakarta), the data version, and every other file under the folder with its size and SHA-256, so a
-reader can check that what they hold is what the night wrote.
-
-**Mail.** `kirim_semua(...)` mails the national report (PDF and workbook) to the distribution list and each
+`kirim_semua(...)` mails the national report (PDF and workbook) to the distribution list and each
 province's PDF to that province's addresses, through Airflow's SMTP provider and the connection `smtp_default`
 (e.g. `AIRFLOW_CONN_SMTP_DEFAULT=smtp://mail.example:25?from_email=inpres%40kemenkopmk.go.id`); every
 recipient gets a mail of their own (nobody sees the other addresses). Settings (environment):
@@ -36,10 +27,8 @@ Personal data: e-mail addresses are never logged, only counts.
 from __future__ import annotations
 
 import csv
-import hashlib
 import html
 import io
-import json
 import logging
 import os
 import re
@@ -48,14 +37,14 @@ import smtplib
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from airflow.sdk import ObjectStoragePath
 from psycopg.pq import TransactionStatus
 
+from inpres.data_version import DataVersion
+from inpres.deliver.manifest import MANIFEST
 from inpres.reports.formatting import format_periode, format_tanggal
 
 log = logging.getLogger(__name__)
@@ -63,7 +52,6 @@ log = logging.getLogger(__name__)
 DISTRIBUSI_ENV = "INPRES_DISTRIBUSI"
 ALAMAT_PROVINSI_ENV = "INPRES_ALAMAT_PROVINSI"
 SMTP_CONN_ID = "smtp_default"
-MANIFEST = "manifest.json"
 NASIONAL = "nasional"
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
@@ -72,77 +60,12 @@ _ALAMAT = re.compile(r"[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+")
 _KODE_PROVINSI = re.compile(r"\d{2}")
 
 
-@dataclass(frozen=True)
-class DataVersion:
-    """Which inputs a night's outputs were built from: the run, and the content hash of its inputs."""
-
-    run_id: str
-    hash_masukan: str
-
-    @property
-    def pendek(self) -> str:
-        """The first 12 hex digits: what a subject line or a page footer shows."""
-        return self.hash_masukan[:12]
-
-
 class PengirimanGagal(RuntimeError):
     """Some mails were not accepted by the SMTP server; what was sent is recorded, a re-run sends the rest."""
 
     def __init__(self, message: str, terkirim: Mapping[str, int] | None = None):
         super().__init__(message)
         self.terkirim = dict(terkirim or {})
-
-
-# --- data version -----------------------------------------------------------------------------------------
-
-
-def data_version(conn, run_id: str) -> DataVersion:
-    """The content hash of every delivery loaded in the warehouse (regional submissions and BPJS extracts)."""
-    rows = conn.execute("select sha256 from raw.submission union all select sha256 from raw.bpjs_extract")
-    digest = hashlib.sha256()
-    for sha in sorted(row[0].strip().lower() for row in rows):
-        digest.update(sha.encode("ascii") + b"\n")
-    return DataVersion(run_id=run_id, hash_masukan=digest.hexdigest())
-
-
-# --- manifest ---------------------------------------------------------------------------------------------
-
-
-def write_manifest(
-    folder: ObjectStoragePath, *, periode: str, versi: DataVersion, dibuat: datetime
-) -> ObjectStoragePath:
-    """Write `folder/manifest.json` listing every other file under `folder` (path relative to the manifest
-    with '/' separators, bytes, sha256), sorted by path. Files are read in chunks, never whole."""
-    if dibuat.tzinfo is None:
-        raise ValueError("dibuat must carry a time zone: a naive time is ambiguous")
-    berkas = []
-    for root, _dirs, files in folder.walk():
-        under = root.relative_to(folder).parts
-        for name in files:
-            if not under and name == MANIFEST:
-                continue  # itself (a manifest.json deeper down, e.g. dbt's, is listed like any file)
-            size, sha = _size_and_sha256(root / name)
-            berkas.append({"path": "/".join((*under, name)), "bytes": size, "sha256": sha})
-    berkas.sort(key=lambda b: b["path"])
-    manifest = {
-        "periode": periode,
-        "dibuat": dibuat.astimezone(JAKARTA).isoformat(timespec="seconds"),
-        "versi_data": {"run_id": versi.run_id, "hash_masukan": versi.hash_masukan},
-        "berkas": berkas,
-    }
-    target = folder / MANIFEST
-    target.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    log.info("manifest lists %d file(s) in %s", len(berkas), folder)
-    return target
-
-
-def _size_and_sha256(path: ObjectStoragePath) -> tuple[int, str]:
-    digest, size = hashlib.sha256(), 0
-    with path.open("rb") as f:
-        while chunk := f.read(_CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
-    return size, digest.hexdigest()
 
 
 # --- who receives what ------------------------------------------------------------------------------------

@@ -1,155 +1,20 @@
-"""Data version, manifest.json and the reports by mail, against a real PostgreSQL and a real SMTP server."""
+"""The reports by mail, once per recipient and data version, against a real PostgreSQL and a real SMTP server."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import os
-import uuid
-from datetime import UTC, datetime
 
-import psycopg
 import pytest
 from airflow.sdk import ObjectStoragePath
 
-from inpres.reports.delivery import (
-    PengirimanGagal,
-    data_version,
-    kirim_laporan,
-    kirim_semua,
-    write_manifest,
-)
+from inpres.data_version import data_version
+from inpres.deliver.mail import PengirimanGagal, kirim_laporan, kirim_semua
 
 DISTRIBUSI = ["Menko@kemenkopmk.example", "deputi@kemenkopmk.example"]
 MALUKU = ["disnaker@malukuprov.example", "bappeda@malukuprov.example"]
 SULTENG = ["disnakertrans@sultengprov.example"]
 EVERY_ADDRESS = [a.lower() for a in DISTRIBUSI + MALUKU + SULTENG]
-
-
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _submission(conn, content: bytes, pelapor: str = "81.71", periode: str = "2022-10") -> str:
-    sha = _sha(content)
-    conn.execute(
-        """insert into raw.submission (file_name, sha256, format, pelapor, periode, received_at)
-                    values (%s, %s, 'xlsx', %s, %s, now())""",
-        (f"{pelapor}_{periode}.xlsx", sha, pelapor, periode),
-    )
-    conn.commit()
-    return sha
-
-
-def _bpjs(conn, content: bytes) -> str:
-    sha = _sha(content)
-    conn.execute(
-        "insert into raw.bpjs_extract (file_name, sha256, received_at) values ('bpjs_2022-10.csv', %s, now())", (sha,)
-    )
-    conn.commit()
-    return sha
-
-
-@pytest.fixture
-def conn(warehouse):
-    with psycopg.connect(warehouse) as connection:
-        yield connection
-
-
-# --- data version -----------------------------------------------------------------------------------------
-
-
-def test_data_version_is_the_hash_of_the_loaded_files_whatever_the_run(conn):
-    shas = [_submission(conn, b"ambon"), _submission(conn, b"palu", pelapor="72.71"), _bpjs(conn, b"bpjs")]
-    first, second = data_version(conn, "scheduled__1"), data_version(conn, "manual__2")
-    assert first.hash_masukan == second.hash_masukan == _sha("".join(f"{s}\n" for s in sorted(shas)).encode())
-    assert (first.run_id, second.run_id) == ("scheduled__1", "manual__2")
-    assert first.pendek == first.hash_masukan[:12] and len(first.hash_masukan) == 64
-
-
-def test_one_more_file_of_either_source_changes_the_data_version(conn):
-    _submission(conn, b"ambon")
-    before = data_version(conn, "r").hash_masukan
-    _submission(conn, b"ambon, revisi 1")
-    after_submission = data_version(conn, "r").hash_masukan
-    _bpjs(conn, b"bpjs")
-    after_bpjs = data_version(conn, "r").hash_masukan
-    assert len({before, after_submission, after_bpjs}) == 3
-
-
-def test_the_data_version_does_not_depend_on_the_order_files_were_loaded(pg_server):
-    from inpres.warehouse import create_database, ensure_schemas
-
-    versions = []
-    for order in ([b"a", b"b", b"c"], [b"c", b"a", b"b"]):
-        url = f"{pg_server}/test_{uuid.uuid4().hex[:12]}"
-        create_database(pg_server, url.rsplit("/", 1)[1])
-        ensure_schemas(url)
-        with psycopg.connect(url) as c:
-            for i, content in enumerate(order):
-                _submission(c, content, pelapor=f"81.7{i}")
-            versions.append(data_version(c, "r").hash_masukan)
-    assert versions[0] == versions[1]
-
-
-# --- manifest ---------------------------------------------------------------------------------------------
-
-
-def _files(folder: ObjectStoragePath) -> dict[str, bytes]:
-    files = {
-        "laporan_nasional_2022-10.pdf": b"%PDF-1.7 laporan",
-        "laporan_nasional_2022-10.xlsx": b"PK\x03\x04 workbook",
-        "data/cakupan_wilayah.csv": b"kode_wilayah,periode\n81.71,2022-10\n",
-        "data_docs/raw_kepesertaan/index.html": os.urandom(3 * 1024 * 1024 + 17),  # read in several chunks
-        "dbt_docs/manifest.json": b'{"dbt": true}',  # somebody else's manifest.json is listed like any file
-        "kosong.txt": b"",
-    }
-    for relative, content in files.items():
-        path = folder.joinpath(*relative.split("/"))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
-    return files
-
-
-def test_manifest_lists_every_other_file_with_its_size_and_hash(tmp_path):
-    folder = ObjectStoragePath((tmp_path / "2022-10" / "manual__1").as_uri())
-    folder.mkdir(parents=True, exist_ok=True)
-    files = _files(folder)
-    (folder / "manifest.json").write_text('{"stale": true}')  # an earlier manifest is replaced, not listed
-
-    versi = data_version_of("a" * 64)
-    written = write_manifest(folder, periode="2022-10", versi=versi, dibuat=datetime(2022, 11, 1, 18, 30, tzinfo=UTC))
-
-    assert str(written) == str(folder / "manifest.json")
-    manifest = json.loads(written.read_text(encoding="utf-8"))
-    assert manifest["periode"] == "2022-10"
-    assert manifest["dibuat"] == "2022-11-02T01:30:00+07:00"
-    assert manifest["versi_data"] == {"run_id": "manual__1", "hash_masukan": "a" * 64}
-    assert [b["path"] for b in manifest["berkas"]] == sorted(files)
-    for entry in manifest["berkas"]:
-        on_disk = folder.joinpath(*entry["path"].split("/")).read_bytes()
-        assert on_disk == files[entry["path"]]
-        assert (entry["bytes"], entry["sha256"]) == (len(on_disk), _sha(on_disk))
-
-
-def test_manifest_refuses_a_time_without_a_zone(tmp_path):
-    with pytest.raises(ValueError):
-        write_manifest(
-            ObjectStoragePath(tmp_path.as_uri()),
-            periode="2022-10",
-            versi=data_version_of("a" * 64),
-            dibuat=datetime(2022, 11, 1, 1, 30),
-        )
-
-
-def data_version_of(hash_masukan: str):
-    from inpres.reports.delivery import DataVersion
-
-    return DataVersion(run_id="manual__1", hash_masukan=hash_masukan)
-
-
-# --- mail -------------------------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -225,8 +90,10 @@ def _by_recipient(messages) -> dict[str, object]:
     return out
 
 
-def test_national_report_to_the_list_each_province_pdf_to_its_own_addresses(conn, smtp_server, reports, caplog):
-    _submission(conn, b"ambon")
+def test_national_report_to_the_list_each_province_pdf_to_its_own_addresses(
+    conn, smtp_server, reports, caplog, load_submission
+):
+    load_submission(conn, b"ambon")
     versi = data_version(conn, "manual__1")
     caplog.set_level(logging.DEBUG)
 
@@ -262,8 +129,8 @@ def test_national_report_to_the_list_each_province_pdf_to_its_own_addresses(conn
     assert "@" not in _our_log(caplog)
 
 
-def test_the_same_data_is_sent_once_a_changed_one_again_as_a_revision(conn, smtp_server, reports):
-    _submission(conn, b"ambon")
+def test_the_same_data_is_sent_once_a_changed_one_again_as_a_revision(conn, smtp_server, reports, load_submission):
+    load_submission(conn, b"ambon")
     first = data_version(conn, "scheduled__1")
     _send(conn, reports, first)
     assert len(smtp_server.messages) == 5
@@ -274,7 +141,7 @@ def test_the_same_data_is_sent_once_a_changed_one_again_as_a_revision(conn, smtp
     assert len(smtp_server.messages) == 5
 
     # A late file arrives: the revised reports go out again, marked as a revision of what they replace.
-    _submission(conn, b"palu, terlambat", pelapor="72.71")
+    load_submission(conn, b"palu, terlambat", pelapor="72.71")
     revised = data_version(conn, "scheduled__3")
     assert revised.hash_masukan != first.hash_masukan
     assert _send(conn, reports, revised) == {"nasional": 2, "provinsi_72": 1, "provinsi_81": 2}
@@ -286,8 +153,10 @@ def test_the_same_data_is_sent_once_a_changed_one_again_as_a_revision(conn, smtp
     assert conn.execute("select count(*) from audit.pengiriman").fetchone()[0] == 10
 
 
-def test_a_new_address_on_the_list_gets_the_report_the_others_already_have(conn, smtp_server, reports, monkeypatch):
-    _submission(conn, b"ambon")
+def test_a_new_address_on_the_list_gets_the_report_the_others_already_have(
+    conn, smtp_server, reports, monkeypatch, load_submission
+):
+    load_submission(conn, b"ambon")
     versi = data_version(conn, "r1")
     _send(conn, reports, versi)
     monkeypatch.setenv("INPRES_DISTRIBUSI", ", ".join([*DISTRIBUSI, "staf.khusus@kemenkopmk.example"]))
@@ -297,8 +166,10 @@ def test_a_new_address_on_the_list_gets_the_report_the_others_already_have(conn,
     assert not message["Subject"].startswith("[Revisi]")
 
 
-def test_a_refused_recipient_fails_the_call_and_only_they_are_mailed_by_the_re_run(conn, smtp_server, reports, caplog):
-    _submission(conn, b"ambon")
+def test_a_refused_recipient_fails_the_call_and_only_they_are_mailed_by_the_re_run(
+    conn, smtp_server, reports, caplog, load_submission
+):
+    load_submission(conn, b"ambon")
     versi = data_version(conn, "r1")
     smtp_server.refuse = {MALUKU[1]}
     with pytest.raises(PengirimanGagal) as failed:
@@ -313,8 +184,10 @@ def test_a_refused_recipient_fails_the_call_and_only_they_are_mailed_by_the_re_r
     assert [r for r, _ in smtp_server.messages[4:]] == [[MALUKU[1]]]
 
 
-def test_without_a_mail_list_nothing_is_sent_and_nothing_fails(conn, smtp_server, reports, monkeypatch, caplog):
-    _submission(conn, b"ambon")
+def test_without_a_mail_list_nothing_is_sent_and_nothing_fails(
+    conn, smtp_server, reports, monkeypatch, caplog, load_submission
+):
+    load_submission(conn, b"ambon")
     monkeypatch.delenv("INPRES_DISTRIBUSI")
     monkeypatch.delenv("INPRES_ALAMAT_PROVINSI")
     assert _send(conn, reports, data_version(conn, "r1")) == {}
