@@ -61,7 +61,7 @@ def load(deliveries: list[dict]) -> dict:
         if not summary.loaded and not summary.rejected:
             counts += "; nothing new in the inbox: the night goes on with the submissions the warehouse already holds"
         stage_done("load", counts)
-    return asdict(summary)
+    return summary.xcom()
 
 
 def decide_periode(parameter: str | None) -> str:

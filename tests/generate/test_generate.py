@@ -64,9 +64,9 @@ def intake(paths: list[Path]):
         copies = [ObjectStoragePath((Path(tmp) / p.name).as_uri()) for p in paths]
         name = paths[0].name if len(paths) == 1 else _CSV.match(paths[0].name).group("stem")
         with psycopg.connect(_INTAKE_DB[0]) as conn:
-            outcome, reasons = load_delivery(conn, Delivery(name, LAPORAN, [str(c) for c in copies]), TODAY)
-            if outcome == "rejected":
-                return reasons, None, [], []
+            judged = load_delivery(conn, Delivery(name, LAPORAN, [str(c) for c in copies]), TODAY)
+            if judged.outcome == "rejected":
+                return judged.reasons, None, [], []
             sha256 = _content_hash(copies)
             [(submission_id, pelapor, periode, tanggal_laporan)] = conn.execute(
                 "select submission_id, pelapor, periode, tanggal_laporan from raw.submission where sha256 = %s",

@@ -130,7 +130,7 @@ def test_a_night_of_nik_bearing_files_leaves_no_nik_anywhere(warehouse, submissi
     assert len([p for p in quarantined if p.name.endswith(".alasan.txt")]) == len(FORMS) + 3
     everything = {
         "xcom (pull)": json.dumps(xcom),
-        "xcom (load)": json.dumps(asdict(summary)),
+        "xcom (load)": json.dumps(summary.xcom()),
         "audit.penolakan": "\n".join(row for (row,) in audit),
         "raw.submission": "\n".join(row for (row,) in loaded),
         "quarantine names": "\n".join(p.name for p in quarantined),

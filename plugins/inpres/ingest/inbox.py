@@ -57,10 +57,36 @@ class Delivery:
 
 
 @dataclass
+class Judgement:
+    """What became of one delivery: what a receipt (tanda terima) answers its sender with.
+
+    `outcome`: "loaded", "rejected", "unchanged" (these bytes were judged before) or "vanished" (the file left
+    the inbox before it was read). `pelapor` and `periode` as read from the file (or, for a rejection, its
+    name); `submission_id` the raw.submission row of a loaded regional submission.
+    """
+
+    name: str
+    source: str
+    outcome: str
+    reasons: list[str] = field(default_factory=list)
+    sha256: str | None = None
+    received_at: datetime | None = None
+    pelapor: str | None = None
+    periode: str | None = None
+    submission_id: int | None = None
+
+
+@dataclass
 class LoadSummary:
     loaded: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     rejected: dict[str, list[str]] = field(default_factory=dict)
+    # The deliveries judged now (loaded or rejected), in the order they were judged.
+    judged: list[Judgement] = field(default_factory=list)
+
+    def xcom(self) -> dict:
+        """What the load hands on to later tasks: the names, not the judgements (receipts come from the audit)."""
+        return {"loaded": self.loaded, "unchanged": self.unchanged, "rejected": self.rejected}
 
 
 def find_deliveries(inbox: ObjectStoragePath, source: str) -> list[Delivery]:
@@ -87,13 +113,15 @@ def load_deliveries(
     """
     summary = LoadSummary()
     for delivery in deliveries:
-        outcome, reasons = load_delivery(conn, delivery, today, karantina)
-        if outcome == "loaded":
+        judgement = load_delivery(conn, delivery, today, karantina)
+        if judgement.outcome == "loaded":
             summary.loaded.append(delivery.name)
-        elif outcome == "unchanged":
+        elif judgement.outcome == "unchanged":
             summary.unchanged.append(delivery.name)
-        elif outcome == "rejected":
-            summary.rejected[delivery.name] = reasons
+        elif judgement.outcome == "rejected":
+            summary.rejected[delivery.name] = judgement.reasons
+        if judgement.outcome in ("loaded", "rejected"):
+            summary.judged.append(judgement)
     return summary
 
 
@@ -103,26 +131,27 @@ class _Rejected(Exception):
 
 def load_delivery(
     conn: psycopg.Connection, delivery: Delivery, today: date, karantina: ObjectStoragePath | None = None
-) -> tuple[str, list[str]]:
-    """("loaded" | "unchanged" | "rejected" | "vanished", reasons) for one delivery."""
+) -> Judgement:
+    """Judge one delivery and load it whole or reject it whole."""
     _own_transactions(conn)
     karantina = karantina or settings.karantina()
     paths, alike = _real_paths(delivery.files)
     if not paths:
         log.warning("%s left the inbox before it was read", delivery.name)
-        return "vanished", []
+        return Judgement(delivery.name, delivery.source, "vanished")
     sha256 = _content_hash(paths)
     if _loaded(conn, sha256):
-        return "unchanged", []
+        return Judgement(delivery.name, delivery.source, "unchanged", sha256=sha256)
     if recorded := _rejected_before(conn, sha256):
         # The same bad bytes again (a read-only inbox keeps them): judged once. Only a quarantine a
         # killed run left unfinished is finished.
         texts, folder = recorded
         if _quarantined(folder, delivery.name):
-            return "unchanged", []
+            return Judgement(delivery.name, delivery.source, "unchanged", sha256=sha256)
         _quarantine(paths, delivery.name, texts, folder)
         log.warning("%s %s ditolak: %s", REJECTED, delivery.name, "; ".join(texts))
-        return "rejected", texts
+        # Counted as tonight's rejection again; its receipt was written when it was first judged.
+        return Judgement(delivery.name, delivery.source, "rejected", texts, sha256)
     received_at = max(_received_at(p) for p in paths)
     reasons = contract.Reasons()
     if alike:
@@ -131,10 +160,11 @@ def load_delivery(
             "jangan menulis NIK pada nama berkas"
         )
     who: contract.Identitas | None = None
+    submission_id: int | None = None
     try:
         with conn.transaction(), contextlib.ExitStack() as streams:
             if delivery.source == LAPORAN:
-                who = _load_laporan(conn, delivery, paths, sha256, received_at, reasons, today, streams)
+                who, submission_id = _load_laporan(conn, delivery, paths, sha256, received_at, reasons, today, streams)
             else:
                 _load_bpjs(conn, delivery, paths, sha256, received_at, reasons, today, streams)
             if reasons:
@@ -151,17 +181,26 @@ def load_delivery(
         pass
     if not reasons:
         log.info("loaded %s (%s)", delivery.name, delivery.source)
-        return "loaded", []
+        return Judgement(
+            delivery.name,
+            delivery.source,
+            "loaded",
+            sha256=sha256,
+            received_at=received_at,
+            pelapor=who.pelapor if who else None,
+            periode=who.periode if who else None,
+            submission_id=submission_id,
+        )
     texts = reasons.texts()
-    _reject(conn, delivery, paths, sha256, received_at, who, texts, today, karantina)
-    return "rejected", texts
+    pelapor, periode = _reject(conn, delivery, paths, sha256, received_at, who, texts, today, karantina)
+    return Judgement(delivery.name, delivery.source, "rejected", texts, sha256, received_at, pelapor, periode)
 
 
 def _load_laporan(conn, delivery, paths, sha256, received_at, reasons, today, streams):
     sheets = _sheets(delivery, paths, streams)
     who = contract.identitas(sheets.get("identitas"), reasons, today)
     if who is None:
-        return None
+        return None, None
     submission_id = conn.execute(
         """insert into raw.submission (file_name, sha256, format, pelapor, periode, nama_instansi,
                                        tanggal_laporan, received_at)
@@ -207,7 +246,7 @@ def _load_laporan(conn, delivery, paths, sha256, received_at, reasons, today, st
         contract.rows(sheets.get("klaim"), "klaim", contract.KLAIM, reasons),
     )
     contract.duplicates(conn, "raw.klaim", parent, ("program", "segmen"), "klaim", reasons)
-    return who
+    return who, submission_id
 
 
 def _load_bpjs(conn, delivery, paths, sha256, received_at, reasons, today, streams):
@@ -312,7 +351,8 @@ def _own_transactions(conn) -> None:
 
 def _reject(
     conn, delivery, paths, sha256, received_at, who, texts: list[str], today: date, karantina: ObjectStoragePath
-) -> None:
+) -> tuple[str | None, str | None]:
+    """Record and quarantine a rejection; the pelapor and month it is filed under."""
     # The annex lists a rejection under the month it is about: the content's month when it is a real
     # one (a typo like 2202-10 is not), else the month in the file name.
     hint = _NAME_HINT.match(delivery.name)
@@ -330,6 +370,7 @@ def _reject(
         )
     _quarantine(paths, delivery.name, texts, karantina)
     log.warning("%s %s ditolak: %s", REJECTED, delivery.name, "; ".join(texts))
+    return pelapor, periode
 
 
 def _quarantined(folder: ObjectStoragePath, name: str) -> bool:
