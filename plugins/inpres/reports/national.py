@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 
 from inpres.data_version import DataVersion
 from inpres.reports import charts, content, province
+from inpres.reports.build import info_sampul
 from inpres.reports.figures import Figures
-from inpres.reports.formatting import format_periode, format_tanggal
+from inpres.reports.formatting import format_periode
 from inpres.reports.pdf import compile_pdf, tabel_pdf
 from inpres.reports.tables import Tabel, pilih, sembunyikan, sembunyikan_kosong, tampilkan, write_csv, write_kamus
 from inpres.reports.workbook import write_workbook
@@ -34,16 +35,6 @@ class Laporan:
     workbook: str
     provinsi: dict[str, str]  # kode_provinsi -> its PDF
     csv: list[str]
-
-
-def info_sampul(periode_label: str, versi: DataVersion, dibuat: datetime) -> list[list[str]]:
-    return [
-        ["Periode", periode_label],
-        ["Dibuat", f"{format_tanggal(dibuat)} pukul {dibuat:%H.%M} WIB"],
-        ["Versi data", versi.pendek],
-        ["Hash masukan (SHA-256)", versi.hash_masukan],
-        ["ID proses (run id)", versi.run_id],
-    ]
 
 
 def write_monthly_reports(f: Figures, out: ObjectStoragePath, *, versi: DataVersion, dibuat: datetime) -> Laporan:

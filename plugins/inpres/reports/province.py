@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from inpres.reports import content
+from inpres.reports.build import info_sampul
 from inpres.reports.figures import Figures
 from inpres.reports.formatting import format_angka, format_periode, format_persen, format_tanggal
 from inpres.reports.pdf import compile_pdf, tabel_pdf
@@ -445,8 +446,6 @@ def penolakan(by_name: dict[str, Tabel], kode: str) -> Tabel:
 
 def data_pdf(f: Figures, by_name: dict[str, Tabel], w: dict, *, versi, dibuat: datetime) -> dict:
     """Everything provinsi.typ prints, as formatted strings."""
-    from inpres.reports.national import info_sampul
-
     kode = w["kode_wilayah"]
     skor = next((r for r in f.kepatuhan if r["kode_wilayah"] == kode), None)
     poin = (

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from inpres.data_version import DataVersion
 from inpres.reports import charts, content
+from inpres.reports.build import info_sampul
 from inpres.reports.figures import _rows
 from inpres.reports.formatting import format_angka, format_periode, format_persen, format_rentang
 from inpres.reports.pdf import compile_pdf, tabel_pdf
@@ -393,8 +394,6 @@ def _tabel_cetak(tables: list[Tabel]) -> dict[str, dict]:
 
 def write_semester_report(s: SemesterFigures, out: ObjectStoragePath, *, versi: DataVersion, dibuat: datetime) -> str:
     """Writes laporan_semester_<tahun>_S<n>.pdf/.xlsx and data/semester_*.csv; returns the PDF's name."""
-    from inpres.reports.national import info_sampul
-
     tables = tables_semester(s)
     pdf_name = f"laporan_semester_{s.nama}.pdf"
     judul = "Laporan Semester Pemantauan Inpres Nomor 2 Tahun 2021"
