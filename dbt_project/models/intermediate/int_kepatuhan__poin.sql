@@ -2,7 +2,10 @@
 -- its status: terpenuhi, sebagian, tidak_terpenuhi or tidak_diketahui. Every rule is stated, point
 -- by point, in fct_kepatuhan_pelapor's description.
 with submissions as (
-    select submission_id, pelapor, periode
+    select
+        submission_id,
+        pelapor,
+        periode
     from {{ ref('int_submissions__terkini') }}
 ),
 
@@ -22,9 +25,22 @@ kepatuhan as (
 -- Coverage is judged on the pelapor's own people: a kab/kota's rows, a province's rows about the
 -- provincial government itself (not the kab/kota it reports on behalf of).
 cakupan_sendiri as (
-    select submission_id, segmen, sasaran, terlindungi
+    select
+        submission_id,
+        segmen,
+        sasaran,
+        terlindungi
     from {{ ref('int_kepesertaan__terkini') }}
     where {{ kode_kini('kode_wilayah') }} = pelapor
+),
+
+daftar_segmen as (
+    {%- for segmen in daftar_segmen() %}
+    select '{{ segmen }}' as segmen
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
 ),
 
 cakupan as (
@@ -36,8 +52,10 @@ cakupan as (
         c.terlindungi
     from submissions as s
     -- Every segment gets a status, also one the pelapor sent no row for.
-    cross join unnest(array['{{ daftar_segmen() | join("', '") }}']) as daftar (segmen)
-    left join cakupan_sendiri as c on c.submission_id = s.submission_id and c.segmen = daftar.segmen
+    cross join daftar_segmen as daftar
+    left join cakupan_sendiri as c
+        on s.submission_id = c.submission_id
+        and daftar.segmen = c.segmen
 )
 
 select
@@ -56,12 +74,12 @@ union all
 select
     pelapor,
     periode,
-    'anggaran',
+    'anggaran' as poin,
     case
         when anggaran_rp > 0 then 'terpenuhi'
         when anggaran_rp = 0 then 'tidak_terpenuhi'
         else 'tidak_diketahui'
-    end
+    end as status
 from kepatuhan
 
 union all
@@ -69,14 +87,14 @@ union all
 select
     pelapor,
     periode,
-    'cakupan_' || segmen,
+    'cakupan_' || segmen as poin,
     -- Compared as counts, not as a rounded percentage: 99.996 % is not 100 %.
     case
         when sasaran is null or sasaran = 0 then 'tidak_diketahui'
         when terlindungi >= sasaran then 'terpenuhi'
         when terlindungi > 0 then 'sebagian'
         else 'tidak_terpenuhi'
-    end
+    end as status
 from cakupan
 
 union all
@@ -84,13 +102,13 @@ union all
 select
     pelapor,
     periode,
-    'bumd_terdaftar',
+    'bumd_terdaftar' as poin,
     case bumd_terdaftar
         when 'ya' then 'terpenuhi'
         when 'sebagian' then 'sebagian'
         when 'tidak' then 'tidak_terpenuhi'
         else 'tidak_diketahui'
-    end
+    end as status
 from kepatuhan
 
 union all
@@ -98,10 +116,10 @@ union all
 select
     pelapor,
     periode,
-    'ptsp',
+    'ptsp' as poin,
     case ptsp_mensyaratkan
         when true then 'terpenuhi'
         when false then 'tidak_terpenuhi'
         else 'tidak_diketahui'
-    end
+    end as status
 from kepatuhan

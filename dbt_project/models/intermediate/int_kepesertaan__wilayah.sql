@@ -22,7 +22,7 @@ chosen as (
         *,
         row_number() over (
             partition by kode_wilayah, periode, segmen
-            order by case when pelapor = kode_wilayah then 1 else 2 end, submission_id desc, baris
+            order by case when pelapor = kode_wilayah then 1 else 2 end asc, submission_id desc, baris asc
         ) as urutan
     from kepesertaan
 )

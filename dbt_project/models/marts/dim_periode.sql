@@ -10,9 +10,12 @@ with terakhir as (
 
 bulan as (
     select awal_bulan::date as awal_bulan
-    from terakhir,
-        generate_series(date '2021-04-01', to_date(coalesce(terakhir.periode, '2021-04'), 'YYYY-MM'), interval '1 month')
-            as awal_bulan
+    from terakhir
+    cross join generate_series(
+        date '2021-04-01',
+        to_date(coalesce(periode, '2021-04'), 'YYYY-MM'),
+        interval '1 month'
+    ) as awal_bulan
 )
 
 select

@@ -14,10 +14,10 @@ select
 union all
 
 select
-    kode_provinsi,
-    nama_provinsi,
-    'provinsi',
-    null,
+    kode_provinsi as kode_wilayah,
+    nama_provinsi as nama_wilayah,
+    'provinsi' as tingkat,
+    null as jenis,
     kode_provinsi,
     nama_provinsi
 from provinsi
@@ -25,9 +25,9 @@ from provinsi
 union all
 
 select
-    k.kode_kabupaten_kota,
-    k.nama_kabupaten_kota,
-    k.jenis,
+    k.kode_kabupaten_kota as kode_wilayah,
+    k.nama_kabupaten_kota as nama_wilayah,
+    k.jenis as tingkat,
     k.jenis,
     k.kode_provinsi,
     p.nama_provinsi

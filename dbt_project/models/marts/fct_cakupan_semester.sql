@@ -55,10 +55,10 @@ select
 from kunci as k
 inner join semester as s using (tahun, semester)
 left join cakupan as akhir
-    on akhir.kode_wilayah = k.kode_wilayah
-    and akhir.segmen = k.segmen
-    and akhir.periode = s.periode_akhir
+    on k.kode_wilayah = akhir.kode_wilayah
+    and k.segmen = akhir.segmen
+    and s.periode_akhir = akhir.periode
 left join cakupan as awal
-    on awal.kode_wilayah = k.kode_wilayah
-    and awal.segmen = k.segmen
-    and awal.periode = s.periode_sebelum
+    on k.kode_wilayah = awal.kode_wilayah
+    and k.segmen = awal.segmen
+    and s.periode_sebelum = awal.periode

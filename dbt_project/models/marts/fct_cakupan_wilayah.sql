@@ -13,6 +13,27 @@ with wilayah as (
     select * from {{ ref('int_kepesertaan__wilayah') }}
 ),
 
+periode as (
+    select distinct periode from wilayah
+),
+
+daftar_segmen as (
+    {%- for segmen in daftar_segmen() %}
+    select '{{ segmen }}' as segmen
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+),
+
+-- Who reported anything at all in a month.
+dilaporkan as (
+    select distinct
+        kode_wilayah,
+        periode
+    from wilayah
+),
+
 -- Every government a rollup should include (the 38 provincial governments' own territories and
 -- the 514 kab/kota) × every month with figures × every segment, with what it reported, if anything.
 bagian as (
@@ -26,19 +47,15 @@ bagian as (
         w.kode_wilayah is not null as ada_angka,
         dilaporkan.kode_wilayah is not null as dihitung
     from {{ ref('dim_wilayah') }} as d
-    cross join (select distinct periode from wilayah) as p
-    cross join (
-        {%- for segmen in daftar_segmen() %}
-        select '{{ segmen }}' as segmen{% if not loop.last %} union all{% endif %}
-        {%- endfor %}
-    ) as s
+    cross join periode as p
+    cross join daftar_segmen as s
     left join wilayah as w
-        on w.kode_wilayah = d.kode_wilayah
-        and w.periode = p.periode
-        and w.segmen = s.segmen
-    left join (select distinct kode_wilayah, periode from wilayah) as dilaporkan
-        on dilaporkan.kode_wilayah = d.kode_wilayah
-        and dilaporkan.periode = p.periode
+        on d.kode_wilayah = w.kode_wilayah
+        and p.periode = w.periode
+        and s.segmen = w.segmen
+    left join dilaporkan
+        on d.kode_wilayah = dilaporkan.kode_wilayah
+        and p.periode = dilaporkan.periode
     where d.tingkat <> 'nasional'
 ),
 
@@ -60,12 +77,12 @@ acuan as (
         from bagian
     ) as b
     left join bagian as bulan_lalu
-        on bulan_lalu.kode_wilayah = b.kode_wilayah
-        and bulan_lalu.segmen = b.segmen
+        on b.kode_wilayah = bulan_lalu.kode_wilayah
+        and b.segmen = bulan_lalu.segmen
         and bulan_lalu.periode = {{ shift_periode('b.periode', -1) }}
     left join bagian as tahun_lalu
-        on tahun_lalu.kode_wilayah = b.kode_wilayah
-        and tahun_lalu.segmen = b.segmen
+        on b.kode_wilayah = tahun_lalu.kode_wilayah
+        and b.segmen = tahun_lalu.segmen
         and tahun_lalu.periode = {{ shift_periode('b.periode', -12) }}
 ),
 
@@ -156,13 +173,13 @@ bandingan as (
     from persen as c
     inner join {{ ref('dim_wilayah') }} as d using (kode_wilayah)
     left join persen as bulan_lalu
-        on bulan_lalu.kode_wilayah = c.kode_wilayah
-        and bulan_lalu.segmen = c.segmen
-        and bulan_lalu.periode = c.periode_bulan_lalu
+        on c.kode_wilayah = bulan_lalu.kode_wilayah
+        and c.segmen = bulan_lalu.segmen
+        and c.periode_bulan_lalu = bulan_lalu.periode
     left join persen as tahun_lalu
-        on tahun_lalu.kode_wilayah = c.kode_wilayah
-        and tahun_lalu.segmen = c.segmen
-        and tahun_lalu.periode = c.periode_tahun_lalu
+        on c.kode_wilayah = tahun_lalu.kode_wilayah
+        and c.segmen = tahun_lalu.segmen
+        and c.periode_tahun_lalu = tahun_lalu.periode
 )
 
 select
@@ -190,9 +207,9 @@ select
     basis_lengkap_tahun_lalu,
     -- Highest percentage first; equal percentages share a rank (1, 2, 2, 4).
     case when kelompok_peringkat is not null and diperingkat then
-        rank() over (partition by periode, segmen, kelompok_peringkat, diperingkat order by persen_terlindungi desc)
+            rank() over (partition by periode, segmen, kelompok_peringkat, diperingkat order by persen_terlindungi desc)
     end as peringkat,
     case when kelompok_peringkat is not null then
-        count(*) filter (where diperingkat) over (partition by periode, segmen, kelompok_peringkat)
+            count(*) filter (where diperingkat) over (partition by periode, segmen, kelompok_peringkat)
     end as jumlah_diperingkat
 from bandingan

@@ -1,7 +1,10 @@
 -- Reporting completeness and timeliness per province and for the nation ('00') per semester: the
 -- monthly counts of fct_kelengkapan_laporan summed over the semester's months in dim_periode.
 with bulanan as (
-    select k.*, p.tahun, p.semester
+    select
+        k.*,
+        p.tahun,
+        p.semester
     from {{ ref('fct_kelengkapan_laporan') }} as k
     inner join {{ ref('dim_periode') }} as p using (periode)
 ),

@@ -51,7 +51,7 @@ select
     skor,
     -- Equal scores share a rank (1, 2, 2, 4); a government with no known point is not ranked.
     case when skor is not null then
-        rank() over (partition by periode, jenjang, skor is null order by skor desc)
+            rank() over (partition by periode, jenjang, skor is null order by skor desc)
     end as peringkat,
     count(skor) over (partition by periode, jenjang) as jumlah_diperingkat
 from jenjang

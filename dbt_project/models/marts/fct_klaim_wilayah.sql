@@ -3,14 +3,25 @@
 -- The klaim sheet has no territory column: a pelapor's claims are its own territory's, and a
 -- province's are the provincial government's own.
 with klaim as (
-    select pelapor, periode, program, segmen, kasus, nilai_rp
+    select
+        pelapor,
+        periode,
+        program,
+        segmen,
+        kasus,
+        nilai_rp
     from {{ ref('int_klaim__terkini') }}
 ),
 
 -- A month a pelapor reported without a row for a program and segment paid none of those claims:
 -- a zero row from the key's first month in the year keeps the year's total visible every month.
 kunci_tahun as (
-    select pelapor, left(periode, 4) as tahun, program, segmen, min(periode) as periode_pertama
+    select
+        pelapor,
+        left(periode, 4) as tahun,
+        program,
+        segmen,
+        min(periode) as periode_pertama
     from klaim
     group by pelapor, left(periode, 4), program, segmen
 ),
@@ -26,18 +37,24 @@ wilayah as (
         coalesce(c.nilai_rp, 0) as nilai_rp
     from {{ ref('int_submissions__terkini') }} as s
     inner join kunci_tahun as k
-        on k.pelapor = s.pelapor
+        on s.pelapor = k.pelapor
         and k.tahun = left(s.periode, 4)
         and s.periode >= k.periode_pertama
     left join klaim as c
-        on c.pelapor = s.pelapor
-        and c.periode = s.periode
-        and c.program = k.program
-        and c.segmen = k.segmen
+        on s.pelapor = c.pelapor
+        and s.periode = c.periode
+        and k.program = c.program
+        and k.segmen = c.segmen
 ),
 
 semua as (
-    select kode_wilayah, periode, program, segmen, kasus, nilai_rp
+    select
+        kode_wilayah,
+        periode,
+        program,
+        segmen,
+        kasus,
+        nilai_rp
     from wilayah
     where kode_wilayah <> kode_provinsi
 
@@ -46,12 +63,12 @@ semua as (
     -- Province-wide is the province's own claims plus its kab/kota's; the set without a
     -- province is the nation.
     select
-        coalesce(kode_provinsi, '00'),
+        coalesce(kode_provinsi, '00') as kode_wilayah,
         periode,
         program,
         segmen,
-        sum(kasus),
-        sum(nilai_rp)
+        sum(kasus) as kasus,
+        sum(nilai_rp) as nilai_rp
     from wilayah
     group by grouping sets ((kode_provinsi, periode, program, segmen), (periode, program, segmen))
 )
@@ -75,6 +92,6 @@ select
 from semua as s
 inner join {{ ref('dim_wilayah') }} as d using (kode_wilayah)
 left join {{ ref('fct_kelengkapan_laporan') }} as k
-    on k.kode_wilayah = s.kode_wilayah
-    and k.periode = s.periode
+    on s.kode_wilayah = k.kode_wilayah
+    and s.periode = k.periode
 window tahun as (partition by s.kode_wilayah, s.program, s.segmen, left(s.periode, 4) order by s.periode)

@@ -30,5 +30,5 @@ select
     coalesce(v.jumlah_versi, 0) as jumlah_versi
 from {{ ref('dim_wilayah') }} as w
 cross join {{ ref('dim_periode') }} as p
-left join versi as v on v.pelapor = w.kode_wilayah and v.periode = p.periode
+left join versi as v on w.kode_wilayah = v.pelapor and p.periode = v.periode
 where w.tingkat <> 'nasional'

@@ -1,13 +1,23 @@
 -- Per kab/kota × segment × month: what the regions report as protected against BPJS
 -- Ketenagakerjaan's own active participants, and whether the gap is past the tolerance.
 with dilaporkan as (
-    select kode_wilayah, periode, segmen, terlindungi, pelapor
+    select
+        kode_wilayah,
+        periode,
+        segmen,
+        terlindungi,
+        pelapor
     from {{ ref('int_kepesertaan__wilayah') }}
     where kode_wilayah <> kode_provinsi
 ),
 
 bpjs as (
-    select kode_wilayah, periode, segmen, peserta_aktif, extract_id
+    select
+        kode_wilayah,
+        periode,
+        segmen,
+        peserta_aktif,
+        extract_id
     from {{ ref('int_bpjs__kepesertaan_terkini') }}
 ),
 
