@@ -9,6 +9,10 @@ recipient gets a mail of their own (nobody sees the other addresses). Settings (
 - `INPRES_ALAMAT_PROVINSI`: who receives each province's report, a CSV `kode_provinsi,email` (header row;
   several rows per province allowed), as a local path or a URL `ObjectStoragePath` understands.
 
+The receipts of intake (inpres.ingest.receipt) go out the same way (`kirim_surel`), to the addresses of
+`INPRES_ALAMAT_PELAPOR` (a CSV `kode_pelapor,email`, read like the provinces' list) or the ministry's desk,
+`INPRES_ALAMAT_MEJA` (comma-separated, like the distribution list).
+
 Neither set: a warning is logged and nothing is sent; the night does not fail for lack of a mail list. A
 province report whose province has no address is logged (by code) and not sent.
 
@@ -35,7 +39,7 @@ import re
 import shutil
 import smtplib
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -45,12 +49,15 @@ from psycopg.pq import TransactionStatus
 
 from inpres.data_version import DataVersion
 from inpres.deliver.manifest import MANIFEST
+from inpres.privacy import mask_nik
 from inpres.reports.formatting import format_periode, format_tanggal
 
 log = logging.getLogger(__name__)
 
 DISTRIBUSI_ENV = "INPRES_DISTRIBUSI"
 ALAMAT_PROVINSI_ENV = "INPRES_ALAMAT_PROVINSI"
+ALAMAT_PELAPOR_ENV = "INPRES_ALAMAT_PELAPOR"
+ALAMAT_MEJA_ENV = "INPRES_ALAMAT_MEJA"
 SMTP_CONN_ID = "smtp_default"
 NASIONAL = "nasional"
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -73,7 +80,17 @@ class PengirimanGagal(RuntimeError):
 
 def daftar_distribusi() -> list[str]:
     """`INPRES_DISTRIBUSI`: the national report's recipients (lower case, each once)."""
-    raw = os.environ.get(DISTRIBUSI_ENV, "")
+    return daftar_alamat(DISTRIBUSI_ENV)
+
+
+def alamat_meja() -> list[str]:
+    """`INPRES_ALAMAT_MEJA`: the ministry's desk, which answers for a file whose pelapor has no address."""
+    return daftar_alamat(ALAMAT_MEJA_ENV)
+
+
+def daftar_alamat(variable: str) -> list[str]:
+    """The addresses in the environment variable `variable`, comma- or semicolon-separated (lower case, each once)."""
+    raw = os.environ.get(variable, "")
     alamat, salah = [], 0
     for item in re.split(r"[,;]", raw):
         if not (item := item.strip()):
@@ -83,45 +100,71 @@ def daftar_distribusi() -> list[str]:
         else:
             salah += 1
     if salah:
-        log.warning("%s: %d entry(ies) are not e-mail addresses and are ignored", DISTRIBUSI_ENV, salah)
+        log.warning("%s: %d entry(ies) are not e-mail addresses and are ignored", variable, salah)
     return _unik(alamat)
 
 
 def alamat_provinsi() -> dict[str, list[str]]:
     """`INPRES_ALAMAT_PROVINSI`: each province's recipients by two-digit code; {} when unset or unreadable."""
-    value = os.environ.get(ALAMAT_PROVINSI_ENV, "").strip()
+    from inpres.wilayah import nama
+
+    def kode_provinsi(kode: str) -> str | None:
+        return kode if _KODE_PROVINSI.fullmatch(kode) and kode in nama() else None
+
+    return alamat_csv(ALAMAT_PROVINSI_ENV, "kode_provinsi", kode_provinsi, "no province report is mailed")
+
+
+def alamat_pelapor() -> dict[str, list[str]]:
+    """`INPRES_ALAMAT_PELAPOR`: each pelapor's addresses by dotted code (`81`, `81.71`); {} when unset or
+    unreadable. A code may be written as the template allows (`8171`, ` 81.71 `)."""
+    from inpres.ingest.values import kode_wilayah
+    from inpres.wilayah import kode_dikenal
+
+    def kode_pelapor(kode: str) -> str | None:
+        try:
+            kode = kode_wilayah(kode)
+        except ValueError:
+            return None
+        return kode if kode in kode_dikenal() else None
+
+    return alamat_csv(ALAMAT_PELAPOR_ENV, "kode_pelapor", kode_pelapor, "receipts go to the desk")
+
+
+def alamat_csv(
+    variable: str, kolom_kode: str, kode: Callable[[str], str | None], tanpa_daftar: str
+) -> dict[str, list[str]]:
+    """The CSV `<kolom_kode>,email` that the environment variable `variable` names: addresses by code.
+
+    `kode` turns a cell into the code it stands for, or None when it is none; a row without a code or an
+    address is logged by row number and ignored. Unset: {}; unreadable: {} and an error that ends with
+    `tanpa_daftar` (what happens without the list)."""
+    value = os.environ.get(variable, "").strip()
     if not value:
         return {}
     path = _location(value)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as error:
-        log.error(
-            "%s=%s cannot be read (%s): no province report is mailed", ALAMAT_PROVINSI_ENV, value, type(error).__name__
-        )
+        log.error("%s=%s cannot be read (%s): %s", variable, value, type(error).__name__, tanpa_daftar)
         return {}
     reader = csv.DictReader(io.StringIO(text, newline=""))
     kolom = {(c or "").strip().lower(): c for c in reader.fieldnames or []}
-    if not {"kode_provinsi", "email"} <= kolom.keys():
-        log.error(
-            "%s: the CSV needs a header row kode_provinsi,email: no province report is mailed", ALAMAT_PROVINSI_ENV
-        )
+    if not {kolom_kode, "email"} <= kolom.keys():
+        log.error("%s: the CSV needs a header row %s,email: %s", variable, kolom_kode, tanpa_daftar)
         return {}
-    from inpres.wilayah import nama
-
     hasil: dict[str, list[str]] = {}
     for baris, row in enumerate(reader, start=2):
-        kode = (row[kolom["kode_provinsi"]] or "").strip()
+        isi_kode = (row[kolom[kolom_kode]] or "").strip()
         email = (row[kolom["email"]] or "").strip()
-        if not kode and not email:
+        if not isi_kode and not email:
             continue
-        if not _KODE_PROVINSI.fullmatch(kode) or kode not in nama():
-            log.warning("%s row %d: %r is not a province code; row ignored", ALAMAT_PROVINSI_ENV, baris, kode)
+        if (dikenal := kode(isi_kode)) is None:
+            log.warning("%s row %d: %r is not a %s; row ignored", variable, baris, mask_nik(isi_kode), kolom_kode)
         elif not _ALAMAT.fullmatch(email):
-            log.warning("%s row %d: not an e-mail address; row ignored", ALAMAT_PROVINSI_ENV, baris)
+            log.warning("%s row %d: not an e-mail address; row ignored", variable, baris)
         else:
-            hasil.setdefault(kode, []).append(email.lower())
-    return {kode: _unik(alamat) for kode, alamat in hasil.items()}
+            hasil.setdefault(dikenal, []).append(email.lower())
+    return {k: _unik(alamat) for k, alamat in hasil.items()}
 
 
 def _location(value: str) -> ObjectStoragePath:
@@ -251,7 +294,7 @@ def _kirim(
     if not alamat:
         log.warning("%s %s: no recipient, nothing sent", jenis, periode)
         return 0
-    with _kunci(conn, jenis, periode):
+    with kunci_pengiriman(conn, jenis, periode):
         sudah = {
             row[0]
             for row in conn.execute(
@@ -288,11 +331,9 @@ def _kirim(
             "X-Inpres-Run-Id": versi.run_id,
         }
         terkirim, gagal = 0, []
-        from airflow.providers.smtp.hooks.smtp import SmtpHook
-
         with tempfile.TemporaryDirectory(prefix="inpres-lampiran-") as tmp:
-            files = _salin(lampiran, Path(tmp))
-            with SmtpHook(smtp_conn_id=SMTP_CONN_ID) as smtp:
+            files = salin_lampiran(lampiran, Path(tmp))
+            with sesi_smtp() as smtp:
                 for a in belum:
                     subjek, badan = judul, isi
                     if a in sebelumnya:
@@ -304,12 +345,10 @@ def _kirim(
                             f"{hash_lama[:12]}): data masukan telah berubah sejak itu.\n\n{isi}"
                         )
                     try:
-                        smtp.send_email_smtp(
-                            to=[a], subject=subjek, html_content=_html(badan), files=files, custom_headers=headers
-                        )
+                        kirim_surel(smtp, a, judul=subjek, isi=badan, files=files, headers=headers)
                     except (smtplib.SMTPException, OSError) as error:
                         # The exception's text may quote the address: log its kind and code only.
-                        gagal.append(_alasan(error))
+                        gagal.append(alasan_gagal(error))
                         continue
                     conn.execute(
                         """insert into audit.pengiriman (jenis, periode, penerima, hash_masukan, run_id, lampiran)
@@ -336,9 +375,24 @@ def _kirim(
     return terkirim
 
 
+def sesi_smtp():
+    """A session with the SMTP server of the connection `smtp_default` (a context manager: one login, many mails)."""
+    from airflow.providers.smtp.hooks.smtp import SmtpHook
+
+    return SmtpHook(smtp_conn_id=SMTP_CONN_ID)
+
+
+def kirim_surel(smtp, alamat: str, *, judul: str, isi: str, files: Sequence[str], headers: Mapping[str, str]) -> None:
+    """One mail to one address in an open `sesi_smtp()`: `isi` plain text (paragraphs separated by a blank
+    line), `files` local paths attached. Raises smtplib.SMTPException or OSError when the server refuses it."""
+    smtp.send_email_smtp(
+        to=[alamat], subject=judul, html_content=_html(isi), files=list(files), custom_headers=dict(headers)
+    )
+
+
 @contextmanager
-def _kunci(conn, jenis: str, periode: str) -> Iterator[None]:
-    """A session advisory lock per report kind and month: two runs never mail the same report at once."""
+def kunci_pengiriman(conn, jenis: str, periode: str) -> Iterator[None]:
+    """A session advisory lock per mail kind and month: two runs never mail the same thing at once."""
     key = f"inpres.pengiriman:{jenis}:{periode}"
     conn.execute("select pg_advisory_lock(hashtextextended(%s, 0))", (key,))
     try:
@@ -350,7 +404,7 @@ def _kunci(conn, jenis: str, periode: str) -> Iterator[None]:
         conn.commit()
 
 
-def _salin(lampiran: Sequence[ObjectStoragePath], tmp: Path) -> list[str]:
+def salin_lampiran(lampiran: Sequence[ObjectStoragePath], tmp: Path) -> list[str]:
     """Copy the attachments, streamed, into a local folder under their own names (the SMTP hook reads files)."""
     files = []
     for source in lampiran:
@@ -386,6 +440,7 @@ def _html(text: str) -> str:
     return "".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
 
 
-def _alasan(error: BaseException) -> str:
+def alasan_gagal(error: BaseException) -> str:
+    """Why a mail failed, without the server's text (which may quote the address): its kind and code."""
     code = getattr(error, "smtp_code", None)
     return f"{type(error).__name__} {code}" if code else type(error).__name__
