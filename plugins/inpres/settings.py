@@ -97,6 +97,17 @@ def karantina() -> ObjectStoragePath:
     return output().parent / "karantina"
 
 
+def tanda_terima() -> ObjectStoragePath:
+    """Where the receipts (tanda terima) of intake are kept, a folder per day of arrival (`INPRES_TANDA_TERIMA`).
+
+    By default `tanda_terima/` beside the output folder, like the quarantine: they name the regions' files and
+    quote their rejected cells, so they are not published with the reports.
+    """
+    if os.environ.get("INPRES_TANDA_TERIMA"):
+        return _location("INPRES_TANDA_TERIMA", Path())
+    return output().parent / "tanda_terima"
+
+
 # Reports, logs and the quarantine carry personal data (names of regional officers' files, rejected rows):
 # by default only the account that runs the night may read them.
 UMASK_DEFAULT = "077"

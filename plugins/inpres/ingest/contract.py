@@ -67,6 +67,8 @@ class Column:
     parse: Callable[[object], object]
     required: bool = False
     non_negative: bool = False
+    # What the cell should hold, as the template says it to a regional officer (quoted by a rejection's receipt).
+    isi: str | None = None
 
 
 # More people than Indonesia has: a typo, or a NIK typed into a count column (never quote it).
@@ -96,26 +98,83 @@ def _choice(allowed, what, optional=False):
     return lambda v: values.pilihan(v, allowed, what, kosong_boleh=optional)
 
 
+_SEGMEN_ISI = "salah satu dari: " + ", ".join(values.SEGMEN)
 KEPESERTAAN = (
-    Column("kode_wilayah", values.kode_wilayah, required=True),
-    Column("segmen", values.segmen, required=True),
-    Column("sasaran", _count, non_negative=True),
-    Column("terlindungi", _count, required=True, non_negative=True),
-    Column("iuran_rp", _amount, non_negative=True),
-    Column("sumber_dana", _choice(values.SUMBER_DANA, "sumber_dana", optional=True)),
+    Column(
+        "kode_wilayah",
+        values.kode_wilayah,
+        required=True,
+        isi="kode Kemendagri wilayah yang angkanya dilaporkan, misalnya 81.71: wilayah pelapor sendiri, atau "
+        "(hanya untuk provinsi) salah satu kabupaten/kotanya",
+    ),
+    Column("segmen", values.segmen, required=True, isi=_SEGMEN_ISI),
+    Column(
+        "sasaran",
+        _count,
+        non_negative=True,
+        isi="bilangan bulat 0 atau lebih, boleh kosong: jumlah pekerja di segmen ini yang harus dilindungi",
+    ),
+    Column(
+        "terlindungi",
+        _count,
+        required=True,
+        non_negative=True,
+        isi="bilangan bulat 0 atau lebih, tidak lebih dari sasaran: pekerja di segmen ini yang menjadi peserta "
+        "aktif BPJS Ketenagakerjaan pada akhir bulan",
+    ),
+    Column(
+        "iuran_rp",
+        _amount,
+        non_negative=True,
+        isi="bilangan bulat Rupiah 0 atau lebih, boleh kosong: iuran yang dibayarkan untuk mereka pada bulan itu",
+    ),
+    Column(
+        "sumber_dana",
+        _choice(values.SUMBER_DANA, "sumber_dana", optional=True),
+        isi="boleh kosong, atau salah satu dari: " + ", ".join(values.SUMBER_DANA),
+    ),
 )
 KEPATUHAN = (
-    Column("regulasi", values.teks),
-    Column("tanggal_regulasi", values.tanggal),
-    Column("anggaran_rp", _amount, non_negative=True),
-    Column("ptsp_mensyaratkan", _choice(("Ya", "Tidak"), "ptsp_mensyaratkan"), required=True),
-    Column("bumd_terdaftar", _choice(("Ya", "Tidak", "Sebagian"), "bumd_terdaftar", optional=True)),
+    Column(
+        "regulasi",
+        values.teks,
+        isi='teks, boleh kosong: regulasi yang ditetapkan, misalnya "SK Wali Kota Ambon No. 533 Tahun 2021"',
+    ),
+    Column("tanggal_regulasi", values.tanggal, isi="tanggal TAHUN-BULAN-HARI, boleh kosong: tanggal regulasi"),
+    Column(
+        "anggaran_rp",
+        _amount,
+        non_negative=True,
+        isi="bilangan bulat Rupiah 0 atau lebih, boleh kosong: anggaran APBD untuk program ini pada tahun anggaran",
+    ),
+    Column(
+        "ptsp_mensyaratkan",
+        _choice(("Ya", "Tidak"), "ptsp_mensyaratkan"),
+        required=True,
+        isi="Ya atau Tidak: PTSP mensyaratkan kepesertaan aktif untuk izin usaha",
+    ),
+    Column(
+        "bumd_terdaftar",
+        _choice(("Ya", "Tidak", "Sebagian"), "bumd_terdaftar", optional=True),
+        isi="Ya, Tidak, Sebagian, atau kosong: pegawai BUMD daerah ini terdaftar",
+    ),
 )
 KLAIM = (
-    Column("program", _choice(values.PROGRAM, "program"), required=True),
-    Column("segmen", values.segmen, required=True),
-    Column("kasus", _count, required=True, non_negative=True),
-    Column("nilai_rp", _amount, required=True, non_negative=True),
+    Column(
+        "program",
+        _choice(values.PROGRAM, "program"),
+        required=True,
+        isi="salah satu dari: " + ", ".join(values.PROGRAM),
+    ),
+    Column("segmen", values.segmen, required=True, isi=_SEGMEN_ISI),
+    Column("kasus", _count, required=True, non_negative=True, isi="bilangan bulat 0 atau lebih: jumlah klaim dibayar"),
+    Column(
+        "nilai_rp",
+        _amount,
+        required=True,
+        non_negative=True,
+        isi="bilangan bulat Rupiah 0 atau lebih: jumlah yang dibayarkan",
+    ),
 )
 BPJS = (
     Column("kode_wilayah", values.kode_wilayah, required=True),
@@ -132,6 +191,14 @@ FORMULA_WITHOUT_VALUE = (
     "Tempel Khusus > Nilai, atau buka dan simpan ulang berkas di Excel)"
 )
 IDENTITAS_KEYS = ("kode_pelapor", "periode", "nama_instansi", "tanggal_laporan")
+# What the `nilai` beside each `kunci` of the identitas sheet should hold (quoted by a rejection's receipt).
+IDENTITAS_ISI = {
+    "kode_pelapor": "kode Kemendagri pemerintah yang melapor: provinsi (81) atau kabupaten/kota (81.71)",
+    "periode": f"bulan yang dilaporkan, TAHUN-BULAN (misalnya 2022-10), tidak sebelum {PERIODE_PERTAMA} dan tidak "
+    "setelah bulan ini",
+    "nama_instansi": 'teks, boleh kosong: misalnya "Dinas Tenaga Kerja Kota Ambon"',
+    "tanggal_laporan": "tanggal TAHUN-BULAN-HARI, boleh kosong: tanggal laporan ditandatangani",
+}
 
 
 @dataclass
