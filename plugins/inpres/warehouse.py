@@ -113,6 +113,26 @@ create table if not exists audit.penolakan (
     karantina       text
 );
 
+-- One receipt (tanda terima) per regional file judged, accepted or rejected, written once per file hash and
+-- mailed once: `penerima` the addresses whose server accepted it so far, `dikirim_pada` when all had;
+-- `catatan` what went wrong last (no PDF, no address, a refused mail), for whoever looks after intake.
+create table if not exists audit.tanda_terima (
+    tanda_terima_id bigserial primary key,
+    sha256          text not null unique,
+    file_name       text not null,
+    sumber          text not null,
+    pelapor         text,
+    periode         text,
+    status          text not null check (status in ('diterima', 'ditolak')),
+    received_at     timestamptz not null,
+    dibuat_pada     timestamptz not null default now(),
+    teks            text not null,
+    berkas_pdf      text,
+    penerima        text[],
+    dikirim_pada    timestamptz,
+    catatan         text
+);
+
 -- Every expectation of every gate, every night: what passed, what failed, and on which rows.
 create table if not exists audit.validation_result (
     validation_id       bigserial primary key,
