@@ -16,6 +16,14 @@ from dataclasses import replace
 from decimal import Decimal
 
 from inpres.paths import EXPECTATIONS
+from inpres.reports.columns import (
+    basis_column,
+    basis_columns,
+    column,
+    columns,
+    coverage_columns,
+    trend_basis_column,
+)
 from inpres.reports.figures import Figures
 from inpres.reports.formatting import (
     format_angka,
@@ -28,76 +36,26 @@ from inpres.reports.formatting import (
     format_tanggal,
 )
 from inpres.reports.tables import Grafik, Kolom, Tabel
+from inpres.reports.wording import (
+    BELUM_LENGKAP,
+    LENGKAP,
+    POIN_KEPATUHAN,
+    SEGMEN_LABEL,
+    STATUS_LAPORAN,
+    TANPA_LAPORAN,
+    TINGKAT,
+    ambang_teks,
+    segmen_kecil,
+    segmen_label,
+    segmen_order,
+)
 from inpres.transform import dbt_var
-
-# Dict order is the fixed segment order of every table.
-SEGMEN_LABEL = {
-    "pekerja_rentan": "Pekerja rentan",
-    "non_asn": "Pegawai non-ASN",
-    "perangkat_desa": "Perangkat desa",
-    "penyelenggara_pemilu": "Penyelenggara pemilu",
-    "pegawai_bumd": "Pegawai BUMD",
-}
-SEGMEN_SINGKAT = {
-    "pekerja_rentan": "P. rentan",
-    "non_asn": "Non-ASN",
-    "perangkat_desa": "Perangkat desa",
-    "penyelenggara_pemilu": "Pemilu",
-    "pegawai_bumd": "BUMD",
-}
-POIN_KEPATUHAN = {
-    "regulasi": "Regulasi",
-    "anggaran": "Anggaran",
-    **{f"cakupan_{s}": f"Cakupan {SEGMEN_SINGKAT[s]}" for s in SEGMEN_LABEL},
-    "bumd_terdaftar": "BUMD terdaftar",
-    "ptsp": "PTSP",
-}
-STATUS_LAPORAN = {"tepat_waktu": "Tepat waktu", "terlambat": "Terlambat", "belum_lapor": "Belum melapor"}
-TINGKAT = {"provinsi": "Provinsi", "kabupaten": "Kabupaten", "kota": "Kota", "nasional": "Nasional"}
-
-# The basis of a figure, in words (the `basis` column).
-LENGKAP, BELUM_LENGKAP, TANPA_LAPORAN = "lengkap", "belum lengkap", "belum ada laporan"
 
 MART_CAKUPAN = "marts.fct_cakupan_wilayah"
 
 
-def segmen_label(segmen: str) -> str:
-    return SEGMEN_LABEL.get(segmen, segmen)
-
-
-def huruf_kecil(label: str) -> str:
-    """A label inside a sentence: 'Pegawai BUMD' -> 'pegawai BUMD'; an acronym stays ('PTSP')."""
-    return label if label[1:2].isupper() else label[:1].lower() + label[1:]
-
-
-def segmen_kecil(segmen: str) -> str:
-    """The segment inside a sentence: 'pegawai BUMD', 'pegawai non-ASN'."""
-    return huruf_kecil(segmen_label(segmen))
-
-
-def ambang_basis() -> Decimal:
-    """The share (of governments and of the target) a province-wide or national figure needs to be complete."""
-    return Decimal(str(dbt_var("ambang_basis_persen")))
-
-
-def _ambang_teks() -> str:
-    return f"{format_angka(int(ambang_basis()))} %"
-
-
-def _kode(label="Kode"):
-    return Kolom("kode_wilayah", label, "kode", "Kode wilayah Kemendagri (bertitik); 00 = Indonesia.")
-
-
-def _nama(label="Wilayah"):
-    return Kolom("nama_wilayah", label, "teks", "Nama wilayah.")
-
-
 def _by_segmen(rows: list[dict]) -> dict[tuple[str, str], dict]:
     return {(r["kode_wilayah"], r["segmen"]): r for r in rows}
-
-
-def _segment_order(r: dict):
-    return list(SEGMEN_LABEL).index(r["segmen"]) if r["segmen"] in SEGMEN_LABEL else len(SEGMEN_LABEL)
 
 
 # --- the basis of a figure ---------------------------------------------------------------------------------
@@ -139,97 +97,12 @@ def perubahan(r: dict | None, kolom: str, lengkap_dulu: str = "basis_lengkap_bul
     return r.get(kolom) if sebanding(r, lengkap_dulu) else None
 
 
-def _kolom_basis(*, sasaran: bool = True) -> tuple[Kolom, ...]:
-    """The basis columns of a province-wide or national figure."""
-    ambang = _ambang_teks()
-    kolom = (
-        Kolom(
-            "pemda_dihitung",
-            "Pemda dihitung/ diharapkan",
-            "rasio",
-            "Pemerintah daerah yang angkanya masuk / yang seharusnya masuk.",
-            di_berkas=False,
-        ),
-        Kolom(
-            "pemerintah_dihitung",
-            "dihitung",
-            "angka",
-            "Pemerintah daerah yang angkanya untuk bulan ini masuk ke jumlah ini: yang melapor sendiri atau "
-            "dilaporkan provinsinya atas namanya, dalam segmen apa pun.",
-            di_pdf=False,
-            grup="Pemerintah daerah",
-        ),
-        Kolom(
-            "pemerintah_diharapkan",
-            "diharapkan",
-            "angka",
-            "Pemerintah daerah yang seharusnya masuk: pemerintah provinsi dan setiap kab/kotanya untuk provinsi, "
-            "552 untuk nasional, 1 untuk kab/kota.",
-            di_pdf=False,
-            grup="Pemerintah daerah",
-        ),
-    )
-    if sasaran:
-        kolom += (
-            Kolom(
-                "persen_sasaran_terlapor",
-                "Sasaran terlapor",
-                "persen",
-                "100 × sasaran / sasaran acuan. Sasaran acuan: jumlah, atas setiap pemerintah daerah yang "
-                "diharapkan, sasarannya bulan ini atau, bila kosong, sasaran terakhir yang pernah dilaporkannya.",
-            ),
-            Kolom(
-                "basis",
-                "Basis",
-                "teks",
-                f"'lengkap' bila pemerintah daerah yang dihitung sekurang-kurangnya {ambang} dari yang "
-                f"diharapkan dan sasaran terlapor sekurang-kurangnya {ambang} (tanpa pembulatan, dengan sasaran "
-                "lebih dari nol); selain itu 'belum lengkap' "
-                "(tidak diberi peringkat); 'belum ada laporan' bila belum ada angka sama sekali.",
-            ),
-        )
-    return kolom
-
-
-def _basis_sel(r: dict | None, *, sasaran: bool = True) -> tuple:
+def basis_sel(r: dict | None, *, sasaran: bool = True) -> tuple:
     r = r or {}
     sel = (pemda_dihitung(r), r.get("pemerintah_dihitung"), r.get("pemerintah_diharapkan"))
     if sasaran:
         sel += (r.get("persen_sasaran_terlapor"), basis_kata(r) if r else TANPA_LAPORAN)
     return sel
-
-
-def _kolom_angka(lingkup: str, *, kabupaten_kota: bool = False) -> tuple[Kolom, ...]:
-    """Target, protected and coverage of a figure that is a sum over governments (and, in a table that
-    also has kab/kota rows, a kab/kota's own figure)."""
-    sendiri = (
-        (" (kab/kota: sasaran yang dilaporkannya)", " (kab/kota: terlindungi / sasaran)")
-        if kabupaten_kota
-        else ("", "")
-    )
-    return (
-        Kolom(
-            "sasaran",
-            "Sasaran",
-            "angka",
-            f"Pekerja yang harus dilindungi{lingkup}: jumlah sasaran yang dilaporkan pemerintah daerah yang "
-            f"masuk; yang sasarannya kosong tidak ikut dijumlahkan{sendiri[0]}.",
-        ),
-        Kolom(
-            "terlindungi",
-            "Terlindungi",
-            "angka",
-            f"Peserta aktif BPJS Ketenagakerjaan pada akhir bulan{lingkup}: jumlah yang dilaporkan semua "
-            "pemerintah daerah yang masuk, termasuk yang sasarannya kosong.",
-        ),
-        Kolom(
-            "persen_terlindungi",
-            "Cakupan",
-            "persen",
-            f"100 × terlindungi dari pemerintah daerah yang sasarannya diketahui / sasaran{sendiri[1]}, dua "
-            "desimal; kosong bila sasaran tidak diketahui atau nol.",
-        ),
-    )
 
 
 CATATAN_BASIS = (
@@ -243,56 +116,27 @@ CATATAN_BASIS = (
 
 
 def catatan_basis() -> str:
-    return CATATAN_BASIS.format(ambang=_ambang_teks())
+    return CATATAN_BASIS.format(ambang=ambang_teks())
 
 
 # --- coverage ------------------------------------------------------------------------------------------------
 
 
-def _kolom_perubahan_bulan_lalu() -> tuple[Kolom, Kolom]:
-    """The like-for-like change from the previous month, as fct_cakupan_wilayah computes it."""
-    return (
-        Kolom(
-            "perubahan_terlindungi_bulan_lalu",
-            "Δ terlindungi bulan lalu",
-            "selisih",
-            "Perubahan terlindungi dari bulan sebelumnya, dihitung atas pemerintah daerah yang angkanya ada pada "
-            "kedua bulan; kosong bila basis salah satu bulan belum lengkap.",
-        ),
-        Kolom(
-            "perubahan_persen_bulan_lalu",
-            "Δ cakupan bulan lalu",
-            "poin",
-            "Perubahan cakupan dari bulan sebelumnya, poin persen, atas pemerintah daerah yang sasaran dan "
-            "angkanya ada pada kedua bulan; kosong bila basis salah satu bulan belum lengkap.",
-        ),
-    )
-
-
 def cakupan_nasional(f: Figures) -> Tabel:
-    rows = sorted(f.nasional(f.cakupan), key=_segment_order)
+    rows = sorted(f.nasional(f.cakupan), key=segmen_order)
     return Tabel(
         "ringkasan_nasional",
         f"Cakupan nasional per segmen, {format_periode(f.periode)}",
         (
-            Kolom("segmen", "Segmen", "teks", "Segmen pekerja."),
-            *_kolom_angka(" di seluruh Indonesia"),
-            *_kolom_perubahan_bulan_lalu(),
-            Kolom(
+            column("segmen"),
+            *coverage_columns(" di seluruh Indonesia"),
+            *columns(
+                "perubahan_terlindungi_bulan_lalu",
+                "perubahan_persen_bulan_lalu",
                 "perubahan_terlindungi_tahun_lalu",
-                "Δ terlindungi tahun lalu",
-                "selisih",
-                "Perubahan terlindungi dari bulan yang sama tahun lalu, atas pemerintah daerah yang "
-                "angkanya ada pada kedua bulan; kosong bila basis salah satu bulan belum lengkap.",
-            ),
-            Kolom(
                 "perubahan_persen_tahun_lalu",
-                "Δ cakupan tahun lalu",
-                "poin",
-                "Perubahan cakupan dari bulan yang sama tahun lalu, poin persen, atas pemerintah daerah "
-                "yang sasaran dan angkanya ada pada kedua bulan; kosong bila basis salah satu bulan belum lengkap.",
             ),
-            *_kolom_basis(),
+            *basis_columns(),
         ),
         [
             (
@@ -304,7 +148,7 @@ def cakupan_nasional(f: Figures) -> Tabel:
                 perubahan(r, "perubahan_persen_bulan_lalu"),
                 perubahan(r, "perubahan_terlindungi_tahun_lalu", "basis_lengkap_tahun_lalu"),
                 perubahan(r, "perubahan_persen_tahun_lalu", "basis_lengkap_tahun_lalu"),
-                *_basis_sel(r),
+                *basis_sel(r),
             )
             for r in rows
         ],
@@ -345,7 +189,7 @@ def peringkat_provinsi(f: Figures) -> Tabel:
                 (c or {}).get("terlindungi"),
                 (c or {}).get("persen_terlindungi"),
                 perubahan(c, "perubahan_persen_bulan_lalu"),
-                *_basis_sel(c),
+                *basis_sel(c),
                 k.get("skor"),
                 k.get("peringkat"),
                 lengkap.get("laporan_diterima"),
@@ -356,43 +200,32 @@ def peringkat_provinsi(f: Figures) -> Tabel:
         "peringkat_provinsi",
         f"Peringkat provinsi: cakupan pekerja rentan dan kepatuhan Inpres, {format_periode(f.periode)}",
         (
-            _kode(),
-            _nama("Provinsi"),
-            Kolom(
-                "peringkat_cakupan",
-                "Peringkat",
-                "angka",
-                "Peringkat cakupan pekerja rentan di antara provinsi yang basisnya lengkap (1 = tertinggi); "
-                "kosong bila basis belum lengkap.",
-            ),
+            column("kode_wilayah"),
+            column("nama_wilayah", label="Provinsi"),
+            column("peringkat_cakupan"),
             *(
                 replace(k, nama=f"{k.nama.removesuffix('_terlindungi')}_pekerja_rentan")
-                for k in _kolom_angka(", seluruh provinsi")
+                for k in coverage_columns(", seluruh provinsi")
             ),
-            Kolom(
+            column(
                 "perubahan_persen_bulan_lalu",
-                "Δ bulan lalu",
-                "poin",
-                "Perubahan cakupan pekerja rentan dari bulan lalu, poin persen; kosong bila basis salah "
+                label="Δ bulan lalu",
+                keterangan="Perubahan cakupan pekerja rentan dari bulan lalu, poin persen; kosong bila basis salah "
                 "satu bulan belum lengkap.",
             ),
-            *_kolom_basis(),
-            Kolom(
-                "skor_kepatuhan", "Skor Inpres", "persen", "Skor kartu kepatuhan Inpres pemerintah provinsi (0–100)."
-            ),
-            Kolom("peringkat_kepatuhan", "Peringkat skor", "angka", "Peringkat skor kepatuhan di antara provinsi."),
-            Kolom(
+            *basis_columns(),
+            column("skor_kepatuhan"),
+            column("peringkat_kepatuhan"),
+            column(
                 "laporan_diterima",
-                "Laporan diterima",
-                "angka",
-                "Laporan bulan ini yang diterima dari pemerintah provinsi dan kab/kotanya.",
+                label="Laporan diterima",
+                keterangan="Laporan bulan ini yang diterima dari pemerintah provinsi dan kab/kotanya.",
                 di_pdf=False,
             ),
-            Kolom(
+            column(
                 "laporan_diharapkan",
-                "Laporan diharapkan",
-                "angka",
-                "Laporan yang diharapkan: pemerintah provinsi dan setiap kab/kotanya.",
+                label="Laporan diharapkan",
+                keterangan="Laporan yang diharapkan: pemerintah provinsi dan setiap kab/kotanya.",
                 di_pdf=False,
             ),
         ),
@@ -408,29 +241,28 @@ def peringkat_provinsi(f: Figures) -> Tabel:
 
 def cakupan_provinsi(f: Figures) -> Tabel:
     rows = sorted(
-        (r for r in f.cakupan if r["tingkat"] == "provinsi"), key=lambda r: (r["kode_wilayah"], _segment_order(r))
+        (r for r in f.cakupan if r["tingkat"] == "provinsi"), key=lambda r: (r["kode_wilayah"], segmen_order(r))
     )
     return Tabel(
         "cakupan_provinsi",
         f"Cakupan per provinsi dan segmen, {format_periode(f.periode)}",
         (
-            _kode(),
-            _nama("Provinsi"),
-            Kolom("segmen", "Segmen", "teks", "Segmen pekerja."),
-            *_kolom_angka(", seluruh provinsi (pemerintah provinsi dan kab/kotanya)"),
-            Kolom(
+            column("kode_wilayah"),
+            column("nama_wilayah", label="Provinsi"),
+            column("segmen"),
+            *coverage_columns(", seluruh provinsi (pemerintah provinsi dan kab/kotanya)"),
+            column(
                 "peringkat",
-                "Peringkat",
-                "angka",
-                "Peringkat cakupan segmen ini di antara provinsi yang basisnya lengkap; kosong bila belum lengkap.",
+                keterangan="Peringkat cakupan segmen ini di antara provinsi yang basisnya lengkap; kosong bila "
+                "belum lengkap.",
             ),
-            Kolom(
+            column(
                 "perubahan_persen_bulan_lalu",
-                "Δ bulan lalu",
-                "poin",
-                "Perubahan cakupan dari bulan lalu, poin persen; kosong bila basis salah satu bulan belum lengkap.",
+                label="Δ bulan lalu",
+                keterangan="Perubahan cakupan dari bulan lalu, poin persen; kosong bila basis salah satu bulan "
+                "belum lengkap.",
             ),
-            *_kolom_basis(),
+            *basis_columns(),
         ),
         [
             (
@@ -442,7 +274,7 @@ def cakupan_provinsi(f: Figures) -> Tabel:
                 r["persen_terlindungi"],
                 r["peringkat"],
                 perubahan(r, "perubahan_persen_bulan_lalu"),
-                *_basis_sel(r),
+                *basis_sel(r),
             )
             for r in rows
         ],
@@ -453,46 +285,24 @@ def cakupan_provinsi(f: Figures) -> Tabel:
 
 def cakupan_wilayah(f: Figures) -> Tabel:
     """Every territory and segment of the month (for the workbook and the CSV, not printed)."""
-    rows = sorted(f.cakupan, key=lambda r: (tuple(r["kode_wilayah"].split(".")), _segment_order(r)))
+    rows = sorted(f.cakupan, key=lambda r: (tuple(r["kode_wilayah"].split(".")), segmen_order(r)))
     return Tabel(
         "cakupan_wilayah",
         f"Cakupan per wilayah dan segmen, {format_periode(f.periode)}",
         (
-            _kode(),
-            _nama(),
-            Kolom("tingkat", "Tingkat", "teks", "nasional, provinsi, kabupaten atau kota."),
-            Kolom("periode", "Bulan", "bulan", "Bulan laporan."),
-            Kolom("segmen", "Segmen", "kode", "Kode segmen."),
-            *_kolom_angka("", kabupaten_kota=True),
-            Kolom(
-                "terlindungi_bersasaran",
-                "Terlindungi bersasaran",
-                "angka",
-                "Bagian terlindungi dari pemerintah daerah yang sasarannya diketahui: pembilang cakupan.",
+            column("kode_wilayah"),
+            column("nama_wilayah"),
+            column("tingkat", keterangan="nasional, provinsi, kabupaten atau kota."),
+            column("periode"),
+            column("segmen", jenis="kode", keterangan="Kode segmen."),
+            *coverage_columns("", kabupaten_kota=True),
+            *columns(
+                "terlindungi_bersasaran", "peringkat", "perubahan_terlindungi_bulan_lalu", "perubahan_persen_bulan_lalu"
             ),
-            Kolom(
-                "peringkat",
-                "Peringkat",
-                "angka",
-                "Provinsi di antara provinsi; kab/kota di antara kab/kota provinsinya; hanya yang basisnya lengkap.",
-            ),
-            *_kolom_perubahan_bulan_lalu(),
-            *_kolom_basis(sasaran=False),
-            Kolom(
-                "pemerintah_bersasaran",
-                "bersasaran",
-                "angka",
-                "Dari pemerintah daerah yang dihitung, yang sasarannya untuk segmen ini diketahui.",
-                grup="Pemerintah daerah",
-            ),
-            Kolom(
-                "sasaran_acuan",
-                "Sasaran acuan",
-                "angka",
-                "Jumlah, atas setiap pemerintah daerah yang diharapkan, sasarannya bulan ini atau, bila kosong, "
-                "sasaran terakhir yang pernah dilaporkannya.",
-            ),
-            *_kolom_basis()[3:],
+            *basis_columns(sasaran=False),
+            *columns("pemerintah_bersasaran", "sasaran_acuan"),
+            column("persen_sasaran_terlapor"),
+            basis_column(),
         ),
         [
             (
@@ -508,7 +318,7 @@ def cakupan_wilayah(f: Figures) -> Tabel:
                 r["peringkat"],
                 perubahan(r, "perubahan_terlindungi_bulan_lalu"),
                 perubahan(r, "perubahan_persen_bulan_lalu"),
-                *_basis_sel(r, sasaran=False),
+                *basis_sel(r, sasaran=False),
                 r["pemerintah_bersasaran"],
                 r["sasaran_acuan"],
                 r["persen_sasaran_terlapor"],
@@ -523,29 +333,14 @@ def cakupan_wilayah(f: Figures) -> Tabel:
 def kepatuhan_provinsi(f: Figures) -> Tabel:
     rows = sorted((r for r in f.kepatuhan if r["jenjang"] == "provinsi"), key=lambda r: r["kode_wilayah"])
 
-    def kolom_status(poin: str, label: str) -> Kolom:
-        if poin.startswith("cakupan_"):
-            segmen = poin.removeprefix("cakupan_")
-            return Kolom(
-                f"status_{poin}",
-                SEGMEN_SINGKAT[segmen],
-                "status",
-                f"Status poin cakupan {segmen_kecil(segmen)}.",
-                grup="Cakupan",
-            )
-        return Kolom(f"status_{poin}", label, "status", f"Status poin {huruf_kecil(label)}.")
-
     return Tabel(
         "kepatuhan_provinsi",
         f"Kartu kepatuhan Inpres pemerintah provinsi, {format_periode(f.periode)}",
         (
-            _kode(),
-            _nama("Provinsi"),
-            *(kolom_status(p, label) for p, label in POIN_KEPATUHAN.items()),
-            Kolom("poin_diperoleh", "Poin", "angka", "Poin diperoleh (2 per terpenuhi, 1 per sebagian)."),
-            Kolom("poin_maksimal", "Maks.", "angka", "2 × jumlah poin yang statusnya diketahui."),
-            Kolom("skor", "Skor", "persen", "100 × poin / poin maksimal."),
-            Kolom("peringkat", "Peringkat", "angka", "Peringkat skor di antara provinsi."),
+            column("kode_wilayah"),
+            column("nama_wilayah", label="Provinsi"),
+            *columns(*(f"status_{p}" for p in POIN_KEPATUHAN), "poin_diperoleh", "poin_maksimal", "skor"),
+            column("peringkat", keterangan="Peringkat skor di antara provinsi."),
         ),
         [
             (
@@ -591,42 +386,25 @@ def kabupaten_kota(f: Figures) -> Tabel:
         "kabupaten_kota",
         f"Kabupaten/kota: laporan dan cakupan, {format_periode(f.periode)}",
         (
-            Kolom("kode_provinsi", "Provinsi", "kode", "Kode provinsi.", di_pdf=False),
-            _kode(),
-            _nama("Kabupaten/kota"),
-            Kolom(
-                "status_laporan",
-                "Laporan",
-                "teks",
-                "Tepat waktu, terlambat, atau belum melapor sendiri untuk bulan ini (angkanya dapat tetap ada "
-                "bila provinsinya melaporkannya atas namanya).",
-            ),
-            Kolom("sasaran_pekerja_rentan", "Sasaran p. rentan", "angka", "Sasaran pekerja rentan yang dilaporkan."),
-            Kolom(
+            column("kode_provinsi", di_pdf=False),
+            column("kode_wilayah"),
+            column("nama_wilayah", label="Kabupaten/kota"),
+            column("status_laporan"),
+            column("sasaran_pekerja_rentan"),
+            column(
                 "terlindungi_pekerja_rentan",
-                "Terlindungi p. rentan",
-                "angka",
-                "Pekerja rentan terlindungi yang dilaporkan.",
+                label="Terlindungi p. rentan",
+                keterangan="Pekerja rentan terlindungi yang dilaporkan.",
+                grup="",
             ),
-            Kolom(
-                "persen_pekerja_rentan", "Cakupan p. rentan", "persen", "100 × terlindungi / sasaran pekerja rentan."
+            column(
+                "persen_pekerja_rentan",
+                label="Cakupan p. rentan",
+                keterangan="100 × terlindungi / sasaran pekerja rentan.",
+                grup="",
             ),
-            Kolom(
-                "peringkat_pekerja_rentan",
-                "Peringkat",
-                "angka",
-                "Peringkat cakupan pekerja rentan di antara kab/kota provinsinya.",
-            ),
-            *(
-                Kolom(
-                    f"persen_{s}",
-                    SEGMEN_SINGKAT[s],
-                    "persen",
-                    f"Cakupan {segmen_kecil(s)}: 100 × terlindungi / sasaran.",
-                    grup="Cakupan",
-                )
-                for s in list(SEGMEN_LABEL)[1:]
-            ),
+            column("peringkat_pekerja_rentan"),
+            *columns(*(f"persen_{s}" for s in list(SEGMEN_LABEL)[1:])),
         ),
         rows,
         sumber=(MART_CAKUPAN, "marts.fct_laporan_pelapor"),
@@ -643,35 +421,13 @@ def tren_nasional(f: Figures) -> Tabel:
         "tren_nasional",
         f"Tren nasional per segmen, {rentang}",
         (
-            Kolom("periode", "Bulan", "bulan", "Bulan laporan."),
-            *(
-                Kolom(
-                    f"terlindungi_{s}",
-                    SEGMEN_SINGKAT[s],
-                    "angka",
-                    f"{segmen_label(s)} terlindungi, jumlah nasional yang dilaporkan.",
-                    grup="Terlindungi",
-                )
-                for s in segmen
-            ),
-            *(
-                Kolom(
-                    f"persen_{s}",
-                    SEGMEN_SINGKAT[s],
-                    "persen",
-                    f"Cakupan nasional {segmen_kecil(s)}.",
-                    di_pdf=False,
-                    grup="Cakupan",
-                )
-                for s in segmen
-            ),
-            *_kolom_basis(sasaran=False),
-            Kolom(
-                "basis",
-                "Basis p. rentan",
-                "teks",
-                f"Basis angka nasional pekerja rentan bulan itu: 'lengkap' bila sekurang-kurangnya {_ambang_teks()} "
-                "pemerintah daerah dan sasaran acuan; selain itu 'belum lengkap'.",
+            column("periode"),
+            *columns(*(f"terlindungi_{s}" for s in segmen)),
+            *(column(f"persen_{s}", keterangan=f"Cakupan nasional {segmen_kecil(s)}.", di_pdf=False) for s in segmen),
+            *basis_columns(sasaran=False),
+            trend_basis_column(
+                f"Basis angka nasional pekerja rentan bulan itu: 'lengkap' bila sekurang-kurangnya {ambang_teks()} "
+                "pemerintah daerah dan sasaran acuan; selain itu 'belum lengkap'."
             ),
         ),
         [
@@ -679,7 +435,7 @@ def tren_nasional(f: Figures) -> Tabel:
                 p,
                 *(by.get((p, s), {}).get("terlindungi") for s in segmen),
                 *(by.get((p, s), {}).get("persen_terlindungi") for s in segmen),
-                *_basis_sel(by.get((p, "pekerja_rentan")), sasaran=False),
+                *basis_sel(by.get((p, "pekerja_rentan")), sasaran=False),
                 basis_kata(by.get((p, "pekerja_rentan"))),
             )
             for p in periodes
@@ -708,23 +464,10 @@ def kelengkapan_provinsi(f: Figures) -> Tabel:
         "kelengkapan_laporan_provinsi",
         f"Kelengkapan dan ketepatan waktu laporan, {format_periode(f.periode)}",
         (
-            _kode(),
-            _nama("Wilayah"),
-            Kolom(
-                "laporan_diharapkan",
-                "Diharapkan",
-                "angka",
-                "Laporan yang diharapkan (provinsi dan kab/kotanya; nasional: 552).",
-            ),
-            Kolom("laporan_diterima", "Diterima", "angka", "Laporan yang diterima (berkas ditolak tidak dihitung)."),
-            Kolom(
-                "laporan_tepat_waktu",
-                "Tepat waktu",
-                "angka",
-                "Laporan yang versi pertamanya diterima paling lambat pada batas lapor.",
-            ),
-            Kolom("persen_diterima", "% diterima", "persen", "100 × diterima / diharapkan."),
-            Kolom("persen_tepat_waktu", "% tepat waktu", "persen", "100 × tepat waktu / diharapkan."),
+            column("kode_wilayah"),
+            column("nama_wilayah"),
+            *columns("laporan_diharapkan", "laporan_diterima", "laporan_tepat_waktu", "persen_diterima"),
+            column("persen_tepat_waktu"),
         ),
         [
             (
@@ -759,10 +502,10 @@ def belum_lapor(f: Figures) -> Tabel:
         "belum_lapor_bulan_ini",
         f"Pemerintah daerah yang belum melapor untuk {format_periode(f.periode)}",
         (
-            Kolom("kode_provinsi", "Provinsi", "kode", "Kode provinsi."),
-            _kode(),
-            _nama("Pemerintah daerah"),
-            Kolom("tingkat", "Tingkat", "teks", "Provinsi, kabupaten atau kota."),
+            column("kode_provinsi"),
+            column("kode_wilayah"),
+            column("nama_wilayah", label="Pemerintah daerah"),
+            column("tingkat"),
         ),
         [
             (
@@ -783,14 +526,10 @@ def belum_pernah_lapor(f: Figures) -> Tabel:
         "belum_pernah_lapor",
         "Pemerintah daerah yang belum pernah melapor",
         (
-            Kolom("kode_provinsi", "Provinsi", "kode", "Kode provinsi."),
-            _kode(),
-            _nama("Pemerintah daerah"),
-            Kolom("tingkat", "Tingkat", "teks", "Provinsi, kabupaten atau kota."),
-            Kolom(
-                "kiriman_ditolak", "Berkas ditolak", "angka", "Berkas yang pernah dikirim tetapi ditolak seluruhnya."
-            ),
-            Kolom("ditolak_terakhir", "Ditolak terakhir", "tanggal", "Tanggal berkas terakhir yang ditolak."),
+            column("kode_provinsi"),
+            column("kode_wilayah"),
+            column("nama_wilayah", label="Pemerintah daerah"),
+            *columns("tingkat", "kiriman_ditolak", "ditolak_terakhir"),
         ),
         [
             (
@@ -814,14 +553,14 @@ def selisih_bpjs(f: Figures) -> Tabel:
         "selisih_bpjs",
         f"Selisih dengan data BPJS Ketenagakerjaan yang melewati toleransi, {format_periode(f.periode)}",
         (
-            Kolom("kode_provinsi", "Provinsi", "kode", "Kode provinsi.", di_pdf=False),
-            _kode(),
-            _nama("Kabupaten/kota"),
-            Kolom("segmen", "Segmen", "teks", "Segmen pekerja."),
-            Kolom("terlindungi", "Dilaporkan daerah", "angka", "Terlindungi menurut laporan daerah."),
-            Kolom("peserta_aktif", "Data BPJS", "angka", "Peserta aktif menurut ekstrak BPJS Ketenagakerjaan terbaru."),
-            Kolom("selisih", "Selisih", "selisih", "Dilaporkan daerah − data BPJS."),
-            Kolom("selisih_persen", "Selisih %", "persen", "100 × selisih / data BPJS."),
+            column("kode_provinsi", di_pdf=False),
+            column("kode_wilayah"),
+            column("nama_wilayah", label="Kabupaten/kota"),
+            column("segmen"),
+            replace(
+                coverage_columns("")[1], label="Dilaporkan daerah", keterangan="Terlindungi menurut laporan daerah."
+            ),
+            *columns("peserta_aktif", "selisih", "selisih_persen"),
         ),
         [
             (
@@ -848,7 +587,7 @@ def selisih_bulan_ini(f: Figures) -> list[dict]:
     table and the annex all count."""
     return sorted(
         (r for r in f.rekonsiliasi if r["melewati_toleransi"]),
-        key=lambda r: (tuple(r["kode_wilayah"].split(".")), _segment_order(r)),
+        key=lambda r: (tuple(r["kode_wilayah"].split(".")), segmen_order(r)),
     )
 
 
@@ -860,9 +599,27 @@ def _awal_tahun(periode: str) -> str:
     return f"{periode[:4]}-01"
 
 
+def _basis_klaim(bulan: str) -> tuple[Kolom, ...]:
+    """The basis of a claims figure: the governments whose report of the month came in."""
+    pemda, dihitung, diharapkan = basis_columns(sasaran=False)
+    return (
+        replace(pemda, di_pdf=False),
+        replace(
+            dihitung,
+            keterangan=f"Pemerintah daerah yang laporan {bulan}-nya diterima dan klaimnya masuk ke jumlah ini "
+            "(laporan diterima menurut kelengkapan laporan); 1 untuk kab/kota.",
+        ),
+        replace(
+            diharapkan,
+            keterangan="Pemerintah daerah yang laporannya seharusnya masuk: pemerintah provinsi dan setiap "
+            "kab/kotanya untuk provinsi, 552 untuk nasional, 1 untuk kab/kota.",
+        ),
+    )
+
+
 def klaim(f: Figures) -> Tabel:
     rows = [r for r in f.klaim if r["kasus"] or r["kasus_kumulatif_tahun"]]
-    rows.sort(key=lambda r: (tuple(r["kode_wilayah"].split(".")), r["program"], _segment_order(r)))
+    rows.sort(key=lambda r: (tuple(r["kode_wilayah"].split(".")), r["program"], segmen_order(r)))
     bulan = format_periode(f.periode)
     sejak = format_rentang(_awal_tahun(f.periode), f.periode)
     singkat = format_rentang_singkat(_awal_tahun(f.periode), f.periode)
@@ -870,52 +627,24 @@ def klaim(f: Figures) -> Tabel:
         "klaim",
         f"Klaim yang dibayar, {bulan} dan {sejak}",
         (
-            Kolom("kode_provinsi", "Provinsi", "kode", "Kode provinsi; kosong untuk nasional.", di_pdf=False),
-            _kode(),
-            _nama(),
-            Kolom("tingkat", "Tingkat", "teks", "Nasional, provinsi, kabupaten atau kota.", di_pdf=False),
-            Kolom("program", "Program", "kode", "JKK (kecelakaan kerja), JKM (kematian), JHT (hari tua)."),
-            Kolom("segmen", "Segmen", "teks", "Segmen pekerja."),
-            Kolom("kasus", "Kasus", "angka", f"Klaim dibayar pada {bulan}."),
-            Kolom("nilai_rp", "Nilai", "rupiah", f"Nilai klaim dibayar pada {bulan}, Rupiah."),
-            Kolom(
+            column("kode_provinsi", keterangan="Kode provinsi; kosong untuk nasional.", di_pdf=False),
+            column("kode_wilayah"),
+            column("nama_wilayah"),
+            column("tingkat", keterangan="Nasional, provinsi, kabupaten atau kota.", di_pdf=False),
+            *columns("program", "segmen"),
+            column("kasus", keterangan=f"Klaim dibayar pada {bulan}."),
+            column("nilai_rp", keterangan=f"Nilai klaim dibayar pada {bulan}, Rupiah."),
+            column(
                 "kasus_kumulatif_tahun",
-                f"Kasus {singkat}",
-                "angka",
-                f"Klaim dibayar {sejak}: jumlah klaim yang dilaporkan untuk setiap bulan itu.",
+                label=f"Kasus {singkat}",
+                keterangan=f"Klaim dibayar {sejak}: jumlah klaim yang dilaporkan untuk setiap bulan itu.",
             ),
-            Kolom(
+            column(
                 "nilai_rp_kumulatif_tahun",
-                f"Nilai {singkat}",
-                "rupiah",
-                f"Nilai klaim dibayar {sejak}, Rupiah: jumlah yang dilaporkan untuk setiap bulan itu.",
+                label=f"Nilai {singkat}",
+                keterangan=f"Nilai klaim dibayar {sejak}, Rupiah: jumlah yang dilaporkan untuk setiap bulan itu.",
             ),
-            Kolom(
-                "pemda_dihitung",
-                "Pemda dihitung/ diharapkan",
-                "rasio",
-                "Pemerintah daerah yang laporannya masuk / yang seharusnya.",
-                di_pdf=False,
-                di_berkas=False,
-            ),
-            Kolom(
-                "pemerintah_dihitung",
-                "dihitung",
-                "angka",
-                f"Pemerintah daerah yang laporan {bulan}-nya diterima dan klaimnya masuk ke jumlah ini "
-                "(laporan diterima menurut kelengkapan laporan); 1 untuk kab/kota.",
-                di_pdf=False,
-                grup="Pemerintah daerah",
-            ),
-            Kolom(
-                "pemerintah_diharapkan",
-                "diharapkan",
-                "angka",
-                "Pemerintah daerah yang laporannya seharusnya masuk: pemerintah provinsi dan setiap kab/kotanya "
-                "untuk provinsi, 552 untuk nasional, 1 untuk kab/kota.",
-                di_pdf=False,
-                grup="Pemerintah daerah",
-            ),
+            *_basis_klaim(bulan),
         ),
         [
             (
@@ -929,7 +658,7 @@ def klaim(f: Figures) -> Tabel:
                 r["nilai_rp"],
                 r["kasus_kumulatif_tahun"],
                 r["nilai_rp_kumulatif_tahun"],
-                *_basis_sel(r, sasaran=False),
+                *basis_sel(r, sasaran=False),
             )
             for r in rows
         ],
@@ -948,17 +677,10 @@ def non_asn(f: Figures) -> Tabel:
         "perlindungan_non_asn",
         f"Kab/kota yang melindungi seluruh pegawai non-ASN, {format_periode(f.periode)}",
         (
-            _kode(),
-            _nama("Provinsi"),
-            Kolom("jumlah_kabupaten_kota", "Kab/kota", "angka", "Kab/kota di provinsi."),
-            Kolom("kabupaten_kota_melapor", "Melapor non-ASN", "angka", "Kab/kota dengan angka non-ASN bulan ini."),
-            Kolom(
-                "kabupaten_kota_terlindungi_semua",
-                "Terlindungi semua",
-                "angka",
-                "Kab/kota yang seluruh pegawai non-ASN-nya terlindungi.",
-            ),
-            Kolom("persen_terlindungi_semua", "% kab/kota", "persen", "100 × terlindungi semua / melapor."),
+            column("kode_wilayah"),
+            column("nama_wilayah", label="Provinsi"),
+            *columns("jumlah_kabupaten_kota", "kabupaten_kota_melapor", "kabupaten_kota_terlindungi_semua"),
+            column("persen_terlindungi_semua"),
         ),
         [
             (
@@ -986,12 +708,11 @@ def penolakan(f: Figures) -> Tabel:
         "penolakan",
         f"Berkas yang ditolak untuk {format_periode(f.periode)} atau tanpa bulan yang terbaca",
         (
-            Kolom("file_name", "Berkas", "kode", "Nama berkas seperti dikirim."),
-            Kolom("pelapor", "Kode pelapor", "kode", "Kode pelapor bila terbaca.", di_pdf=False),
-            Kolom("nama_pelapor", "Pelapor", "teks", "Nama pemerintah daerah pelapor bila kodenya terbaca."),
-            Kolom("periode", "Bulan", "bulan", "Bulan laporan bila terbaca.", di_pdf=False),
-            Kolom("received_at", "Diterima", "tanggal", "Kapan berkas tiba."),
-            Kolom("alasan", "Alasan", "teks", "Semua alasan penolakan, dipisahkan titik koma."),
+            column("file_name"),
+            column("pelapor", di_pdf=False),
+            column("nama_pelapor"),
+            column("periode", keterangan="Bulan laporan bila terbaca.", di_pdf=False),
+            *columns("received_at", "alasan"),
         ),
         [
             (
@@ -1147,24 +868,10 @@ def peringatan_mutu(f: Figures) -> Tabel:
         "peringatan_mutu",
         f"Peringatan pemeriksaan mutu data pada pengolahan laporan {format_periode(f.periode)}",
         (
-            Kolom("pemeriksaan", "Pemeriksaan", "teks", "Aturan mutu yang tidak terpenuhi."),
-            Kolom("ditemukan", "Ditemukan", "teks", "Apa dan berapa yang melanggar, dan apa yang dihitung."),
-            Kolom(
-                "jumlah_bulan_ini",
-                "Bulan ini",
-                "angka",
-                "Yang melanggar untuk bulan laporan, dihitung sama dengan bagian laporan yang disebut; kosong "
-                "bila aturan itu tidak dipisah per bulan.",
-                di_pdf=False,
-            ),
-            Kolom(
-                "jumlah_diperiksa",
-                "Semua yang diperiksa",
-                "angka",
-                "Yang melanggar di semua data yang diperiksa pemeriksaan mutu malam ini.",
-                di_pdf=False,
-            ),
-            Kolom("contoh", "Contoh", "teks", "Beberapa contoh, dengan nama wilayah."),
+            *columns("pemeriksaan", "ditemukan"),
+            column("jumlah_bulan_ini", di_pdf=False),
+            column("jumlah_diperiksa", di_pdf=False),
+            column("contoh"),
         ),
         rows,
         catatan="Angka tetap dilaporkan, tetapi perlu diperiksa sebelum dikutip.",
@@ -1215,7 +922,7 @@ def kalimat_nasional(
     kalimat += "."
     if not r["basis_lengkap"]:
         kalimat += (
-            f" Basis nasional belum lengkap (perlu sekurang-kurangnya {_ambang_teks()}): angka ini jumlah "
+            f" Basis nasional belum lengkap (perlu sekurang-kurangnya {ambang_teks()}): angka ini jumlah "
             "dari yang sudah dilaporkan, belum angka seluruh Indonesia, dan tidak dibandingkan dengan bulan lain."
         )
     elif not sebanding(r, lengkap_dulu):

@@ -18,6 +18,7 @@ from inpres.reports.figures import Figures
 from inpres.reports.formatting import format_periode
 from inpres.reports.pdf import compile_pdf, tabel_pdf
 from inpres.reports.tables import Tabel, pilih, sembunyikan, sembunyikan_kosong, tampilkan, write_csv, write_kamus
+from inpres.reports.wording import BELUM_LENGKAP, SEGMEN_LABEL, TANPA_LAPORAN
 from inpres.reports.workbook import write_workbook
 from inpres.storage import upload_tree
 
@@ -105,7 +106,7 @@ def _tabel_cetak(f: Figures, by_name: dict[str, Tabel]) -> dict[str, dict]:
     cetak["peringkat_provinsi"] = tabel_pdf(pilih(peringkat, lambda r: r["peringkat_cakupan"] is not None), csv=False)
     belum = pilih(
         sembunyikan(peringkat, "peringkat_cakupan", "perubahan_persen_bulan_lalu"),
-        lambda r: r["basis"] == content.BELUM_LENGKAP,
+        lambda r: r["basis"] == BELUM_LENGKAP,
     )
     cetak["peringkat_belum_lengkap"] = tabel_pdf(
         replace(
@@ -144,7 +145,7 @@ def _tanpa_laporan(f: Figures, peringkat: Tabel) -> list[str]:
     return [
         r[peringkat.kolom_ke("nama_wilayah")]
         for r in peringkat.baris
-        if r[peringkat.kolom_ke("basis")] == content.TANPA_LAPORAN
+        if r[peringkat.kolom_ke("basis")] == TANPA_LAPORAN
     ]
 
 
@@ -176,7 +177,7 @@ def _draw_charts(f: Figures, work: Path) -> dict[str, str | None]:
     ):
         seri = {
             label: [(r["periode"], r[column] if r["basis_lengkap"] else None) for r in tren if r["segmen"] == segmen]
-            for segmen, label in content.SEGMEN_LABEL.items()
+            for segmen, label in SEGMEN_LABEL.items()
         }
         seri = {label: points for label, points in seri.items() if sum(v is not None for _, v in points) >= 2}
         drawn[key] = None

@@ -16,13 +16,15 @@ from pathlib import Path
 
 from inpres.reports import content
 from inpres.reports.build import info_sampul
+from inpres.reports.columns import column, columns, coverage_columns
 from inpres.reports.figures import Figures
 from inpres.reports.formatting import format_angka, format_periode, format_persen, format_tanggal
 from inpres.reports.pdf import compile_pdf, tabel_pdf
-from inpres.reports.tables import STATUS_KATA, WIB, Kolom, Tabel, pilih
+from inpres.reports.tables import STATUS_KATA, WIB, Tabel, pilih, sembunyikan, tampilkan
+from inpres.reports.wording import POIN_KEPATUHAN, SEGMEN_LABEL, ambang_basis, ambang_teks, segmen_kecil
 from inpres.transform import dbt_var
 
-_URUTAN_SEGMEN = list(content.SEGMEN_LABEL)
+_URUTAN_SEGMEN = list(SEGMEN_LABEL)
 
 
 def _milik(kode_provinsi: str):
@@ -30,12 +32,6 @@ def _milik(kode_provinsi: str):
     return lambda r: (
         (r.get("kode_provinsi") or r.get("pelapor") or r.get("kode_wilayah") or "").split(".")[0] == kode_provinsi
     )
-
-
-def _persen_ambang() -> str:
-    """The threshold as people say it: '80 %' rather than '80,00 %'."""
-    a = content.ambang_basis()
-    return f"{format_angka(int(a))} %" if a == int(a) else format_persen(a)
 
 
 def nama_pemerintah(r: dict) -> str:
@@ -48,7 +44,7 @@ def nama_pemerintah(r: dict) -> str:
 
 def _pemerintah_perlu(r: dict) -> int:
     """The fewest governments whose figures make the first half of a complete basis."""
-    return math.ceil(content.ambang_basis() * r["pemerintah_diharapkan"] / 100)
+    return math.ceil(ambang_basis() * r["pemerintah_diharapkan"] / 100)
 
 
 def belum_lengkap(r: dict) -> str:
@@ -64,22 +60,22 @@ def belum_lengkap(r: dict) -> str:
         )
     if r["persen_sasaran_terlapor"] is None:
         kurang.append("belum ada sasaran yang dilaporkan bulan ini")
-    elif r["persen_sasaran_terlapor"] < content.ambang_basis():
+    elif r["persen_sasaran_terlapor"] < ambang_basis():
         kurang.append(
             f"sasaran yang terlapor baru {format_persen(r['persen_sasaran_terlapor'])} dari sasaran acuan "
-            f"(perlu sekurang-kurangnya {_persen_ambang()})"
+            f"(perlu sekurang-kurangnya {ambang_teks()})"
         )
     return "Belum diberi peringkat karena angkanya belum lengkap: " + " dan ".join(kurang) + "."
 
 
 def syarat_peringkat(f: Figures, r: dict) -> str:
     """The rule an unranked province figure needs, and what would complete it."""
-    ambang = _persen_ambang()
+    ambang = ambang_teks()
     lengkapi = []
     if r["pemerintah_dihitung"] < r["pemerintah_diharapkan"]:
         lengkapi.append("laporan dari pemerintah daerah yang belum melapor")
     if any(k["sasaran"] is None for k in _kabupaten_kota_segmen(f, r["kode_wilayah"], r["segmen"])):
-        lengkapi.append(f"sasaran {content.segmen_kecil(r['segmen'])} yang masih kosong")
+        lengkapi.append(f"sasaran {segmen_kecil(r['segmen'])} yang masih kosong")
     kalimat = (
         f"Provinsi diberi peringkat bila angkanya mencakup sekurang-kurangnya {ambang} pemerintah daerahnya "
         f"dan {ambang} sasaran acuannya."
@@ -186,7 +182,7 @@ def sasaran_kosong(f: Figures, kode: str) -> list[dict]:
         k = kosong.setdefault(
             r["kode_wilayah"], {"nama": r["nama_wilayah"], "segmen": [], "oleh_provinsi": r["kode_wilayah"] in belum}
         )
-        k["segmen"].append(content.segmen_kecil(r["segmen"]))
+        k["segmen"].append(segmen_kecil(r["segmen"]))
     return list(kosong.values())
 
 
@@ -204,10 +200,7 @@ def penghambat(f: Figures, kode: str, dibuat: datetime) -> dict:
         nama = nama_pemerintah(r)
         if r["kode_wilayah"] in dikirim_provinsi:
             segmen = sorted(dikirim_provinsi[r["kode_wilayah"]], key=_URUTAN_SEGMEN.index)
-            nama += (
-                f" (hanya angka {' dan '.join(content.segmen_kecil(s) for s in segmen)} "
-                "yang dikirim pemerintah provinsi)"
-            )
+            nama += f" (hanya angka {' dan '.join(segmen_kecil(s) for s in segmen)} yang dikirim pemerintah provinsi)"
         daftar.append(nama)
     kosong = sasaran_kosong(f, kode)
     tindakan = []
@@ -249,15 +242,6 @@ def penghambat(f: Figures, kode: str, dibuat: datetime) -> dict:
 
 
 # --- tables -------------------------------------------------------------------------------------------------
-
-
-def _sembunyikan(t: Tabel, *nama: str) -> Tabel:
-    """The same table with some columns left out of the PDF (the workbook and CSV still have them)."""
-    return replace(t, kolom=tuple(replace(k, di_pdf=False) if k.nama in nama else k for k in t.kolom))
-
-
-def _tampilkan(t: Tabel, *nama: str) -> Tabel:
-    return replace(t, kolom=tuple(replace(k, di_pdf=True) if k.nama in nama else k for k in t.kolom))
 
 
 def kabupaten_kota(f: Figures, by_name: dict[str, Tabel], kode: str) -> Tabel | None:
@@ -326,7 +310,7 @@ def kedudukan(f: Figures, kode: str) -> Tabel:
     """The province-wide figures segment by segment, each with its basis and rank."""
     own = {r["segmen"]: r for r in f.cakupan if r["kode_wilayah"] == kode}
     rows = []
-    for segmen, label in content.SEGMEN_LABEL.items():
+    for segmen, label in SEGMEN_LABEL.items():
         r = own.get(segmen, {})
         rows.append(
             (
@@ -340,30 +324,16 @@ def kedudukan(f: Figures, kode: str) -> Tabel:
                 content.perubahan(r, "perubahan_persen_bulan_lalu"),
             )
         )
-    ambang = _persen_ambang()
+    ambang = ambang_teks()
     return Tabel(
         "kedudukan_provinsi",
         f"Cakupan seluruh provinsi per segmen, {format_periode(f.periode)}",
         (
-            Kolom("segmen", "Segmen", "teks", "Segmen pekerja."),
-            Kolom("sasaran", "Sasaran", "angka", "Sasaran yang dilaporkan di seluruh provinsi."),
-            Kolom("terlindungi", "Terlindungi", "angka", "Terlindungi seluruh provinsi."),
-            Kolom("persen_terlindungi", "Cakupan", "persen", "Cakupan provinsi."),
-            Kolom(
-                "pemda_dihitung",
-                "Pemda dihitung/ diharapkan",
-                "rasio",
-                "Pemerintah daerah yang angkanya masuk / yang seharusnya masuk.",
-                di_berkas=False,
-            ),
-            Kolom(
-                "persen_sasaran_terlapor",
-                "Sasaran terlapor",
-                "persen",
-                "Sasaran yang dilaporkan, persen dari sasaran acuan.",
-            ),
-            Kolom("peringkat", "Peringkat", "teks", "Peringkat di antara provinsi yang angkanya lengkap."),
-            Kolom("perubahan_persen_bulan_lalu", "Δ bulan lalu", "poin", "Perubahan dari bulan lalu."),
+            column("segmen"),
+            *coverage_columns(", seluruh provinsi"),
+            *columns("pemda_dihitung", "persen_sasaran_terlapor"),
+            column("peringkat", jenis="teks", keterangan="Peringkat di antara provinsi yang angkanya lengkap."),
+            column("perubahan_persen_bulan_lalu", label="Δ bulan lalu"),
         ),
         rows,
         catatan=(
@@ -383,7 +353,7 @@ def banding_nasional(f: Figures, kode: str) -> Tabel:
     own = {r["segmen"]: r for r in f.cakupan if r["kode_wilayah"] == kode}
     nasional = {r["segmen"]: r for r in f.nasional(f.cakupan)}
     rows = []
-    for segmen, label in content.SEGMEN_LABEL.items():
+    for segmen, label in SEGMEN_LABEL.items():
         n = nasional.get(segmen, {})
         rows.append(
             (
@@ -398,24 +368,13 @@ def banding_nasional(f: Figures, kode: str) -> Tabel:
     return Tabel(
         "banding_nasional",
         f"Provinsi dibandingkan dengan nasional, {format_periode(f.periode)}",
-        (
-            Kolom("segmen", "Segmen", "teks", "Segmen pekerja."),
-            Kolom("persen_provinsi", "Cakupan provinsi", "persen", "Cakupan seluruh provinsi."),
-            Kolom("persen_nasional", "Cakupan nasional", "persen", "Cakupan nasional."),
-            Kolom(
-                "pemda_nasional",
-                "Pemda nasional dihitung/ diharapkan",
-                "rasio",
-                "Pemerintah daerah yang angkanya masuk ke angka nasional / yang seharusnya masuk.",
-                di_berkas=False,
-            ),
-            Kolom(
-                "sasaran_terlapor_nasional",
-                "Sasaran terlapor (nasional)",
-                "persen",
-                "Sasaran nasional yang dilaporkan, persen dari sasaran acuan.",
-            ),
-            Kolom("basis_nasional", "Angka nasional", "teks", "Lengkap atau belum lengkap."),
+        columns(
+            "segmen",
+            "persen_provinsi",
+            "persen_nasional",
+            "pemda_nasional",
+            "sasaran_terlapor_nasional",
+            "basis_nasional",
         ),
         rows,
         catatan="Angka nasional juga jumlah dari yang sudah dilaporkan: selama belum lengkap, bandingkan "
@@ -426,7 +385,7 @@ def banding_nasional(f: Figures, kode: str) -> Tabel:
 
 def selisih(f: Figures, by_name: dict[str, Tabel], kode: str) -> Tabel:
     """The BPJS reconciliation table in plain words: no setting or file the governor never sees."""
-    t = _sembunyikan(pilih(by_name["selisih_bpjs"], _milik(kode)), "kode_wilayah")
+    t = sembunyikan(pilih(by_name["selisih_bpjs"], _milik(kode)), "kode_wilayah")
     return replace(
         t,
         catatan=f"Ditampilkan bila angka terlindungi yang dilaporkan berselisih lebih dari "
@@ -436,7 +395,7 @@ def selisih(f: Figures, by_name: dict[str, Tabel], kode: str) -> Tabel:
 
 
 def penolakan(by_name: dict[str, Tabel], kode: str) -> Tabel:
-    t = _tampilkan(_sembunyikan(pilih(by_name["penolakan"], _milik(kode)), "pelapor"), "nama_pelapor")
+    t = tampilkan(sembunyikan(pilih(by_name["penolakan"], _milik(kode)), "pelapor"), "nama_pelapor")
     return replace(
         t,
         catatan="Berkas yang ditolak tidak masuk ke angka sama sekali. Perbaiki sesuai alasan di atas "
@@ -449,10 +408,7 @@ def data_pdf(f: Figures, by_name: dict[str, Tabel], w: dict, *, versi, dibuat: d
     kode = w["kode_wilayah"]
     skor = next((r for r in f.kepatuhan if r["kode_wilayah"] == kode), None)
     poin = (
-        [
-            [label, STATUS_KATA.get(skor[f"status_{p}"], skor[f"status_{p}"])]
-            for p, label in content.POIN_KEPATUHAN.items()
-        ]
+        [[label, STATUS_KATA.get(skor[f"status_{p}"], skor[f"status_{p}"])] for p, label in POIN_KEPATUHAN.items()]
         if skor
         else []
     )
@@ -471,7 +427,7 @@ def data_pdf(f: Figures, by_name: dict[str, Tabel], w: dict, *, versi, dibuat: d
         "banding": tabel_pdf(banding_nasional(f, kode), csv=False) if berangka else None,
         "penghambat": penghambat(f, kode, dibuat),
         "poin": poin,
-        "kabupaten_kota": tabel_pdf(_sembunyikan(kabkota, "kode_wilayah"), csv=False) if kabkota else None,
+        "kabupaten_kota": tabel_pdf(sembunyikan(kabkota, "kode_wilayah"), csv=False) if kabkota else None,
         "belum_pernah": [nama_pemerintah(r) for r in f.belum_pernah if r["kode_provinsi"] == kode],
         "selisih": tabel_pdf(selisih(f, by_name, kode), csv=False),
         "penolakan": tabel_pdf(penolakan(by_name, kode), csv=False),

@@ -19,10 +19,12 @@ from typing import TYPE_CHECKING
 from inpres.data_version import DataVersion
 from inpres.reports import charts, content
 from inpres.reports.build import info_sampul
+from inpres.reports.columns import basis_columns, column, columns, coverage_columns, trend_basis_column
 from inpres.reports.figures import _rows
 from inpres.reports.formatting import format_angka, format_periode, format_persen, format_rentang
 from inpres.reports.pdf import compile_pdf, tabel_pdf
-from inpres.reports.tables import Grafik, Kolom, Tabel, pilih, sembunyikan, sembunyikan_kosong, write_csv, write_kamus
+from inpres.reports.tables import Grafik, Tabel, pilih, sembunyikan, sembunyikan_kosong, write_csv, write_kamus
+from inpres.reports.wording import BELUM_LENGKAP, SEGMEN_LABEL, segmen_label, segmen_order
 from inpres.reports.workbook import write_workbook
 from inpres.storage import upload_tree
 
@@ -128,14 +130,13 @@ def _urutan(r: dict):
 
 
 def tables_semester(s: SemesterFigures) -> list[Tabel]:
-    nasional = sorted((r for r in s.cakupan if r["kode_wilayah"] == "00"), key=content._segment_order)
+    nasional = sorted((r for r in s.cakupan if r["kode_wilayah"] == "00"), key=segmen_order)
     provinsi = sorted(
         (r for r in s.cakupan if r["kode_wilayah"] != "00" and r["segmen"] == "pekerja_rentan"), key=_urutan
     )
-    segmen = list(content.SEGMEN_LABEL)
+    segmen = list(SEGMEN_LABEL)
     tren = {(r["periode"], r["segmen"]): r for r in s.tren}
     periodes = sorted({r["periode"] for r in s.tren})
-    kode = content._kode()
     awal = "basis_lengkap_awal"
     posisi = s.posisi
     return [
@@ -143,35 +144,22 @@ def tables_semester(s: SemesterFigures) -> list[Tabel]:
             "semester_ringkasan_nasional",
             _judul(s, f"Cakupan nasional per segmen pada {posisi}"),
             (
-                Kolom("segmen", "Segmen", "teks", "Segmen pekerja."),
-                Kolom("periode_akhir", "Posisi", "bulan", "Bulan terakhir semester yang ada datanya."),
-                *content._kolom_angka(" di seluruh Indonesia, pada bulan terakhir semester yang ada datanya"),
-                Kolom(
-                    "perubahan_terlindungi_semester",
-                    "Δ terlindungi semester",
-                    "selisih",
-                    "Terlindungi dikurangi terlindungi pada bulan sebelum semester; kosong bila basis salah "
-                    "satu bulan belum lengkap.",
-                ),
-                Kolom(
-                    "perubahan_persen_semester",
-                    "Δ cakupan semester",
-                    "poin",
-                    "Perubahan cakupan sejak bulan sebelum semester, poin persen; kosong bila basis salah "
-                    "satu bulan belum lengkap.",
-                ),
-                *content._kolom_basis(),
+                column("segmen"),
+                column("periode_akhir"),
+                *coverage_columns(" di seluruh Indonesia, pada bulan terakhir semester yang ada datanya"),
+                *columns("perubahan_terlindungi_semester", "perubahan_persen_semester"),
+                *basis_columns(),
             ),
             [
                 (
-                    content.segmen_label(r["segmen"]),
+                    segmen_label(r["segmen"]),
                     r["periode_akhir"],
                     r["sasaran"],
                     r["terlindungi"],
                     r["persen_terlindungi"],
                     content.perubahan(r, "perubahan_terlindungi_semester", awal),
                     content.perubahan(r, "perubahan_persen_semester", awal),
-                    *content._basis_sel(r),
+                    *content.basis_sel(r),
                 )
                 for r in nasional
             ],
@@ -182,23 +170,16 @@ def tables_semester(s: SemesterFigures) -> list[Tabel]:
             "semester_peringkat_provinsi",
             _judul(s, "Peringkat provinsi: cakupan pekerja rentan"),
             (
-                kode,
-                content._nama("Provinsi"),
-                Kolom(
+                column("kode_wilayah"),
+                column("nama_wilayah", label="Provinsi"),
+                column(
                     "peringkat",
-                    "Peringkat",
-                    "angka",
-                    f"Peringkat di antara provinsi yang basisnya lengkap pada {posisi}; kosong bila belum lengkap.",
+                    keterangan=f"Peringkat di antara provinsi yang basisnya lengkap pada {posisi}; kosong bila "
+                    "belum lengkap.",
                 ),
-                *content._kolom_angka(", seluruh provinsi, pada bulan terakhir semester yang ada datanya"),
-                Kolom(
-                    "perubahan_persen_semester",
-                    "Δ semester",
-                    "poin",
-                    "Perubahan cakupan sejak bulan sebelum semester, poin persen; kosong bila basis salah "
-                    "satu bulan belum lengkap.",
-                ),
-                *content._kolom_basis(),
+                *coverage_columns(", seluruh provinsi, pada bulan terakhir semester yang ada datanya"),
+                column("perubahan_persen_semester", label="Δ semester"),
+                *basis_columns(),
             ),
             [
                 (
@@ -209,7 +190,7 @@ def tables_semester(s: SemesterFigures) -> list[Tabel]:
                     r["terlindungi"],
                     r["persen_terlindungi"],
                     content.perubahan(r, "perubahan_persen_semester", awal),
-                    *content._basis_sel(r),
+                    *content.basis_sel(r),
                 )
                 for r in provinsi
             ],
@@ -224,25 +205,16 @@ def tables_semester(s: SemesterFigures) -> list[Tabel]:
             "semester_tren_nasional",
             _judul(s, "Tren bulanan nasional"),
             (
-                Kolom("periode", "Bulan", "bulan", "Bulan laporan."),
-                *(
-                    Kolom(
-                        f"terlindungi_{x}",
-                        content.SEGMEN_SINGKAT[x],
-                        "angka",
-                        f"{content.segmen_label(x)} terlindungi, jumlah nasional yang dilaporkan.",
-                        grup="Terlindungi",
-                    )
-                    for x in segmen
-                ),
-                *content._kolom_basis(sasaran=False),
-                Kolom("basis", "Basis p. rentan", "teks", "Basis angka nasional pekerja rentan bulan itu."),
+                column("periode"),
+                *columns(*(f"terlindungi_{x}" for x in segmen)),
+                *basis_columns(sasaran=False),
+                trend_basis_column("Basis angka nasional pekerja rentan bulan itu."),
             ),
             [
                 (
                     p,
                     *(tren.get((p, x), {}).get("terlindungi") for x in segmen),
-                    *content._basis_sel(tren.get((p, "pekerja_rentan")), sasaran=False),
+                    *content.basis_sel(tren.get((p, "pekerja_rentan")), sasaran=False),
                     content.basis_kata(tren.get((p, "pekerja_rentan"))),
                 )
                 for p in periodes
@@ -263,13 +235,12 @@ def tables_semester(s: SemesterFigures) -> list[Tabel]:
             "semester_kelengkapan_laporan",
             _judul(s, "Kelengkapan dan ketepatan waktu laporan", s.bulan),
             (
-                kode,
-                content._nama("Wilayah"),
-                Kolom("laporan_diharapkan", "Diharapkan", "angka", f"Laporan bulanan yang diharapkan, {s.bulan}."),
-                Kolom("laporan_diterima", "Diterima", "angka", f"Laporan bulanan yang diterima, {s.bulan}."),
-                Kolom("laporan_tepat_waktu", "Tepat waktu", "angka", f"Laporan bulanan yang tepat waktu, {s.bulan}."),
-                Kolom("persen_diterima", "% diterima", "persen", "100 × diterima / diharapkan."),
-                Kolom("persen_tepat_waktu", "% tepat waktu", "persen", "100 × tepat waktu / diharapkan."),
+                column("kode_wilayah"),
+                column("nama_wilayah"),
+                column("laporan_diharapkan", keterangan=f"Laporan bulanan yang diharapkan, {s.bulan}."),
+                column("laporan_diterima", keterangan=f"Laporan bulanan yang diterima, {s.bulan}."),
+                column("laporan_tepat_waktu", keterangan=f"Laporan bulanan yang tepat waktu, {s.bulan}."),
+                *columns("persen_diterima", "persen_tepat_waktu"),
             ),
             [
                 (
@@ -289,28 +260,23 @@ def tables_semester(s: SemesterFigures) -> list[Tabel]:
             "semester_klaim",
             _judul(s, "Klaim yang dibayar", s.bulan),
             (
-                kode,
-                content._nama(),
-                Kolom("program", "Program", "kode", "JKK, JKM atau JHT."),
-                Kolom("segmen", "Segmen", "teks", "Segmen pekerja."),
-                Kolom(
-                    "kasus",
-                    "Kasus",
-                    "angka",
-                    f"Klaim dibayar, {s.bulan}: jumlah yang dilaporkan untuk setiap bulan itu.",
-                ),
-                Kolom("nilai_rp", "Nilai", "rupiah", f"Nilai klaim dibayar, {s.bulan}, Rupiah."),
+                column("kode_wilayah"),
+                column("nama_wilayah"),
+                column("program", keterangan="JKK, JKM atau JHT."),
+                column("segmen"),
+                column("kasus", keterangan=f"Klaim dibayar, {s.bulan}: jumlah yang dilaporkan untuk setiap bulan itu."),
+                column("nilai_rp", keterangan=f"Nilai klaim dibayar, {s.bulan}, Rupiah."),
             ),
             [
                 (
                     r["kode_wilayah"],
                     r["nama_wilayah"],
                     r["program"],
-                    content.segmen_label(r["segmen"]),
+                    segmen_label(r["segmen"]),
                     r["kasus"],
                     r["nilai_rp"],
                 )
-                for r in sorted(s.klaim, key=lambda r: (r["kode_wilayah"], r["program"], content._segment_order(r)))
+                for r in sorted(s.klaim, key=lambda r: (r["kode_wilayah"], r["program"], segmen_order(r)))
                 if r["kasus"]
             ],
             sumber=("marts.fct_klaim_semester",),
@@ -379,7 +345,7 @@ def _tabel_cetak(tables: list[Tabel]) -> dict[str, dict]:
         csv=False,
     )
     belum = pilih(
-        sembunyikan(peringkat, "peringkat", "perubahan_persen_semester"), lambda r: r["basis"] == content.BELUM_LENGKAP
+        sembunyikan(peringkat, "peringkat", "perubahan_persen_semester"), lambda r: r["basis"] == BELUM_LENGKAP
     )
     cetak["semester_belum_lengkap"] = tabel_pdf(
         replace(
@@ -433,7 +399,7 @@ def write_semester_report(s: SemesterFigures, out: ObjectStoragePath, *, versi: 
                 for r in s.tren
                 if r["segmen"] == segmen
             ]
-            for segmen, label in content.SEGMEN_LABEL.items()
+            for segmen, label in SEGMEN_LABEL.items()
         }
         seri = {k: v for k, v in seri.items() if sum(x is not None for _, x in v) >= 2}
         if seri:

@@ -1,0 +1,67 @@
+"""The words every report uses for segments, government levels, statuses and the basis of a figure, and the
+basis threshold as the reports write it: declared once for the tables, the columns and the sentences."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from inpres.reports.formatting import format_angka, format_persen
+from inpres.transform import dbt_var
+
+# Dict order is the fixed segment order of every table.
+SEGMEN_LABEL = {
+    "pekerja_rentan": "Pekerja rentan",
+    "non_asn": "Pegawai non-ASN",
+    "perangkat_desa": "Perangkat desa",
+    "penyelenggara_pemilu": "Penyelenggara pemilu",
+    "pegawai_bumd": "Pegawai BUMD",
+}
+SEGMEN_SINGKAT = {
+    "pekerja_rentan": "P. rentan",
+    "non_asn": "Non-ASN",
+    "perangkat_desa": "Perangkat desa",
+    "penyelenggara_pemilu": "Pemilu",
+    "pegawai_bumd": "BUMD",
+}
+POIN_KEPATUHAN = {
+    "regulasi": "Regulasi",
+    "anggaran": "Anggaran",
+    **{f"cakupan_{s}": f"Cakupan {SEGMEN_SINGKAT[s]}" for s in SEGMEN_LABEL},
+    "bumd_terdaftar": "BUMD terdaftar",
+    "ptsp": "PTSP",
+}
+STATUS_LAPORAN = {"tepat_waktu": "Tepat waktu", "terlambat": "Terlambat", "belum_lapor": "Belum melapor"}
+TINGKAT = {"provinsi": "Provinsi", "kabupaten": "Kabupaten", "kota": "Kota", "nasional": "Nasional"}
+
+# The basis of a figure, in words (the `basis` column).
+LENGKAP, BELUM_LENGKAP, TANPA_LAPORAN = "lengkap", "belum lengkap", "belum ada laporan"
+
+
+def segmen_label(segmen: str) -> str:
+    return SEGMEN_LABEL.get(segmen, segmen)
+
+
+def segmen_order(r: dict) -> int:
+    """A row's place in the fixed segment order (unknown segments last)."""
+    return list(SEGMEN_LABEL).index(r["segmen"]) if r["segmen"] in SEGMEN_LABEL else len(SEGMEN_LABEL)
+
+
+def huruf_kecil(label: str) -> str:
+    """A label inside a sentence: 'Pegawai BUMD' -> 'pegawai BUMD'; an acronym stays ('PTSP')."""
+    return label if label[1:2].isupper() else label[:1].lower() + label[1:]
+
+
+def segmen_kecil(segmen: str) -> str:
+    """The segment inside a sentence: 'pegawai BUMD', 'pegawai non-ASN'."""
+    return huruf_kecil(segmen_label(segmen))
+
+
+def ambang_basis() -> Decimal:
+    """The share (of governments and of the target) a province-wide or national figure needs to be complete."""
+    return Decimal(str(dbt_var("ambang_basis_persen")))
+
+
+def ambang_teks() -> str:
+    """The threshold as people say it: '80 %' rather than '80,00 %'."""
+    a = ambang_basis()
+    return f"{format_angka(int(a))} %" if a == int(a) else format_persen(a)

@@ -1,0 +1,32 @@
+"""One catalogue of report columns: a column's name is one column, whatever table it is in."""
+
+from __future__ import annotations
+
+from inpres.reports import columns, content
+from inpres.reports.figures import Figures
+from inpres.reports.semester import SemesterFigures, tables_semester
+
+
+def test_every_name_is_declared_once():
+    assert len(columns.CATALOGUE) == len(columns.ALL)
+
+
+def test_the_tables_take_their_columns_from_the_catalogue_and_keep_its_kind():
+    known = {
+        **columns.CATALOGUE,
+        **{k.nama: k for k in (*columns.coverage_columns(""), columns.basis_column())},
+    }
+    kosong = Figures(
+        periode="2022-10",
+        **dict.fromkeys(("wilayah", "cakupan", "tren", "kepatuhan", "kelengkapan", "tren_kelengkapan", "laporan"), []),
+        **dict.fromkeys(("belum_pernah", "rekonsiliasi", "klaim", "non_asn"), []),
+    )
+    semester = SemesterFigures(tahun=2022, semester=2, cakupan=[], kelengkapan=[], klaim=[], tren=[])
+    tables = [*content.tables_bulanan(kosong), *tables_semester(semester)]
+    assert len(tables) == 20
+    # The one table that holds the mart's segment code ('pekerja_rentan'); the others hold its label.
+    kode_segmen = ("cakupan_wilayah", "segmen")
+    for t in tables:
+        for k in t.kolom:
+            assert k.nama in known, f"{t.nama}.{k.nama} is not in the catalogue"
+            assert k.jenis == ("kode" if (t.nama, k.nama) == kode_segmen else known[k.nama].jenis), (t.nama, k.nama)
