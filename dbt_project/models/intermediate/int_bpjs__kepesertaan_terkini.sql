@@ -26,7 +26,7 @@ ranked as (
 
 select
     kode_wilayah,
-    split_part(kode_wilayah, '.', 1) as kode_provinsi,
+    {{ kode_provinsi('kode_wilayah') }} as kode_provinsi,
     periode,
     segmen,
     peserta_aktif,

@@ -29,7 +29,7 @@ chosen as (
 
 select
     kode_wilayah,
-    split_part(kode_wilayah, '.', 1) as kode_provinsi,
+    {{ kode_provinsi('kode_wilayah') }} as kode_provinsi,
     periode,
     segmen,
     sasaran,

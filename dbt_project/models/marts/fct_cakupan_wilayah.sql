@@ -90,12 +90,7 @@ acuan as (
 -- and its kab/kota, the nation everyone. The province's own territory is no row of its own.
 cakupan as (
     select
-        case
-            when grouping(kode_wilayah) = 0 then kode_wilayah
-            when grouping(kode_provinsi) = 0 then kode_provinsi
-            else '00'
-        end as kode_wilayah,
-        grouping(kode_wilayah) = 0 and min(kode_wilayah) = min(kode_provinsi) as wilayah_provinsi_sendiri,
+        kode_rollup as kode_wilayah,
         periode,
         segmen,
         sum(sasaran) as sasaran,
@@ -117,7 +112,8 @@ cakupan as (
         - {{ persen('sum(terlindungi_tahun_lalu) filter (where sasaran is not null and sasaran_tahun_lalu is not null)',
                     'sum(sasaran_tahun_lalu) filter (where sasaran is not null)') }} as perubahan_persen_tahun_lalu
     from acuan
-    group by grouping sets ((kode_wilayah, periode, segmen), (kode_provinsi, periode, segmen), (periode, segmen))
+    cross join {{ rollup_wilayah('kode_wilayah', kabupaten_kota=true) }}
+    group by kode_rollup, periode, segmen
     having bool_or(ada_angka)
 ),
 
@@ -126,17 +122,11 @@ persen as (
         *,
         {{ persen('terlindungi_bersasaran', 'sasaran') }} as persen_terlindungi,
         {{ persen('sasaran', 'sasaran_acuan') }} as persen_sasaran_terlapor,
-        -- Compared unrounded, as counts: 4 of 5 governments is 80 %, and meets 80.
-        coalesce(
-            100 * pemerintah_dihitung >= {{ var('ambang_basis_persen') }} * pemerintah_diharapkan
-            and 100 * sasaran >= {{ var('ambang_basis_persen') }} * sasaran_acuan
-            and sasaran > 0,
-            false
-        ) as basis_lengkap,
+        {{ basis_lengkap('pemerintah_dihitung', 'pemerintah_diharapkan', 'sasaran', 'sasaran_acuan') }}
+            as basis_lengkap,
         {{ shift_periode('periode', -1) }} as periode_bulan_lalu,
         {{ shift_periode('periode', -12) }} as periode_tahun_lalu
     from cakupan
-    where not wilayah_provinsi_sendiri
 ),
 
 bandingan as (
@@ -205,11 +195,5 @@ select
     perubahan_terlindungi_tahun_lalu,
     perubahan_persen_tahun_lalu,
     basis_lengkap_tahun_lalu,
-    -- Highest percentage first; equal percentages share a rank (1, 2, 2, 4).
-    case when kelompok_peringkat is not null and diperingkat then
-            rank() over (partition by periode, segmen, kelompok_peringkat, diperingkat order by persen_terlindungi desc)
-    end as peringkat,
-    case when kelompok_peringkat is not null then
-            count(*) filter (where diperingkat) over (partition by periode, segmen, kelompok_peringkat)
-    end as jumlah_diperingkat
+    {{ peringkat('persen_terlindungi', ['periode', 'segmen'], 'kelompok_peringkat', 'diperingkat') }}
 from bandingan

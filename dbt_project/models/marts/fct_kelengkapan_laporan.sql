@@ -2,15 +2,16 @@
 -- ('00') per month: reports expected, received, received on time, and the two rates. Whether a
 -- pelapor's report came and was on time is decided once, in fct_laporan_pelapor.
 with kelengkapan as (
-    -- A province expects itself and its kab/kota; the nation (no province) all 552.
+    -- A province expects itself and its kab/kota; the nation all 552.
     select
-        coalesce(kode_provinsi, '00') as kode_wilayah,
+        kode_rollup as kode_wilayah,
         periode,
         count(*) as laporan_diharapkan,
         count(*) filter (where status_laporan <> 'belum_lapor') as laporan_diterima,
         count(*) filter (where status_laporan = 'tepat_waktu') as laporan_tepat_waktu
     from {{ ref('fct_laporan_pelapor') }}
-    group by grouping sets ((kode_provinsi, periode), (periode))
+    cross join {{ rollup_wilayah('kode_wilayah') }}
+    group by kode_rollup, periode
 )
 
 select

@@ -49,9 +49,6 @@ select
     poin_diperoleh,
     poin_maksimal,
     skor,
-    -- Equal scores share a rank (1, 2, 2, 4); a government with no known point is not ranked.
-    case when skor is not null then
-            rank() over (partition by periode, jenjang, skor is null order by skor desc)
-    end as peringkat,
-    count(skor) over (partition by periode, jenjang) as jumlah_diperingkat
+    -- A government with no known point is not ranked.
+    {{ peringkat('skor', ['periode'], 'jenjang', 'skor is not null') }}
 from jenjang

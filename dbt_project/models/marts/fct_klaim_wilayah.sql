@@ -29,7 +29,6 @@ kunci_tahun as (
 wilayah as (
     select
         s.pelapor as kode_wilayah,
-        split_part(s.pelapor, '.', 1) as kode_provinsi,
         s.periode,
         k.program,
         k.segmen,
@@ -47,30 +46,18 @@ wilayah as (
         and k.segmen = c.segmen
 ),
 
+-- Each kab/kota as itself, each province province-wide (its own claims plus its kab/kota's), the nation.
 semua as (
     select
-        kode_wilayah,
-        periode,
-        program,
-        segmen,
-        kasus,
-        nilai_rp
-    from wilayah
-    where kode_wilayah <> kode_provinsi
-
-    union all
-
-    -- Province-wide is the province's own claims plus its kab/kota's; the set without a
-    -- province is the nation.
-    select
-        coalesce(kode_provinsi, '00') as kode_wilayah,
+        kode_rollup as kode_wilayah,
         periode,
         program,
         segmen,
         sum(kasus) as kasus,
         sum(nilai_rp) as nilai_rp
     from wilayah
-    group by grouping sets ((kode_provinsi, periode, program, segmen), (periode, program, segmen))
+    cross join {{ rollup_wilayah('kode_wilayah', kabupaten_kota=true) }}
+    group by kode_rollup, periode, program, segmen
 )
 
 select
