@@ -68,19 +68,19 @@ def main() -> None:
 
             national.compile_pdf = timed
             started = time.perf_counter()
-            laporan = national.write_monthly_reports(figures, out, versi=versi, dibuat=dibuat)
+            monthly = national.write_monthly_reports(figures, out, version=versi, created=dibuat)
             total = time.perf_counter() - started
             [(_, pdf_time, size)] = [r for r in rendered if r[0] == "nasional.typ"]
-            pages = len(__import__("pypdf").PdfReader(Path(tmp) / "out" / laporan.pdf).pages)
+            pages = len(__import__("pypdf").PdfReader(Path(tmp) / "out" / monthly.pdf).pages)
             print(
                 f"national PDF with 38 province annexes (charts drawn before, Typst compile): {pdf_time:.1f} s, "
                 f"{pages} pages, {size / 1e6:.1f} MB (aim < 30 s)"
             )
             print(
-                f"whole monthly set (national PDF, workbook, {len(laporan.csv)} CSV, 38 province PDFs): {total:.1f} s"
+                f"whole monthly set (national PDF, workbook, {len(monthly.csv)} CSV, 38 province PDFs): {total:.1f} s"
             )
             started = time.perf_counter()
-            write_semester_report(load_semester(conn, periodes[-1]), out, versi=versi, dibuat=dibuat)
+            write_semester_report(load_semester(conn, periodes[-1]), out, version=versi, created=dibuat)
             print(f"semester report: {time.perf_counter() - started:.1f} s")
 
 

@@ -172,7 +172,7 @@ def check_reports_against_marts(folder: Path, conn, periode: str, provinsi: set[
     """Every key figure of the PDF, the workbook and the CSV files is the mart's, including the seed figures."""
     from openpyxl import load_workbook
 
-    from inpres.reports.formatting import format_angka, format_persen
+    from inpres.reports.formatting import format_number, format_percent
 
     pdf = _text(folder / f"laporan_nasional_{periode}.pdf")
     assert "Oktober 2022" in pdf and "Versi data" in pdf and "Ringkasan eksekutif" in pdf
@@ -188,9 +188,10 @@ def check_reports_against_marts(folder: Path, conn, periode: str, provinsi: set[
     assert any(p[5] is None for p in provinces) and any(p[5] is not None for p in provinces)
     for kode, nama, _sasaran, terlindungi, persen, peringkat, dihitung, diharapkan, _ in provinces:
         if peringkat is None:
-            assert f"{nama} {format_angka(terlindungi)} {format_persen(persen)} {dihitung}/{diharapkan}" in pdf, kode
+            assert f"{nama} {format_number(terlindungi)} {format_percent(persen)} {dihitung}/{diharapkan}" in pdf, kode
         else:
-            assert f"{nama} {format_angka(peringkat)} {format_angka(terlindungi)} {format_persen(persen)}" in pdf, kode
+            figures = f"{format_number(peringkat)} {format_number(terlindungi)} {format_percent(persen)}"
+            assert f"{nama} {figures}" in pdf, kode
     # Seed reports 004 and 002: Sulawesi Tengah, Palu, Morowali (its annex) and Ambon (Maluku's annex).
     # Every government of Sulawesi Tengah reported, so its figure is complete and ranked among the provinces.
     [sulteng] = [p for p in provinces if p[0] == "72"]
@@ -208,7 +209,7 @@ def check_reports_against_marts(folder: Path, conn, periode: str, provinsi: set[
         )
     }
     assert kabkota["81.71"][:2] == (70_000, 40_000) and kabkota["72.71"][1] == 7_000 and kabkota["72.06"][1] == 28_000
-    assert f"81.71 Kota Ambon Tepat waktu 70.000 40.000 {format_persen(kabkota['81.71'][2])}" in pdf
+    assert f"81.71 Kota Ambon Tepat waktu 70.000 40.000 {format_percent(kabkota['81.71'][2])}" in pdf
     diterima, diharapkan = conn.execute(
         """select laporan_diterima, laporan_diharapkan from marts.fct_kelengkapan_laporan
         where periode = %s and kode_wilayah = '00'""",
@@ -216,7 +217,7 @@ def check_reports_against_marts(folder: Path, conn, periode: str, provinsi: set[
     ).fetchone()
     assert f"{diterima} dari {diharapkan} pemerintah daerah telah melapor" in pdf
     never = conn.execute("select count(*) from marts.fct_pelapor_belum_pernah_lapor").fetchone()[0]
-    assert f"{format_angka(never)} pemerintah daerah belum pernah melapor" in pdf
+    assert f"{format_number(never)} pemerintah daerah belum pernah melapor" in pdf
 
     province_pdf = _text(folder / "provinsi" / f"laporan_provinsi_72_{periode}.pdf")
     assert "Umpan balik untuk Gubernur Sulawesi Tengah" in province_pdf
@@ -234,7 +235,7 @@ def check_reports_against_marts(folder: Path, conn, periode: str, provinsi: set[
     pr = conn.execute("""select terlindungi, bulan_tercakup from marts.fct_cakupan_semester
         where kode_wilayah = '00' and tahun = 2022 and semester = 2 and segmen = 'pekerja_rentan'""").fetchone()
     assert f"Semester II 2022 (sementara: Juli–Oktober, {pr[1]} dari 6 bulan)" in semester
-    assert f"{format_angka(pr[0])} pekerja rentan terlindungi" in semester
+    assert f"{format_number(pr[0])} pekerja rentan terlindungi" in semester
 
     workbook = load_workbook(folder / f"laporan_nasional_{periode}.xlsx")
     ranked = {r["Kode"]: r for r in _sheet(workbook, "Peringkat provinsi")}

@@ -114,20 +114,20 @@ def report(periode: str, run_id: str) -> dict:
             raise RuntimeError(f"no coverage figures for periode {periode}: nothing to report")
         versi = data_version(conn, run_id)
         folder = _run_folder(periode, run_id)
-        laporan = write_monthly_reports(figures, folder, versi=versi, dibuat=dibuat)
-        semester = write_semester_report(load_semester(conn, periode), folder, versi=versi, dibuat=dibuat)
+        monthly = write_monthly_reports(figures, folder, version=versi, created=dibuat)
+        semester = write_semester_report(load_semester(conn, periode), folder, version=versi, created=dibuat)
         write_exports(conn, periode, folder)
     publish_dbt_docs(folder / "dbt_docs")
     write_manifest(folder, periode=periode, versi=versi, dibuat=dibuat)
-    log.info("%s %s", REPORT, folder / laporan.pdf)
-    stage_done("report", f"periode {periode}, {len(laporan.provinsi)} province report(s)")
+    log.info("%s %s", REPORT, folder / monthly.pdf)
+    stage_done("report", f"periode {periode}, {len(monthly.provinsi)} province report(s)")
     return {
         "folder": str(folder),
         "periode": periode,
         "run_id": versi.run_id,
         "hash_masukan": versi.hash_masukan,
-        "nasional": [laporan.pdf, laporan.workbook, semester],
-        "provinsi": laporan.provinsi,
+        "nasional": [monthly.pdf, monthly.workbook, semester],
+        "provinsi": monthly.provinsi,
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from inpres.reports import columns, content
 from inpres.reports.figures import Figures
-from inpres.reports.semester import SemesterFigures, tables_semester
+from inpres.reports.semester import SemesterFigures, semester_tables
 
 
 def test_every_name_is_declared_once():
@@ -14,7 +14,7 @@ def test_every_name_is_declared_once():
 def test_the_tables_take_their_columns_from_the_catalogue_and_keep_its_kind():
     known = {
         **columns.CATALOGUE,
-        **{k.nama: k for k in (*columns.coverage_columns(""), columns.basis_column())},
+        **{k.name: k for k in (*columns.coverage_columns(""), columns.basis_column())},
     }
     kosong = Figures(
         periode="2022-10",
@@ -22,11 +22,11 @@ def test_the_tables_take_their_columns_from_the_catalogue_and_keep_its_kind():
         **dict.fromkeys(("belum_pernah", "rekonsiliasi", "klaim", "non_asn"), []),
     )
     semester = SemesterFigures(tahun=2022, semester=2, cakupan=[], kelengkapan=[], klaim=[], tren=[])
-    tables = [*content.tables_bulanan(kosong), *tables_semester(semester)]
+    tables = [*content.monthly_tables(kosong), *semester_tables(semester)]
     assert len(tables) == 20
     # The one table that holds the mart's segment code ('pekerja_rentan'); the others hold its label.
     kode_segmen = ("cakupan_wilayah", "segmen")
     for t in tables:
-        for k in t.kolom:
-            assert k.nama in known, f"{t.nama}.{k.nama} is not in the catalogue"
-            assert k.jenis == ("kode" if (t.nama, k.nama) == kode_segmen else known[k.nama].jenis), (t.nama, k.nama)
+        for k in t.columns:
+            assert k.name in known, f"{t.name}.{k.name} is not in the catalogue"
+            assert k.kind == ("kode" if (t.name, k.name) == kode_segmen else known[k.name].kind), (t.name, k.name)

@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from inpres.reports import content, national
 from inpres.reports.figures import Figures
-from inpres.reports.pdf import tabel_pdf
-from inpres.reports.semester import SemesterFigures, temuan_semester
+from inpres.reports.pdf import table_pdf
+from inpres.reports.semester import SemesterFigures, semester_findings
 from inpres.reports.tables import write_csv
 
 MINUS = "\u2212"
@@ -43,7 +43,7 @@ def cakupan(
     dihitung=14,
     diharapkan=14,
     terlapor="100.00",
-    perubahan="1.00",
+    change="1.00",
     perubahan_terlindungi=1200,
     periode=PERIODE,
 ):
@@ -69,7 +69,7 @@ def cakupan(
         "basis_lengkap_bulan_lalu": lalu,
         "basis_lengkap_tahun_lalu": None,
         "perubahan_terlindungi_bulan_lalu": perubahan_terlindungi,
-        "perubahan_persen_bulan_lalu": None if perubahan is None else Decimal(perubahan),
+        "perubahan_persen_bulan_lalu": None if change is None else Decimal(change),
         "perubahan_terlindungi_tahun_lalu": 5000,
         "perubahan_persen_tahun_lalu": Decimal("3.00"),
         "peringkat": peringkat,
@@ -97,10 +97,10 @@ def figures(**ubah) -> Figures:
     highest coverage, Aceh and Papua without any report; the nation incomplete."""
     cak = [
         cakupan("00", "35.16", lengkap=False, lalu=False, dihitung=510, diharapkan=552, terlapor="61.00"),
-        cakupan("51", "30.00", peringkat=2, dihitung=10, diharapkan=10, perubahan="2.50"),
-        cakupan("72", "48.55", peringkat=1, perubahan="0.93"),
+        cakupan("51", "30.00", peringkat=2, dihitung=10, diharapkan=10, change="2.50"),
+        cakupan("72", "48.55", peringkat=1, change="0.93"),
         # Maluku: a big rise and the highest coverage, but from 9 of 12 governments: never ranked nor named.
-        cakupan("81", "64.29", lengkap=False, dihitung=9, diharapkan=12, terlapor="61.00", perubahan="9.99"),
+        cakupan("81", "64.29", lengkap=False, dihitung=9, diharapkan=12, terlapor="61.00", change="9.99"),
         cakupan("72.08", "38.00", peringkat=1, dihitung=1, diharapkan=1),
     ]
     data = dict(
@@ -171,7 +171,7 @@ def figures(**ubah) -> Figures:
 
 
 def _rows(t) -> list[dict]:
-    return [dict(zip([k.nama for k in t.kolom], r, strict=True)) for r in t.baris]
+    return [dict(zip([k.name for k in t.columns], r, strict=True)) for r in t.rows]
 
 
 def test_the_ranking_puts_complete_provinces_first_and_lists_the_others_unranked():
@@ -191,28 +191,28 @@ def test_the_ranking_puts_complete_provinces_first_and_lists_the_others_unranked
 
 def test_the_printed_ranking_has_only_the_ranked_and_a_table_of_the_incomplete():
     f = figures()
-    by_name = {t.nama: t for t in content.tables_bulanan(f)}
-    cetak = national._tabel_cetak(f, by_name)
-    ranked = cetak["peringkat_provinsi"]
-    assert [b[0] for b in ranked["baris"]] == ["Sulawesi Tengah", "Bali"]
-    assert "Peringkat" in [k["label"] for k in ranked["kolom"]]
-    belum = cetak["peringkat_belum_lengkap"]
-    assert [b[0] for b in belum["baris"]] == ["Maluku"]
-    assert "Peringkat" not in [k["label"] for k in belum["kolom"]] and "9/12" in belum["baris"][0]
+    by_name = {t.name: t for t in content.monthly_tables(f)}
+    printed = national._printed_tables(f, by_name)
+    ranked = printed["peringkat_provinsi"]
+    assert [b[0] for b in ranked["rows"]] == ["Sulawesi Tengah", "Bali"]
+    assert "Peringkat" in [k["label"] for k in ranked["columns"]]
+    incomplete = printed["peringkat_belum_lengkap"]
+    assert [b[0] for b in incomplete["rows"]] == ["Maluku"]
+    assert "Peringkat" not in [k["label"] for k in incomplete["columns"]] and "9/12" in incomplete["rows"][0]
     assert national._tanpa_laporan(f, by_name["peringkat_provinsi"]) == ["Aceh", "Papua"]
 
 
 def test_findings_name_only_complete_provinces_and_say_how_many_were_left_out():
     provinsi = [r for r in figures().cakupan if r["tingkat"] == "provinsi"]
-    temuan = content.temuan_peringkat(provinsi, "perubahan_persen_bulan_lalu", "dari bulan lalu", jumlah_provinsi=5)
-    assert temuan[0] == (
+    findings = content.ranking_findings(provinsi, "perubahan_persen_bulan_lalu", "dari bulan lalu", jumlah_provinsi=5)
+    assert findings[0] == (
         "Cakupan pekerja rentan tertinggi: Sulawesi Tengah (48,55 %); terendah: Bali (30,00 %), "
         "di antara 2 provinsi yang basisnya lengkap; 1 provinsi belum lengkap dan 2 belum ada "
         "laporan sehingga tidak diperingkat."
     )
     # Maluku rose most (+9,99) but is incomplete; Bali rose more than Sulawesi Tengah.
-    assert temuan[1].startswith("Kenaikan cakupan pekerja rentan terbesar dari bulan lalu: Bali (+2,50 poin)")
-    assert "Maluku" not in " ".join(temuan)
+    assert findings[1].startswith("Kenaikan cakupan pekerja rentan terbesar dari bulan lalu: Bali (+2,50 poin)")
+    assert "Maluku" not in " ".join(findings)
 
 
 def test_the_biggest_rise_needs_both_months_complete():
@@ -220,13 +220,13 @@ def test_the_biggest_rise_needs_both_months_complete():
     for r in provinsi:
         if r["nama_wilayah"] == "Bali":
             r["basis_lengkap_bulan_lalu"] = False  # last month Bali's figure was partial: its rise is not real
-    temuan = content.temuan_peringkat(provinsi, "perubahan_persen_bulan_lalu", "dari bulan lalu")
-    assert "Sulawesi Tengah (+0,93 poin), di antara 1 provinsi yang basisnya lengkap pada kedua bulan" in temuan[1]
+    findings = content.ranking_findings(provinsi, "perubahan_persen_bulan_lalu", "dari bulan lalu")
+    assert "Sulawesi Tengah (+0,93 poin), di antara 1 provinsi yang basisnya lengkap pada kedua bulan" in findings[1]
 
 
 def test_no_complete_province_no_best_or_worst():
     provinsi = [cakupan("81", "64.29", lengkap=False)]
-    assert content.temuan_peringkat(provinsi, "perubahan_persen_bulan_lalu", "dari bulan lalu") == [
+    assert content.ranking_findings(provinsi, "perubahan_persen_bulan_lalu", "dari bulan lalu") == [
         "Belum ada provinsi yang basis cakupan pekerja rentannya lengkap untuk diberi peringkat: "
         "1 provinsi belum lengkap sehingga tidak diperingkat."
     ]
@@ -234,33 +234,33 @@ def test_no_complete_province_no_best_or_worst():
 
 def test_a_national_figure_states_its_basis():
     nasional = figures().cakupan[0]
-    assert content.kalimat_basis(nasional) == (
+    assert content.basis_sentence(nasional) == (
         "mencakup 510 dari 552 pemerintah daerah; sasaran terlapor 61,00 % dari sasaran acuan"
     )
-    kalimat = content.temuan_utama(figures())[0]
-    assert kalimat.startswith(
+    sentence = content.findings(figures())[0]
+    assert sentence.startswith(
         "Secara nasional 400 pekerja rentan terlindungi, cakupan 35,16 % dari sasaran 1.000 "
         "(mencakup 510 dari 552 pemerintah daerah; sasaran terlapor 61,00 % dari sasaran acuan)."
     )
     # Incomplete: no change from last month claimed, and the reader is told why.
-    assert "bertambah" not in kalimat and "Basis nasional belum lengkap (perlu sekurang-kurangnya 80 %)" in kalimat
+    assert "bertambah" not in sentence and "Basis nasional belum lengkap (perlu sekurang-kurangnya 80 %)" in sentence
 
 
 def test_a_complete_national_figure_gives_its_change():
     nasional = cakupan("00", "35.16", dihitung=540, diharapkan=552, perubahan_terlindungi=-269287)
-    kalimat = content.kalimat_nasional(nasional)
+    sentence = content.national_sentence(nasional)
     assert (
         "(mencakup 540 dari 552 pemerintah daerah; sasaran terlapor 100,00 % dari sasaran acuan); "
-        "berkurang 269.287 dari bulan lalu." in kalimat
+        "berkurang 269.287 dari bulan lalu." in sentence
     )
 
 
 def test_changes_carry_their_sign_and_only_when_comparable(tmp_path):
-    nasional = cakupan("00", "35.16", perubahan="-1.20", perubahan_terlindungi=-269287)
+    nasional = cakupan("00", "35.16", change="-1.20", perubahan_terlindungi=-269287)
     t = content.cakupan_nasional(figures(cakupan=[nasional]))
-    pdf = tabel_pdf(t)
-    labels = [k["label"] for k in pdf["kolom"]]
-    row = dict(zip(labels, pdf["baris"][0], strict=True))
+    pdf = table_pdf(t)
+    labels = [k["label"] for k in pdf["columns"]]
+    row = dict(zip(labels, pdf["rows"][0], strict=True))
     assert row["Δ terlindungi bulan lalu"] == f"{MINUS}269.287" and row["Δ cakupan bulan lalu"] == f"{MINUS}1,20 poin"
     assert row["Pemda dihitung/ diharapkan"] == "14/14" and row["Basis"] == "lengkap"
     # The year-ago month has no basis known (None): its change is left out, not shown.
@@ -273,14 +273,14 @@ def test_changes_carry_their_sign_and_only_when_comparable(tmp_path):
     )
     assert csv_row["pemerintah_dihitung"] == "14" and "pemda_dihitung" not in csv_row
 
-    positif = tabel_pdf(content.cakupan_nasional(figures(cakupan=[cakupan("00", "35.16", perubahan="0.93")])))
-    assert "+1.200" in positif["baris"][0] and "+0,93 poin" in positif["baris"][0]
+    positif = table_pdf(content.cakupan_nasional(figures(cakupan=[cakupan("00", "35.16", change="0.93")])))
+    assert "+1.200" in positif["rows"][0] and "+0,93 poin" in positif["rows"][0]
 
 
 def test_months_are_words_in_print_and_iso_in_files(tmp_path):
     t = content.tren_nasional(figures())
-    assert t.judul == "Tren nasional per segmen, September–Oktober 2022"
-    assert [b[0] for b in tabel_pdf(t)["baris"]] == ["Sep 2022", "Okt 2022"]
+    assert t.title == "Tren nasional per segmen, September–Oktober 2022"
+    assert [b[0] for b in table_pdf(t)["rows"]] == ["Sep 2022", "Okt 2022"]
     write_csv(t, tmp_path / "tren.csv")
     with open(tmp_path / "tren.csv", encoding="utf-8") as f:
         assert [r["periode"] for r in csv.DictReader(f)] == ["2022-09", "2022-10"]
@@ -303,16 +303,16 @@ def test_year_to_date_claims_say_which_months():
         "pemerintah_dihitung": 485,
     }
     t = content.klaim(figures(klaim=[klaim]))
-    assert t.judul == "Klaim yang dibayar, Oktober 2022 dan Januari–Oktober 2022"
-    assert {k.nama: k.label for k in t.kolom}["kasus_kumulatif_tahun"] == "Kasus Jan–Okt 2022"
+    assert t.title == "Klaim yang dibayar, Oktober 2022 dan Januari–Oktober 2022"
+    assert {k.name: k.label for k in t.columns}["kasus_kumulatif_tahun"] == "Kasus Jan–Okt 2022"
 
 
 def test_the_annex_counts_what_the_summary_counts():
     f = figures()
-    gaps = len(content.selisih_bpjs(f).baris)
+    gaps = len(content.selisih_bpjs(f).rows)
     assert gaps == 2
-    kalimat = next(t for t in content.temuan_utama(f) if "BPJS" in t)
-    assert kalimat.startswith(f"{gaps} angka terlindungi kab/kota untuk Oktober 2022 (kab/kota × segmen)")
+    sentence = next(t for t in content.findings(f) if "BPJS" in t)
+    assert sentence.startswith(f"{gaps} angka terlindungi kab/kota untuk Oktober 2022 (kab/kota × segmen)")
     row = next(r for r in _rows(content.peringatan_mutu(f)) if "BPJS" in r["pemeriksaan"])
     assert row["jumlah_bulan_ini"] == gaps and row["jumlah_diperiksa"] == 10
     assert row["ditemukan"].startswith(f"{gaps} pasangan angka (kab/kota × segmen) untuk Oktober 2022")
@@ -356,14 +356,14 @@ def _semester(**ubah) -> SemesterFigures:
 
 def test_a_provisional_semester_says_which_months_it_holds():
     s = _semester()
-    assert s.judul == "Semester II 2022 (sementara: Juli–Oktober, 4 dari 6 bulan)"
-    assert s.posisi == "bulan terakhir yang tersedia (Oktober 2022)"
-    assert s.bulan == "Juli–Oktober 2022"
-    temuan = " ".join(temuan_semester(s))
-    assert temuan.startswith("Pada Oktober 2022, bulan terakhir yang tersedia, secara nasional 400 pekerja rentan")
-    assert "semester ii" not in temuan and "akhir semester" not in temuan
+    assert s.title == "Semester II 2022 (sementara: Juli–Oktober, 4 dari 6 bulan)"
+    assert s.as_at == "bulan terakhir yang tersedia (Oktober 2022)"
+    assert s.months == "Juli–Oktober 2022"
+    findings = " ".join(semester_findings(s))
+    assert findings.startswith("Pada Oktober 2022, bulan terakhir yang tersedia, secara nasional 400 pekerja rentan")
+    assert "semester ii" not in findings and "akhir semester" not in findings
     final = _semester(periode_akhir="2022-12", bulan_tercakup=6)
-    assert final.judul == "Semester II 2022" and final.posisi == "akhir semester (Desember 2022)"
+    assert final.title == "Semester II 2022" and final.as_at == "akhir semester (Desember 2022)"
 
 
 def test_rejected_files_name_their_sender():
@@ -380,10 +380,10 @@ def test_rejected_files_name_their_sender():
         ],
     }
     t = content.penolakan(figures(penolakan=[ditolak]))
-    pdf = tabel_pdf(t)
-    row = dict(zip([k["label"] for k in pdf["kolom"]], pdf["baris"][0], strict=True))
+    pdf = table_pdf(t)
+    row = dict(zip([k["label"] for k in pdf["columns"]], pdf["rows"][0], strict=True))
     assert row["Pelapor"] == "Kabupaten Parigi Moutong" and "72.08" not in [v for k, v in row.items() if k != "Berkas"]
     assert row["Alasan"] == (
         "lembar kepesertaan, baris 2, kolom terlindungi: '48,55' bukan bilangan bulat; lembar klaim tidak ada"
     )
-    assert t.judul == "Berkas yang ditolak untuk Oktober 2022 atau tanpa bulan yang terbaca"
+    assert t.title == "Berkas yang ditolak untuk Oktober 2022 atau tanpa bulan yang terbaca"

@@ -7,20 +7,20 @@ import csv
 import psycopg
 
 from inpres.reports.exports import EXPORTS, write_exports
-from inpres.reports.tables import Kolom, Tabel, write_csv
+from inpres.reports.tables import Column, Table, write_csv
 
 
 def test_a_file_named_like_a_formula_is_escaped_in_a_report_table(tmp_path):
-    tabel = Tabel(
+    table = Table(
         "penolakan",
         "Berkas yang ditolak",
         (
-            Kolom("file_name", "Berkas", "teks", "Nama berkas."),
-            Kolom("selisih", "Selisih", "angka", "Angka."),
+            Column("file_name", "Berkas", "teks", "Nama berkas."),
+            Column("selisih", "Selisih", "angka", "Angka."),
         ),
         [('=HYPERLINK("http://x.example","klik")', -94), ("+62 811", 5), ("@SUM(A1)", 0), ("81.71_2022-10.xlsx", 1)],
     )
-    write_csv(tabel, tmp_path / "penolakan.csv")
+    write_csv(table, tmp_path / "penolakan.csv")
     with open(tmp_path / "penolakan.csv", newline="", encoding="utf-8") as f:
         rows = list(csv.reader(f))[1:]
     assert [r[0] for r in rows] == [

@@ -46,7 +46,7 @@ def cakupan(
     lengkap=True,
     peringkat=None,
     jumlah=None,
-    perubahan=None,
+    change=None,
     lengkap_bulan_lalu=True,
 ):
     w = NAMA.get(kode, {"nama_wilayah": "Indonesia", "tingkat": "nasional", "kode_provinsi": None})
@@ -62,7 +62,7 @@ def cakupan(
         "terlindungi_bersasaran": terlindungi,
         "persen_terlindungi": None if persen is None else Decimal(persen),
         "perubahan_terlindungi_bulan_lalu": None,
-        "perubahan_persen_bulan_lalu": perubahan,
+        "perubahan_persen_bulan_lalu": change,
         "perubahan_terlindungi_tahun_lalu": None,
         "perubahan_persen_tahun_lalu": None,
         "pemerintah_diharapkan": diharapkan,
@@ -121,7 +121,7 @@ def figures() -> Figures:
                 sasaran_terlapor="61.20",
                 lengkap=False,
                 jumlah=0,
-                perubahan=Decimal("1.5"),
+                change=Decimal("1.5"),
             ),
             cakupan("72", "perangkat_desa", None, 900, None, dihitung=3, diharapkan=4, lengkap=False, jumlah=0),
             cakupan("72.01", "pekerja_rentan", 20000, 9000, "45.00", peringkat=1, jumlah=2),
@@ -180,7 +180,7 @@ def figures() -> Figures:
 
 
 def _by_name(f: Figures):
-    return {t.nama: t for t in content.tables_bulanan(f)}
+    return {t.name: t for t in content.monthly_tables(f)}
 
 
 def _ambang() -> str:
@@ -188,40 +188,40 @@ def _ambang() -> str:
 
 
 def test_who_blocks_names_the_governments_not_reported_and_the_blank_targets(figures):
-    h = province.penghambat(figures, "72", SEBELUM_BATAS)
+    h = province.blockers(figures, "72", SEBELUM_BATAS)
     # Poso sent nothing; Palu did not report itself, but some of its figures came with the province's report.
     assert h["belum_lapor"] == [
         "Kabupaten Poso",
         "Kota Palu (hanya angka pekerja rentan yang dikirim pemerintah provinsi)",
     ]
     assert h["sasaran_kosong"] == ["Kabupaten Banggai: perangkat desa"]
-    assert h["tindakan"][0] == (
+    assert h["actions"][0] == (
         "Minta dinas yang membidangi ketenagakerjaan di 2 pemerintah daerah ini mengirim "
         "laporan Oktober 2022 paling lambat 10 November 2022."
     )
-    assert h["tindakan"][1].startswith("Minta kabupaten/kota ini mengisi kolom sasaran")
+    assert h["actions"][1].startswith("Minta kabupaten/kota ini mengisi kolom sasaran")
 
 
 def test_a_blank_target_the_province_sent_is_the_provinces_to_fill(figures):
     palu = next(r for r in figures.cakupan if r["kode_wilayah"] == "72.71")
     palu["sasaran"] = palu["persen_terlindungi"] = None
-    h = province.penghambat(figures, "72", SEBELUM_BATAS)
+    h = province.blockers(figures, "72", SEBELUM_BATAS)
     assert h["sasaran_kosong"] == [
         "Kabupaten Banggai: perangkat desa",
         "Kota Palu: pekerja rentan (angkanya dikirim pemerintah provinsi)",
     ]
-    assert h["tindakan"][1].startswith("Minta kabupaten/kota ini mengisi kolom sasaran")
-    assert h["tindakan"][2] == (
+    assert h["actions"][1].startswith("Minta kabupaten/kota ini mengisi kolom sasaran")
+    assert h["actions"][2] == (
         "Isi sasaran yang angkanya dikirim pemerintah provinsi di laporan pemerintah "
         "provinsi, lalu kirim ulang laporan Oktober 2022."
     )
 
 
 def test_who_blocks_includes_the_provincial_government_and_a_passed_deadline(figures):
-    h = province.penghambat(figures, "81", SESUDAH_BATAS)
+    h = province.blockers(figures, "81", SESUDAH_BATAS)
     assert h["belum_lapor"] == ["Pemerintah Provinsi Maluku", "Kota Ambon"]
     assert h["sasaran_kosong"] == []
-    assert h["tindakan"] == [
+    assert h["actions"] == [
         "Minta dinas yang membidangi ketenagakerjaan di 2 pemerintah daerah ini mengirim laporan Oktober 2022 "
         "secepatnya. Batas lapor 10 November 2022 sudah lewat, tetapi laporan yang terlambat tetap masuk ke angka "
         "provinsi pada pengolahan malam berikutnya."
@@ -231,9 +231,9 @@ def test_who_blocks_includes_the_provincial_government_and_a_passed_deadline(fig
 def test_every_province_wide_figure_states_its_basis(figures):
     pr = next(r for r in figures.cakupan if r["kode_wilayah"] == "72" and r["segmen"] == "pekerja_rentan")
     assert (
-        content.kalimat_basis(pr) == "mencakup 3 dari 4 pemerintah daerah; sasaran terlapor 61,20 % dari sasaran acuan"
+        content.basis_sentence(pr) == "mencakup 3 dari 4 pemerintah daerah; sasaran terlapor 61,20 % dari sasaran acuan"
     )
-    rows = dict(province.ringkasan(figures, "72", gubernur=True))
+    rows = dict(province.summary(figures, "72", for_governor=True))
     assert rows["Cakupan pekerja rentan"] == (
         "40,00 % (12.000 dari 30.000) — mencakup 3 dari 4 pemerintah daerah; "
         "sasaran terlapor 61,20 % dari sasaran acuan"
@@ -243,34 +243,34 @@ def test_every_province_wide_figure_states_its_basis(figures):
         "Cakupan pekerja rentan nasional 40,00 % (12.000 dari 30.000) — mencakup 3 dari 552 pemerintah daerah; "
         "sasaran terlapor 2,50 % dari sasaran acuan. Angka nasional juga belum lengkap: bandingkan dengan hati-hati"
     )
-    tabel = province.kedudukan(figures, "72")
-    pr_row = dict(zip([k.nama for k in tabel.kolom], tabel.baris[0], strict=True))
+    table = province.standing_table(figures, "72")
+    pr_row = dict(zip([k.name for k in table.columns], table.rows[0], strict=True))
     assert pr_row["pemda_dihitung"] == (3, 4) and pr_row["persen_sasaran_terlapor"] == Decimal("61.20")
     assert pr_row["peringkat"] == "belum lengkap"
     # The month before was complete but this one is not: the change is not a figure.
     assert pr_row["perubahan_persen_bulan_lalu"] is None
-    banding = province.banding_nasional(figures, "72")
-    assert banding.baris[0][3:] == ((3, 552), Decimal("2.50"), "belum lengkap")
+    comparable_rows = province.benchmark_table(figures, "72")
+    assert comparable_rows.rows[0][3:] == ((3, 552), Decimal("2.50"), "belum lengkap")
 
 
 def test_an_incomplete_province_is_told_it_is_not_ranked_why_and_what_completes_it(figures):
     pr = next(r for r in figures.cakupan if r["kode_wilayah"] == "72" and r["segmen"] == "pekerja_rentan")
-    perlu = math.ceil(Decimal(str(dbt_var("ambang_basis_persen"))) * 4 / 100)
-    kalimat = province.belum_lengkap(pr)
-    assert kalimat.startswith("Belum diberi peringkat karena angkanya belum lengkap: ")
-    assert f"baru 3 dari 4 pemerintah daerah yang angkanya masuk (perlu sekurang-kurangnya {perlu})" in kalimat
-    assert f"sasaran yang terlapor baru 61,20 % dari sasaran acuan (perlu sekurang-kurangnya {_ambang()})" in kalimat
+    needed = math.ceil(Decimal(str(dbt_var("ambang_basis_persen"))) * 4 / 100)
+    sentence = province.why_unranked(pr)
+    assert sentence.startswith("Belum diberi peringkat karena angkanya belum lengkap: ")
+    assert f"baru 3 dari 4 pemerintah daerah yang angkanya masuk (perlu sekurang-kurangnya {needed})" in sentence
+    assert f"sasaran yang terlapor baru 61,20 % dari sasaran acuan (perlu sekurang-kurangnya {_ambang()})" in sentence
     # The governor is also told the rule and what completes the figure; the annex keeps to the reason.
-    assert dict(province.ringkasan(figures, "72"))["Peringkat"] == kalimat
-    untuk_gubernur = dict(province.ringkasan(figures, "72", gubernur=True))["Peringkat"]
-    assert untuk_gubernur.startswith(kalimat)
+    assert dict(province.summary(figures, "72"))["Peringkat"] == sentence
+    untuk_gubernur = dict(province.summary(figures, "72", for_governor=True))["Peringkat"]
+    assert untuk_gubernur.startswith(sentence)
     assert untuk_gubernur.endswith(
         f"bila angkanya mencakup sekurang-kurangnya {_ambang()} pemerintah daerahnya dan {_ambang()} sasaran "
         "acuannya. Yang melengkapinya: laporan dari pemerintah daerah yang belum melapor, seperti diuraikan di bawah."
     )
     # Only Banggai's perangkat desa target is blank: what completes that segment is its target.
     desa = next(r for r in figures.cakupan if r["kode_wilayah"] == "72" and r["segmen"] == "perangkat_desa")
-    assert province.syarat_peringkat(figures, desa).endswith(
+    assert province.ranking_rule(figures, desa).endswith(
         "Yang melengkapinya: laporan dari pemerintah daerah yang belum melapor dan sasaran perangkat desa yang masih "
         "kosong, seperti diuraikan di bawah."
     )
@@ -283,53 +283,51 @@ def test_an_incomplete_province_is_told_it_is_not_ranked_why_and_what_completes_
         "peringkat": 3,
         "jumlah_diperingkat": 12,
     }
-    assert province.belum_lengkap(lengkap) == ""
+    assert province.why_unranked(lengkap) == ""
     figures.cakupan = [lengkap if r is pr else r for r in figures.cakupan]
-    rows = dict(province.ringkasan(figures, "72"))
+    rows = dict(province.summary(figures, "72"))
     assert rows["Cakupan pekerja rentan"].startswith("40,00 % (12.000 dari 30.000), peringkat 3 dari 12 provinsi — ")
     assert "Peringkat" not in rows
 
 
 def test_the_pdf_names_regions_not_files_settings_or_codes(figures):
-    data = province.data_pdf(figures, _by_name(figures), NAMA["72"], versi=VERSI, dibuat=SEBELUM_BATAS)
+    data = province.pdf_data(figures, _by_name(figures), NAMA["72"], version=VERSI, created=SEBELUM_BATAS)
     # The rejected file's own name is what the region sent; everything else is checked word for word.
     tanpa_berkas = json.dumps({k: v for k, v in data.items() if k != "penolakan"}, ensure_ascii=False, default=str)
-    penolakan = json.dumps(data["penolakan"]["catatan"], ensure_ascii=False)
+    penolakan = json.dumps(data["penolakan"]["note"], ensure_ascii=False)
     for word in (".csv", "data/", "dbt", "variabel", "toleransi_selisih_persen", "marts.", "rekonsiliasi_bpjs"):
         assert word not in tanpa_berkas + penolakan, word
     for kode in ("72.01", "72.02", "72.71"):
         assert kode not in tanpa_berkas, kode
-    assert data["selisih"]["catatan"].startswith(
+    assert data["selisih"]["note"].startswith(
         f"Ditampilkan bila angka terlindungi yang dilaporkan berselisih lebih dari "
         f"{dbt_var('toleransi_selisih_persen')} % dari data BPJS Ketenagakerjaan."
     )
-    assert "Kabupaten Banggai" in data["selisih"]["baris"][0]
+    assert "Kabupaten Banggai" in data["selisih"]["rows"][0]
     # A rejected file names its sender, not the sender's code.
-    cells = data["penolakan"]["baris"][0]
+    cells = data["penolakan"]["rows"][0]
     assert "Kabupaten Poso" in cells
     assert [c for c in cells if "72.02" in c] == ["72.02_2022-10.xlsx"]
 
 
 def test_annex_b_says_in_one_line_that_a_province_has_no_reports(figures):
-    p = province.lampiran(figures, _by_name(figures), NAMA["81"])
-    assert p["ringkasan"] == [
+    p = province.annex(figures, _by_name(figures), NAMA["81"])
+    assert p["summary"] == [
         [
             "Laporan",
             "Belum ada laporan untuk Oktober 2022 dari 2 pemerintah daerah di "
             "provinsi ini: Pemerintah Provinsi Maluku, Kota Ambon.",
         ]
     ]
-    assert p["kabupaten_kota"] is None and p["klaim"]["baris"] == []
+    assert p["kabupaten_kota"] is None and p["klaim"]["rows"] == []
 
 
 def test_annex_b_lists_the_kab_kota_without_figures_under_the_table(figures):
-    p = province.lampiran(figures, _by_name(figures), NAMA["72"])
-    names = [row[1] for row in p["kabupaten_kota"]["baris"]]
+    p = province.annex(figures, _by_name(figures), NAMA["72"])
+    names = [row[1] for row in p["kabupaten_kota"]["rows"]]
     # Palu has figures (sent by the province), Poso has none: one line instead of a row of dashes.
     assert names == ["Kabupaten Banggai", "Kota Palu"]
-    assert (
-        p["kabupaten_kota"]["catatan"] == "Belum melapor untuk Oktober 2022 dan belum ada angkanya (1): Kabupaten Poso."
-    )
+    assert p["kabupaten_kota"]["note"] == "Belum melapor untuk Oktober 2022 dan belum ada angkanya (1): Kabupaten Poso."
 
 
 def _text(pdf: bytes, tmp_path) -> str:
@@ -339,7 +337,7 @@ def _text(pdf: bytes, tmp_path) -> str:
 
 def test_the_governors_pdf_names_who_blocks_the_figure(figures, tmp_path):
     by_name = _by_name(figures)
-    text = _text(province.render(figures, by_name, NAMA["72"], versi=VERSI, dibuat=SEBELUM_BATAS), tmp_path)
+    text = _text(province.render(figures, by_name, NAMA["72"], version=VERSI, created=SEBELUM_BATAS), tmp_path)
     assert "Yang menghambat angka provinsi" in text
     assert "Belum melapor untuk Oktober 2022 (2): Kabupaten Poso; Kota Palu (hanya angka pekerja rentan" in text
     assert "Kabupaten Banggai: perangkat desa" in text
@@ -347,7 +345,7 @@ def test_the_governors_pdf_names_who_blocks_the_figure(figures, tmp_path):
     assert "Belum diberi peringkat karena angkanya belum lengkap" in text
     assert "mencakup 3 dari 552 pemerintah daerah" in text
 
-    kosong = _text(province.render(figures, by_name, NAMA["81"], versi=VERSI, dibuat=SESUDAH_BATAS), tmp_path)
+    kosong = _text(province.render(figures, by_name, NAMA["81"], version=VERSI, created=SESUDAH_BATAS), tmp_path)
     assert "Belum melapor untuk Oktober 2022 (2): Pemerintah Provinsi Maluku; Kota Ambon." in kosong
     assert "Belum ada kabupaten/kota di provinsi ini yang angkanya masuk" in kosong
 
@@ -377,5 +375,5 @@ def test_annex_b_prints_the_province_wide_claims_not_every_kab_kota_row(figures)
         klaim("72.71", "kota", 1),
         klaim("81.71", "kota", 2),
     ]
-    p = province.lampiran(figures, _by_name(figures), NAMA["72"])
-    assert [row[1] for row in p["klaim"]["baris"]] == ["Sulawesi Tengah"]
+    p = province.annex(figures, _by_name(figures), NAMA["72"])
+    assert [row[1] for row in p["klaim"]["rows"]] == ["Sulawesi Tengah"]

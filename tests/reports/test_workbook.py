@@ -10,24 +10,24 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from inpres.reports.tables import Grafik, Kolom, Tabel
-from inpres.reports.workbook import PENULIS, write_workbook
+from inpres.reports.tables import Chart, Column, Table
+from inpres.reports.workbook import AUTHOR, write_workbook
 
-JUDUL = "Laporan Nasional Pemantauan Inpres Nomor 2 Tahun 2021 — Oktober 2022"
-KETERANGAN = [("Periode", "Oktober 2022"), ("Dibuat", "5 November 2022 pukul 10.00 WIB"), ("Versi data", "a1b2c3d4")]
+TITLE = "Laporan Nasional Pemantauan Inpres Nomor 2 Tahun 2021 — Oktober 2022"
+COVER = [("Periode", "Oktober 2022"), ("Dibuat", "5 November 2022 pukul 10.00 WIB"), ("Versi data", "a1b2c3d4")]
 
-PROVINSI = Tabel(
+PROVINSI = Table(
     "cakupan_provinsi",
     "Cakupan per provinsi: pekerja rentan, Oktober 2022",
     (
-        Kolom("kode_wilayah", "Kode", "kode", "Kode wilayah."),
-        Kolom("nama_wilayah", "Provinsi", "teks", "Nama wilayah."),
-        Kolom("sasaran", "Sasaran", "angka", "Sasaran."),
-        Kolom("terlindungi", "Terlindungi", "angka", "Terlindungi."),
-        Kolom("persen_terlindungi", "Cakupan", "persen", "100 × terlindungi / sasaran."),
-        Kolom("perubahan_persen", "Δ bulan lalu", "poin", "Perubahan, poin persen."),
-        Kolom("anggaran", "Anggaran iuran", "rupiah", "Anggaran."),
-        Kolom("diterima", "Laporan diterima", "tanggal", "Saat laporan diterima."),
+        Column("kode_wilayah", "Kode", "kode", "Kode wilayah."),
+        Column("nama_wilayah", "Provinsi", "teks", "Nama wilayah."),
+        Column("sasaran", "Sasaran", "angka", "Sasaran."),
+        Column("terlindungi", "Terlindungi", "angka", "Terlindungi."),
+        Column("persen_terlindungi", "Cakupan", "persen", "100 × terlindungi / sasaran."),
+        Column("perubahan_persen", "Δ bulan lalu", "poin", "Perubahan, poin persen."),
+        Column("anggaran", "Anggaran iuran", "rupiah", "Anggaran."),
+        Column("diterima", "Laporan diterima", "tanggal", "Saat laporan diterima."),
     ),
     [
         (
@@ -44,42 +44,42 @@ PROVINSI = Tabel(
         ("81", "Maluku", 350000, 100000, Decimal("28.57"), Decimal("0"), Decimal("1250000000"), None),
         ("91", "Papua", None, None, None, None, None, None),  # nothing to chart: left out of the bars
     ],
-    catatan="Sasaran kosong: belum dilaporkan.",
-    grafik=Grafik("batang", "Cakupan pekerja rentan per provinsi (%)", "nama_wilayah", ("persen_terlindungi",)),
-    sumber=("marts.fct_cakupan_wilayah",),
+    note="Sasaran kosong: belum dilaporkan.",
+    chart=Chart("bar", "Cakupan pekerja rentan per provinsi (%)", "nama_wilayah", ("persen_terlindungi",)),
+    sources=("marts.fct_cakupan_wilayah",),
 )
 
-TREN = Tabel(
+TREN = Table(
     "tren_nasional",
     "Tren nasional per segmen, Agustus 2022 – Oktober 2022",
     (
-        Kolom("periode", "Bulan", "bulan", "Bulan."),
-        Kolom("terlindungi_pekerja_rentan", "P. rentan", "angka", "Pekerja rentan terlindungi."),
-        Kolom("terlindungi_non_asn", "Non-ASN", "angka", "Non-ASN terlindungi."),
+        Column("periode", "Bulan", "bulan", "Bulan."),
+        Column("terlindungi_pekerja_rentan", "P. rentan", "angka", "Pekerja rentan terlindungi."),
+        Column("terlindungi_non_asn", "Non-ASN", "angka", "Non-ASN terlindungi."),
     ),
     [("2022-08", 1000, 500), ("2022-09", None, 550), ("2022-10", 1200, 600)],
-    grafik=Grafik(
-        "garis",
+    chart=Chart(
+        "line",
         "Pekerja terlindungi per segmen, nasional",
         "periode",
         ("terlindungi_pekerja_rentan", "terlindungi_non_asn"),
     ),
-    sumber=("marts.fct_cakupan_wilayah",),
+    sources=("marts.fct_cakupan_wilayah",),
 )
 
 # Captions that are not valid sheet names as they are: too long, forbidden characters, the same twice.
-ANEH = Kolom("keterangan", "Keterangan", "teks", "Teks.")
+ODD = Column("keterangan", "Keterangan", "teks", "Teks.")
 DUA_KALI = [
-    Tabel("kabkota_a", "Kabupaten/kota: laporan [belum] diterima? *semua* provinsi, Oktober 2022", (ANEH,), [("a",)]),
-    Tabel("kabkota_b", "Kabupaten/kota: laporan [belum] diterima? *semua* provinsi, Oktober 2022", (ANEH,), [("b",)]),
-    Tabel("kosong", "Keterangan", (ANEH,), []),
+    Table("kabkota_a", "Kabupaten/kota: laporan [belum] diterima? *semua* provinsi, Oktober 2022", (ODD,), [("a",)]),
+    Table("kabkota_b", "Kabupaten/kota: laporan [belum] diterima? *semua* provinsi, Oktober 2022", (ODD,), [("b",)]),
+    Table("kosong", "Keterangan", (ODD,), []),
 ]
 
 
 @pytest.fixture(scope="module")
 def xlsx(tmp_path_factory):
     path = tmp_path_factory.mktemp("wb") / "laporan.xlsx"
-    write_workbook(path, [PROVINSI, TREN, *DUA_KALI], judul=JUDUL, keterangan=KETERANGAN)
+    write_workbook(path, [PROVINSI, TREN, *DUA_KALI], title=TITLE, cover=COVER)
     return path
 
 
@@ -100,25 +100,25 @@ def test_sheet_names_valid_and_unique(wb):
     assert wb.active.title == "Keterangan"
 
 
-def test_keterangan_sheet(wb):
+def test_cover_sheet(wb):
     ws = wb["Keterangan"]
-    assert ws["A1"].value == JUDUL
+    assert ws["A1"].value == TITLE
     pairs = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1)}
-    for label, value in KETERANGAN:
+    for label, value in COVER:
         assert pairs[label] == value
     text = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
     assert "1.234.567" in text and "pengaturan wilayah" in text  # the locale sentence, in Bahasa Indonesia
     # The list of sheets: each sheet's name (linked) and its table's caption.
     for name in wb.sheetnames[1:]:
         assert name in pairs
-    assert pairs["Cakupan per provinsi"] == PROVINSI.judul
-    assert pairs["Tren nasional per segmen"] == TREN.judul
+    assert pairs["Cakupan per provinsi"] == PROVINSI.title
+    assert pairs["Tren nasional per segmen"] == TREN.title
 
 
 def test_values_read_back_exactly(wb):
     ws = wb["Cakupan per provinsi"]
-    assert ws["A1"].value == PROVINSI.judul
-    assert [c.value for c in ws[3]] == [k.label for k in PROVINSI.kolom]
+    assert ws["A1"].value == PROVINSI.title
+    assert [c.value for c in ws[3]] == [k.label for k in PROVINSI.columns]
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=4, max_row=7)]
     assert rows[0][:4] == ["72", "Sulawesi Tengah", 978084, 474860]
     assert rows[0][4] == 48.55 and Decimal(str(rows[0][4])) == Decimal("48.55")  # not 0.4855
@@ -204,28 +204,28 @@ def test_native_charts_reference_own_cells(xlsx, wb):
 
 
 def test_properties_no_external_links_reproducible(xlsx, tmp_path, wb):
-    assert wb.properties.title == JUDUL
-    assert wb.properties.creator == PENULIS
+    assert wb.properties.title == TITLE
+    assert wb.properties.creator == AUTHOR
     with zipfile.ZipFile(xlsx) as z:
         assert not [n for n in z.namelist() if "externalLink" in n]
     again = tmp_path / "lagi.xlsx"
-    write_workbook(again, [PROVINSI, TREN, *DUA_KALI], judul=JUDUL, keterangan=KETERANGAN)
+    write_workbook(again, [PROVINSI, TREN, *DUA_KALI], title=TITLE, cover=COVER)
     assert again.read_bytes() == xlsx.read_bytes()
 
     dated = tmp_path / "bertanggal.xlsx"
-    write_workbook(dated, [TREN], judul=JUDUL, keterangan=KETERANGAN, dibuat=datetime(2022, 11, 5, 10, 0, tzinfo=UTC))
+    write_workbook(dated, [TREN], title=TITLE, cover=COVER, created=datetime(2022, 11, 5, 10, 0, tzinfo=UTC))
     assert openpyxl.load_workbook(dated).properties.created == datetime(2022, 11, 5, 10, 0)
 
 
-SEMUA_JENIS = Tabel(
+SEMUA_JENIS = Table(
     "jenis",
     "Perubahan, status dan kolom kelompok",
     (
-        Kolom("nama_wilayah", "Provinsi", "teks", "Nama."),
-        Kolom("pemda", "Pemda", "rasio", "Hanya di PDF.", di_berkas=False),
-        Kolom("pemerintah_dihitung", "dihitung", "angka", "Dihitung.", grup="Pemerintah daerah"),
-        Kolom("perubahan", "Δ terlindungi", "selisih", "Perubahan."),
-        Kolom("status_regulasi", "Regulasi", "status", "Status."),
+        Column("nama_wilayah", "Provinsi", "teks", "Nama."),
+        Column("pemda", "Pemda", "rasio", "Hanya di PDF.", in_files=False),
+        Column("pemerintah_dihitung", "dihitung", "angka", "Dihitung.", group="Pemerintah daerah"),
+        Column("perubahan", "Δ terlindungi", "selisih", "Perubahan."),
+        Column("status_regulasi", "Regulasi", "status", "Status."),
     ),
     [
         ("Maluku", (11, 12), 11, -94, "tidak_terpenuhi"),
@@ -237,7 +237,7 @@ SEMUA_JENIS = Tabel(
 
 def test_signed_changes_status_words_groups_and_pdf_only_columns(tmp_path):
     path = tmp_path / "jenis.xlsx"
-    write_workbook(path, [SEMUA_JENIS], judul=JUDUL, keterangan=KETERANGAN)
+    write_workbook(path, [SEMUA_JENIS], title=TITLE, cover=COVER)
     ws = openpyxl.load_workbook(path).worksheets[1]
     # The PDF-only '11/12' column is not in the workbook; a grouped column's header names its group.
     assert [c.value for c in ws[3]] == ["Provinsi", "Pemerintah daerah dihitung", "Δ terlindungi", "Regulasi"]

@@ -50,7 +50,7 @@ from psycopg.pq import TransactionStatus
 from inpres.data_version import DataVersion
 from inpres.deliver.manifest import MANIFEST
 from inpres.privacy import mask_nik
-from inpres.reports.formatting import format_periode, format_tanggal
+from inpres.reports.formatting import format_date, format_periode
 
 log = logging.getLogger(__name__)
 
@@ -341,7 +341,7 @@ def _kirim(
                         subjek = f"[Revisi] {judul}"
                         badan = (
                             f"Laporan ini menggantikan laporan yang dikirim kepada Anda pada "
-                            f"{format_tanggal(kapan.astimezone(JAKARTA).date())} (versi data "
+                            f"{format_date(kapan.astimezone(JAKARTA).date())} (versi data "
                             f"{hash_lama[:12]}): data masukan telah berubah sejak itu.\n\n{isi}"
                         )
                     try:

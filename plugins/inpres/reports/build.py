@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from inpres.data_version import DataVersion
-from inpres.reports.formatting import format_tanggal
+from inpres.reports.formatting import format_date
 
 
-def info_sampul(periode_label: str, versi: DataVersion, dibuat: datetime) -> list[list[str]]:
+def cover_info(periode_label: str, version: DataVersion, created: datetime) -> list[list[str]]:
     return [
         ["Periode", periode_label],
-        ["Dibuat", f"{format_tanggal(dibuat)} pukul {dibuat:%H.%M} WIB"],
-        ["Versi data", versi.pendek],
-        ["Hash masukan (SHA-256)", versi.hash_masukan],
-        ["ID proses (run id)", versi.run_id],
+        ["Dibuat", f"{format_date(created)} pukul {created:%H.%M} WIB"],
+        ["Versi data", version.pendek],
+        ["Hash masukan (SHA-256)", version.hash_masukan],
+        ["ID proses (run id)", version.run_id],
     ]

@@ -26,10 +26,9 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.textpath import TextPath
 from matplotlib.ticker import Formatter, MaxNLocator, MultipleLocator
 
-from inpres.reports.formatting import MINUS, TIDAK_DILAPORKAN, format_angka, format_persen
+from inpres.reports.formatting import MINUS, MONTHS_SHORT, NOT_REPORTED, format_number, format_percent
 
-LEBAR = 6.7  # inches: the A4 text width of the reports
-_BULAN_SINGKAT = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")  # CLDR id
+WIDTH = 6.7  # inches: the A4 text width of the reports
 
 _RC = {
     "font.family": "DejaVu Sans",  # bundled with matplotlib: no dependency on the host's fonts
@@ -43,57 +42,57 @@ _RC = {
     "hatch.linewidth": 0.6,
 }
 # Okabe–Ito: told apart with every common colour-vision deficiency; markers differ too for grey print.
-_WARNA_SERI = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
-_PENANDA = ("o", "s", "^", "D", "v", "P", "X")
-_BIRU = "#1f5f8b"
-_BIRU_MUDA = "#8fbcdb"
+_SERIES_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+_MARKERS = ("o", "s", "^", "D", "v", "P", "X")
+_BLUE = "#1f5f8b"
+_LIGHT_BLUE = "#8fbcdb"
 # Blues without its near-white start, so that 0 % still reads as a coloured tile, not as a hole.
-_SKALA = LinearSegmentedColormap.from_list(
+_SCALE = LinearSegmentedColormap.from_list(
     "inpres_biru", matplotlib.colormaps["Blues"]([i / 255 * 0.88 + 0.12 for i in range(256)])
 )
-_ABU = "#e3e3e3"
-_ABU_ARSIR = "#b3b3b3"  # light enough that the label over it stays readable
-_ARSIR_PUTIH = (1.0, 1.0, 1.0, 0.6)  # over a coloured tile: its colour still reads
+_GREY = "#e3e3e3"
+_GREY_HATCH = "#b3b3b3"  # light enough that the label over it stays readable
+_WHITE_HATCH = (1.0, 1.0, 1.0, 0.6)  # over a coloured tile: its colour still reads
 # Fewer bars than this with a value make no chart: the table beside it says the same.
-MINIMUM_BATANG = 3
+MIN_BARS = 3
 
 
-def layak_digambar(nilai: Iterable[Decimal | int | None]) -> bool:
+def worth_drawing(values: Iterable[Decimal | int | None]) -> bool:
     """Whether a bar chart shows anything a table does not: enough bars with a value above zero."""
-    return sum(1 for v in nilai if v) >= MINIMUM_BATANG
+    return sum(1 for v in values if v) >= MIN_BARS
 
 
 @contextmanager
-def _gaya() -> Iterator[None]:
+def _style() -> Iterator[None]:
     # Some rc values are read when an artist is made, others when saving: the whole drawing runs inside.
     with matplotlib.rc_context(_RC):
         yield
 
 
-def _simpan(fig: Figure, path: Path) -> None:
+def _save(fig: Figure, path: Path) -> None:
     # dpi only matters for the colour bar's gradient, the one raster part.
     fig.savefig(path, format="svg", metadata={"Date": None}, dpi=200)
 
 
-def _desimal(x: float, digits: int) -> str:
+def _decimal(x: float, digits: int) -> str:
     """12345.5, 1 -> '12.345,5'."""
     q = Decimal(str(float(x))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
     whole, _, frac = f"{abs(q):f}".partition(".")
-    return f"{MINUS if q < 0 else ''}{format_angka(int(whole))}{',' + frac if frac else ''}"
+    return f"{MINUS if q < 0 else ''}{format_number(int(whole))}{',' + frac if frac else ''}"
 
 
-class _FormatIndonesia(Formatter):
+class _IndonesianFormatter(Formatter):
     """Axis ticks as '1.500.000' or '47,5 %': as few decimals as the ticks need, the same for all."""
 
-    def __init__(self, persen: bool) -> None:
-        self.persen = persen
+    def __init__(self, percent: bool) -> None:
+        self.percent = percent
 
-    def _teks(self, x: float, digits: int) -> str:
-        return _desimal(x, digits) + (" %" if self.persen else "")
+    def _text(self, x: float, digits: int) -> str:
+        return _decimal(x, digits) + (" %" if self.percent else "")
 
     def format_ticks(self, values):
         digits = next((d for d in range(3) if all(abs(round(v, d) - v) < 1e-9 for v in values)), 3)
-        return [self._teks(v, digits) for v in values]
+        return [self._text(v, digits) for v in values]
 
     def __call__(self, x, pos=None):
         return self.format_ticks([x])[0]
@@ -103,148 +102,148 @@ class _FormatIndonesia(Formatter):
 
 
 @dataclass(frozen=True)
-class Petak:
+class Tile:
     kode: str
-    singkatan: str
-    baris: int
-    kolom: int
+    abbreviation: str
+    row: int
+    column: int
 
 
 @cache
-def petak_provinsi() -> tuple[Petak, ...]:
+def province_tiles() -> tuple[Tile, ...]:
     """The tile of each of the 38 provinces, laid out by hand from geography (tile_grid.csv)."""
     with Path(__file__).with_name("tile_grid.csv").open(newline="", encoding="utf-8") as f:
-        return tuple(Petak(r["kode"], r["singkatan"], int(r["baris"]), int(r["kolom"])) for r in csv.DictReader(f))
+        return tuple(Tile(r["kode"], r["abbreviation"], int(r["row"]), int(r["column"])) for r in csv.DictReader(f))
 
 
-def _satu_desimal(p: Decimal) -> str:
+def _one_decimal(p: Decimal) -> str:
     """Decimal('48.55') -> '48,6' (half-up, as format_persen rounds)."""
-    return _desimal(float(p.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)), 1)
+    return _decimal(float(p.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)), 1)
 
 
-def _warna_teks(fill) -> str:
+def _text_colour(fill) -> str:
     """White or near-black, whichever contrasts more with the tile (WCAG relative luminance)."""
     r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(fill))
-    terang = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
     # (1 + 0.05) / (L + 0.05) against white, (L + 0.05) / (0.0103 + 0.05) against #1a1a1a
-    return "#ffffff" if 1.05 / (terang + 0.05) > (terang + 0.05) / 0.0603 else "#1a1a1a"
+    return "#ffffff" if 1.05 / (luminance + 0.05) > (luminance + 0.05) / 0.0603 else "#1a1a1a"
 
 
-def _ukuran_muat(teks: Sequence[str], lebar_pt: float, maks: float) -> float:
-    """The font size (at most `maks`) at which the widest of `teks` is `lebar_pt` wide.
+def _fitting_size(text: Sequence[str], width_pt: float, largest: float) -> float:
+    """The font size (at most `largest`) at which the widest of `text` is `width_pt` wide.
 
     One size for all tiles looks calmer than each name shrunk to its own tile; 'Bengkulu' sets it.
     """
     prop = FontProperties(family="DejaVu Sans")
-    return min(maks, *(lebar_pt / TextPath((0, 0), t, size=1, prop=prop).get_extents().width for t in teks))
+    return min(largest, *(width_pt / TextPath((0, 0), t, size=1, prop=prop).get_extents().width for t in text))
 
 
-def peta_provinsi(
-    nilai: Mapping[str, Decimal | None],
+def province_map(
+    values: Mapping[str, Decimal | None],
     path: Path,
     *,
-    judul_legenda: str,
-    belum_lengkap: Collection[str] = (),
-    melapor: Collection[str] | None = None,
+    legend_title: str,
+    incomplete: Collection[str] = (),
+    reported: Collection[str] | None = None,
 ) -> None:
     """A tile-grid map: one square per province where it roughly lies, coloured on a fixed 0–100 % scale.
 
-    `nilai` maps a province code ('11') to its percentage. A province in `belum_lengkap` keeps its colour
+    `values` maps a province code ('11') to its percentage. A province in `incomplete` keeps its colour
     and is hatched white: a figure from part of its governments, not its whole. A province without a
     percentage is grey: hatched when it has not reported at all, plain with '?' when it reported (it is in
-    `melapor`) but its coverage cannot be computed, so a province that reported is never shown as silent.
-    `melapor` None: every province in `nilai` reported.
+    `reported`) but its coverage cannot be computed, so a province that reported is never shown as silent.
+    `reported` None: every province in `values` reported.
     """
-    tiles = petak_provinsi()
-    unknown = sorted(set(nilai) - {t.kode for t in tiles})
+    tiles = province_tiles()
+    unknown = sorted(set(values) - {t.kode for t in tiles})
     if unknown:
         raise ValueError(f"no tile for province code(s) {unknown}")
-    melapor = set(nilai) if melapor is None else set(melapor)
-    n_baris = max(t.baris for t in tiles) + 1
-    n_kolom = max(t.kolom for t in tiles) + 1
+    reported = set(values) if reported is None else set(reported)
+    n_rows = max(t.row for t in tiles) + 1
+    n_columns = max(t.column for t in tiles) + 1
     norm = Normalize(0, 100, clip=True)
-    sisi = LEBAR / n_kolom  # inches per tile
-    ukuran_singkatan = _ukuran_muat([t.singkatan for t in tiles], 0.88 * sisi * 72, maks=6.5)
-    with _gaya():
-        fig = Figure(figsize=(LEBAR, sisi * n_baris))
+    side = WIDTH / n_columns  # inches per tile
+    abbreviation_size = _fitting_size([t.abbreviation for t in tiles], 0.88 * side * 72, largest=6.5)
+    with _style():
+        fig = Figure(figsize=(WIDTH, side * n_rows))
         ax = fig.add_axes((0, 0, 1, 1))
-        ax.set_xlim(0, n_kolom)
-        ax.set_ylim(n_baris, 0)  # row 0 on top: north up
+        ax.set_xlim(0, n_columns)
+        ax.set_ylim(n_rows, 0)  # row 0 on top: north up
         ax.set_axis_off()
-        celah = 0.06  # the white gap between tiles, in tiles
-        ada = set()  # which legend entries the map needs
+        gap = 0.06  # the white gap between tiles, in tiles
+        shown = set()  # which legend entries the map needs
         for t in tiles:
-            v = nilai.get(t.kode)
-            x, y = t.kolom + celah / 2, t.baris + celah / 2
-            kotak = {"xy": (x, y), "width": 1 - celah, "height": 1 - celah, "linewidth": 0}
-            if v is None and t.kode in melapor:
-                ada.add("tak_terhitung")
-                fill, label = _ABU, "?"
-                ax.add_patch(Rectangle(facecolor=_ABU, edgecolor="none", **kotak))
+            v = values.get(t.kode)
+            x, y = t.column + gap / 2, t.row + gap / 2
+            box = {"xy": (x, y), "width": 1 - gap, "height": 1 - gap, "linewidth": 0}
+            if v is None and t.kode in reported:
+                shown.add("uncomputed")
+                fill, label = _GREY, "?"
+                ax.add_patch(Rectangle(facecolor=_GREY, edgecolor="none", **box))
             elif v is None:
-                ada.add("kosong")
-                fill, label = _ABU, TIDAK_DILAPORKAN
-                ax.add_patch(Rectangle(facecolor=_ABU, hatch="////", hatchcolor=_ABU_ARSIR, edgecolor="none", **kotak))
+                shown.add("none_reported")
+                fill, label = _GREY, NOT_REPORTED
+                ax.add_patch(Rectangle(facecolor=_GREY, hatch="////", hatchcolor=_GREY_HATCH, edgecolor="none", **box))
             else:
-                fill, label = _SKALA(norm(float(v))), _satu_desimal(v)
-                ax.add_patch(Rectangle(facecolor=fill, edgecolor="none", **kotak))
-                if t.kode in belum_lengkap:
-                    ada.add("belum_lengkap")
+                fill, label = _SCALE(norm(float(v))), _one_decimal(v)
+                ax.add_patch(Rectangle(facecolor=fill, edgecolor="none", **box))
+                if t.kode in incomplete:
+                    shown.add("incomplete")
                     ax.add_patch(
-                        Rectangle(facecolor="none", hatch="////", hatchcolor=_ARSIR_PUTIH, edgecolor="none", **kotak)
+                        Rectangle(facecolor="none", hatch="////", hatchcolor=_WHITE_HATCH, edgecolor="none", **box)
                     )
-            warna = _warna_teks(fill)
+            colour = _text_colour(fill)
             ax.text(
-                t.kolom + 0.5,
-                t.baris + 0.33,
-                t.singkatan,
+                t.column + 0.5,
+                t.row + 0.33,
+                t.abbreviation,
                 ha="center",
                 va="center",
-                color=warna,
-                fontsize=ukuran_singkatan,
+                color=colour,
+                fontsize=abbreviation_size,
             )
             ax.text(
-                t.kolom + 0.5,
-                t.baris + 0.66,
+                t.column + 0.5,
+                t.row + 0.66,
                 label,
                 ha="center",
                 va="center",
                 fontsize=7.5,
                 fontweight="bold",
-                color=warna,
+                color=colour,
             )
 
         # The legend sits in the empty sea south of Sulawesi and Maluku (bottom right of the grid).
-        def kotak_legenda(kolom: float, baris: float, lebar: float, tinggi: float) -> tuple[float, float, float, float]:
-            return (kolom / n_kolom, 1 - (baris + tinggi) / n_baris, lebar / n_kolom, tinggi / n_baris)
+        def legend_box(column: float, row: float, width: float, height: float) -> tuple[float, float, float, float]:
+            return (column / n_columns, 1 - (row + height) / n_rows, width / n_columns, height / n_rows)
 
-        cax = fig.add_axes(kotak_legenda(11.3, 5.45, 4.4, 0.16))
+        cax = fig.add_axes(legend_box(11.3, 5.45, 4.4, 0.16))
         bar = fig.colorbar(
-            ScalarMappable(norm=norm, cmap=_SKALA),
+            ScalarMappable(norm=norm, cmap=_SCALE),
             cax=cax,
             orientation="horizontal",
             ticks=range(0, 101, 20),
-            format=_FormatIndonesia(persen=False),
+            format=_IndonesianFormatter(percent=False),
         )
         bar.outline.set_linewidth(0.5)
         cax.tick_params(labelsize=7, length=2, width=0.5, pad=1.5)
-        cax.set_title(f"{judul_legenda} (%)", fontsize=7.5, loc="left", pad=3)
-        keterangan = {
-            "belum_lengkap": Patch(
-                facecolor=_SKALA(0.5),
+        cax.set_title(f"{legend_title} (%)", fontsize=7.5, loc="left", pad=3)
+        legend = {
+            "incomplete": Patch(
+                facecolor=_SCALE(0.5),
                 hatch="////",
-                hatchcolor=_ARSIR_PUTIH,
+                hatchcolor=_WHITE_HATCH,
                 edgecolor="none",
                 label="Basis belum lengkap",
             ),
-            "tak_terhitung": Patch(facecolor=_ABU, edgecolor="none", label="Melapor, cakupan belum dapat dihitung (?)"),
-            "kosong": Patch(
-                facecolor=_ABU, hatch="////", hatchcolor=_ABU_ARSIR, edgecolor="none", label="Belum ada laporan (–)"
+            "uncomputed": Patch(facecolor=_GREY, edgecolor="none", label="Melapor, cakupan belum dapat dihitung (?)"),
+            "none_reported": Patch(
+                facecolor=_GREY, hatch="////", hatchcolor=_GREY_HATCH, edgecolor="none", label="Belum ada laporan (–)"
             ),
         }
-        handles = [patch for key, patch in keterangan.items() if key in ada]
+        handles = [patch for key, patch in legend.items() if key in shown]
         if handles:
-            lax = fig.add_axes(kotak_legenda(11.3, 6.05, 4.6, 0.9))
+            lax = fig.add_axes(legend_box(11.3, 6.05, 4.6, 0.9))
             lax.set_axis_off()
             lax.legend(
                 handles=handles,
@@ -257,120 +256,124 @@ def peta_provinsi(
                 borderpad=0,
                 labelspacing=0.3,
             )
-        _simpan(fig, path)
+        _save(fig, path)
 
 
 # --- line chart over months ---------------------------------------------------------------------------
 
 
-def _bulan_ke(periode: str) -> int:
-    tahun, bulan = periode.split("-")
-    return int(tahun) * 12 + int(bulan) - 1
+def _month_number(periode: str) -> int:
+    year, month = periode.split("-")
+    return int(year) * 12 + int(month) - 1
 
 
-def _label_bulan(ke: int) -> str:
+def _month_label(month: int) -> str:
     """The month number since year 0 -> 'Okt 22'."""
-    return f"{_BULAN_SINGKAT[ke % 12]} {ke // 12 % 100:02d}"
+    return f"{MONTHS_SHORT[month % 12]} {month // 12 % 100:02d}"
 
 
-def tren_segmen(
-    seri: Mapping[str, Sequence[tuple[str, Decimal | int | None]]], path: Path, *, sumbu_y: str, persen: bool
+def segmen_trend(
+    series: Mapping[str, Sequence[tuple[str, Decimal | int | None]]], path: Path, *, y_label: str, percent: bool
 ) -> None:
     """One line per series (label -> [('2022-10', value), ...]), a gap where a value is None."""
-    bulan = sorted({_bulan_ke(p) for points in seri.values() for p, _ in points})
-    if not bulan:
-        raise ValueError("tren_segmen needs at least one month")
-    awal, akhir = bulan[0], bulan[-1]
-    with _gaya():
-        fig = Figure(figsize=(LEBAR, 3.2), layout="constrained")
+    months = sorted({_month_number(p) for points in series.values() for p, _ in points})
+    if not months:
+        raise ValueError("segmen_trend needs at least one month")
+    start, end = months[0], months[-1]
+    with _style():
+        fig = Figure(figsize=(WIDTH, 3.2), layout="constrained")
         ax = fig.add_subplot()
-        tertinggi = 0.0
-        for i, (label, points) in enumerate(seri.items()):
-            per_bulan = {_bulan_ke(p): v for p, v in points}
+        highest = 0.0
+        for i, (label, points) in enumerate(series.items()):
+            by_month = {_month_number(p): v for p, v in points}
             # Every month of the range, NaN where unknown: matplotlib breaks the line there.
-            xs = list(range(awal, akhir + 1))
-            ys = [math.nan if per_bulan.get(m) is None else float(per_bulan[m]) for m in xs]
-            tertinggi = max([tertinggi, *(y for y in ys if not math.isnan(y))])
+            xs = list(range(start, end + 1))
+            ys = [math.nan if by_month.get(m) is None else float(by_month[m]) for m in xs]
+            highest = max([highest, *(y for y in ys if not math.isnan(y))])
             ax.plot(
                 xs,
                 ys,
-                color=_WARNA_SERI[i % len(_WARNA_SERI)],
-                marker=_PENANDA[i % len(_PENANDA)],
+                color=_SERIES_COLOURS[i % len(_SERIES_COLOURS)],
+                marker=_MARKERS[i % len(_MARKERS)],
                 markersize=4,
                 linewidth=1.5,
                 label=label,
             )
 
         # About 13 labels fit across; the step counts back from the report's month so that one is named.
-        n = akhir - awal + 1
-        langkah = next(s for s in (1, 2, 3, 4, 6, 12, 24) if n / s <= 13 or s == 24)
-        ticks = [m for m in range(awal, akhir + 1) if (akhir - m) % langkah == 0]
-        ax.set_xticks(ticks, [_label_bulan(m) for m in ticks])
+        n = end - start + 1
+        step = next(s for s in (1, 2, 3, 4, 6, 12, 24) if n / s <= 13 or s == 24)
+        ticks = [m for m in range(start, end + 1) if (end - m) % step == 0]
+        ax.set_xticks(ticks, [_month_label(m) for m in ticks])
         ax.xaxis.set_minor_locator(MultipleLocator(1))
-        ax.set_xlim(awal - 0.5, akhir + 0.5)
+        ax.set_xlim(start - 0.5, end + 0.5)
 
         # From zero, so a line's height reads as its size; up to the first tick above the highest value,
         # so the top gridline is labelled. A percentage axis stops at 100 %.
-        locator = MaxNLocator(nbins=6, steps=[1, 2, 5, 10], integer=not persen)
-        atas = float(locator.tick_values(0, tertinggi * 1.05 or 1.0)[-1])
-        ax.set_ylim(0, min(atas, 100.0) if persen and tertinggi <= 100 else atas)
+        locator = MaxNLocator(nbins=6, steps=[1, 2, 5, 10], integer=not percent)
+        top = float(locator.tick_values(0, highest * 1.05 or 1.0)[-1])
+        ax.set_ylim(0, min(top, 100.0) if percent and highest <= 100 else top)
         ax.yaxis.set_major_locator(locator)
-        ax.yaxis.set_major_formatter(_FormatIndonesia(persen))
-        ax.set_ylabel(sumbu_y)
+        ax.yaxis.set_major_formatter(_IndonesianFormatter(percent))
+        ax.set_ylabel(y_label)
         ax.grid(axis="y", color="#dddddd", linewidth=0.5)
         ax.set_axisbelow(True)
         ax.spines[["top", "right"]].set_visible(False)
-        fig.legend(loc="outside lower center", ncols=min(len(seri), 3), frameon=False)
-        _simpan(fig, path)
+        fig.legend(loc="outside lower center", ncols=min(len(series), 3), frameon=False)
+        _save(fig, path)
 
 
 # --- bar charts ---------------------------------------------------------------------------------------
 
 
-def batang_peringkat(baris: Sequence[tuple[str, Decimal]], path: Path, *, sumbu_x: str) -> None:
+def ranking_bars(rows: Sequence[tuple[str, Decimal]], path: Path, *, x_label: str) -> None:
     """Horizontal bars (label, percentage), highest on top, each labelled '48,55 %'."""
     # Reversed because barh draws from the bottom up: the highest ends on top.
-    rows = sorted(baris, key=lambda r: (-r[1], r[0]))[::-1]
+    rows = sorted(rows, key=lambda r: (-r[1], r[0]))[::-1]
     values = [float(v) for _, v in rows]
-    with _gaya():
+    with _style():
         # 0.2 in per bar keeps all 38 provinces on one page.
-        fig = Figure(figsize=(LEBAR, 0.8 + 0.2 * len(rows)), layout="constrained")
+        fig = Figure(figsize=(WIDTH, 0.8 + 0.2 * len(rows)), layout="constrained")
         ax = fig.add_subplot()
-        bars = ax.barh(range(len(rows)), values, color=_BIRU, height=0.7)
+        bars = ax.barh(range(len(rows)), values, color=_BLUE, height=0.7)
         ax.set_yticks(range(len(rows)), [label for label, _ in rows])
-        ax.bar_label(bars, [format_persen(v) if v else "" for _, v in rows], padding=3)
+        ax.bar_label(bars, [format_percent(v) if v else "" for _, v in rows], padding=3)
         ax.set_xlim(0, max(100.0, *values) * 1.15)  # room for the label of a full bar
         ax.set_xticks(range(0, 101, 20))
-        ax.set_xlabel(sumbu_x)
+        ax.set_xlabel(x_label)
         ax.margins(y=0.01)
         ax.spines[["top", "right"]].set_visible(False)
-        _simpan(fig, path)
+        _save(fig, path)
 
 
-def batang_kelengkapan(baris: Sequence[tuple[str, Decimal | None, Decimal | None]], path: Path) -> None:
+def kelengkapan_bars(rows: Sequence[tuple[str, Decimal | None, Decimal | None]], path: Path) -> None:
     """Per province (name, % received, % on time): two bars, in the given order from the top."""
-    n = len(baris)
-    with _gaya():
+    n = len(rows)
+    with _style():
         # 0.22 in per province keeps 38 of them on one page with their labels apart.
-        fig = Figure(figsize=(LEBAR, 0.9 + 0.22 * n), layout="constrained")
+        fig = Figure(figsize=(WIDTH, 0.9 + 0.22 * n), layout="constrained")
         ax = fig.add_subplot()
-        tinggi = 0.4
-        for geser, indeks, warna, label in (
-            (-tinggi / 2, 1, _BIRU, "Diterima"),
-            (tinggi / 2, 2, _BIRU_MUDA, "Tepat waktu"),
+        height = 0.4
+        for offset, index, colour, label in (
+            (-height / 2, 1, _BLUE, "Diterima"),
+            (height / 2, 2, _LIGHT_BLUE, "Tepat waktu"),
         ):
-            nilai = [r[indeks] for r in baris]
+            values = [r[index] for r in rows]
             # A zero or unknown share gets neither bar nor label: 38 labels of "0,00 %" hide the few that
             # matter; the table beside the chart has every figure.
             bars = ax.barh(
-                [i + geser for i in range(n)], [float(v or 0) for v in nilai], height=tinggi, color=warna, label=label
+                [i + offset for i in range(n)],
+                [float(v or 0) for v in values],
+                height=height,
+                color=colour,
+                label=label,
             )
-            ax.bar_label(bars, [format_persen(v) if v else "" for v in nilai], padding=2, fontsize=5.8)
-        ax.set_yticks(range(n), [r[0] for r in baris])
+            ax.bar_label(bars, [format_percent(v) if v else "" for v in values], padding=2, fontsize=5.8)
+        ax.set_yticks(range(n), [r[0] for r in rows])
         ax.set_ylim(n - 0.5, -0.5)  # the first row on top
         ax.set_xlim(0, 117)  # room for '100,00 %'
         ax.set_xticks(range(0, 101, 20))
         ax.set_xlabel("Persentase laporan (%)")
         ax.spines[["top", "right"]].set_visible(False)
         fig.legend(loc="outside upper center", ncols=2, frameon=False)
-        _simpan(fig, path)
+        _save(fig, path)

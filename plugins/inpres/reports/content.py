@@ -26,16 +26,16 @@ from inpres.reports.columns import (
 )
 from inpres.reports.figures import Figures
 from inpres.reports.formatting import (
-    format_angka,
+    format_date,
+    format_number,
+    format_percent,
     format_periode,
-    format_persen,
-    format_poin,
-    format_rentang,
-    format_rentang_singkat,
+    format_points,
+    format_range,
+    format_range_short,
     format_rupiah,
-    format_tanggal,
 )
-from inpres.reports.tables import Grafik, Kolom, Tabel
+from inpres.reports.tables import Chart, Column, Table
 from inpres.reports.wording import (
     BELUM_LENGKAP,
     LENGKAP,
@@ -44,10 +44,10 @@ from inpres.reports.wording import (
     STATUS_LAPORAN,
     TANPA_LAPORAN,
     TINGKAT,
-    ambang_teks,
-    segmen_kecil,
+    segmen_in_sentence,
     segmen_label,
     segmen_order,
+    threshold_text,
 )
 from inpres.transform import dbt_var
 
@@ -61,23 +61,23 @@ def _by_segmen(rows: list[dict]) -> dict[tuple[str, str], dict]:
 # --- the basis of a figure ---------------------------------------------------------------------------------
 
 
-def basis_kata(r: dict | None) -> str:
+def basis_word(r: dict | None) -> str:
     """'lengkap', 'belum lengkap', or 'belum ada laporan' for a territory without a row this month."""
     if not r:
         return TANPA_LAPORAN
     return LENGKAP if r["basis_lengkap"] else BELUM_LENGKAP
 
 
-def kalimat_basis(r: dict) -> str:
+def basis_sentence(r: dict) -> str:
     """What a province-wide or national figure includes: 'mencakup 14 dari 36 pemerintah daerah; sasaran
     terlapor 61,00 % dari sasaran acuan'."""
-    kalimat = (
-        f"mencakup {format_angka(r['pemerintah_dihitung'])} dari "
-        f"{format_angka(r['pemerintah_diharapkan'])} pemerintah daerah; "
+    sentence = (
+        f"mencakup {format_number(r['pemerintah_dihitung'])} dari "
+        f"{format_number(r['pemerintah_diharapkan'])} pemerintah daerah; "
     )
     if r["persen_sasaran_terlapor"] is None:
-        return kalimat + "sasaran acuan belum diketahui"
-    return kalimat + f"sasaran terlapor {format_persen(r['persen_sasaran_terlapor'])} dari sasaran acuan"
+        return sentence + "sasaran acuan belum diketahui"
+    return sentence + f"sasaran terlapor {format_percent(r['persen_sasaran_terlapor'])} dari sasaran acuan"
 
 
 def pemda_dihitung(r: dict | None) -> tuple[int, int] | None:
@@ -87,44 +87,44 @@ def pemda_dihitung(r: dict | None) -> tuple[int, int] | None:
     return r["pemerintah_dihitung"], r["pemerintah_diharapkan"]
 
 
-def sebanding(r: dict | None, lengkap_dulu: str = "basis_lengkap_bulan_lalu") -> bool:
+def comparable(r: dict | None, earlier_complete: str = "basis_lengkap_bulan_lalu") -> bool:
     """Whether a change can be read: the basis complete in both months it compares."""
-    return bool(r) and r.get("basis_lengkap") is True and r.get(lengkap_dulu) is True
+    return bool(r) and r.get("basis_lengkap") is True and r.get(earlier_complete) is True
 
 
-def perubahan(r: dict | None, kolom: str, lengkap_dulu: str = "basis_lengkap_bulan_lalu"):
+def change(r: dict | None, column: str, earlier_complete: str = "basis_lengkap_bulan_lalu"):
     """The mart's change where it is comparable, else None (shown as '–')."""
-    return r.get(kolom) if sebanding(r, lengkap_dulu) else None
+    return r.get(column) if comparable(r, earlier_complete) else None
 
 
-def basis_sel(r: dict | None, *, sasaran: bool = True) -> tuple:
+def basis_cells(r: dict | None, *, sasaran: bool = True) -> tuple:
     r = r or {}
-    sel = (pemda_dihitung(r), r.get("pemerintah_dihitung"), r.get("pemerintah_diharapkan"))
+    cells = (pemda_dihitung(r), r.get("pemerintah_dihitung"), r.get("pemerintah_diharapkan"))
     if sasaran:
-        sel += (r.get("persen_sasaran_terlapor"), basis_kata(r) if r else TANPA_LAPORAN)
-    return sel
+        cells += (r.get("persen_sasaran_terlapor"), basis_word(r) if r else TANPA_LAPORAN)
+    return cells
 
 
-CATATAN_BASIS = (
+BASIS_NOTE = (
     "Angka provinsi dan nasional adalah jumlah dari yang sudah dilaporkan. Cakupan hanya "
     "menghitung pemerintah daerah yang sasarannya diketahui, sehingga dapat berbeda dari "
     "terlindungi dibagi sasaran. Pemda: pemerintah daerah yang angkanya masuk / yang seharusnya "
-    "masuk. Basis lengkap: sekurang-kurangnya {ambang} pemerintah daerah dan {ambang} sasaran acuan; "
+    "masuk. Basis lengkap: sekurang-kurangnya {threshold} pemerintah daerah dan {threshold} sasaran acuan; "
     "perubahan dihitung atas pemerintah daerah yang angkanya ada pada kedua bulan, dan hanya "
     "ditampilkan bila basis kedua bulan yang dibandingkan lengkap."
 )
 
 
-def catatan_basis() -> str:
-    return CATATAN_BASIS.format(ambang=ambang_teks())
+def basis_note() -> str:
+    return BASIS_NOTE.format(threshold=threshold_text())
 
 
 # --- coverage ------------------------------------------------------------------------------------------------
 
 
-def cakupan_nasional(f: Figures) -> Tabel:
+def cakupan_nasional(f: Figures) -> Table:
     rows = sorted(f.nasional(f.cakupan), key=segmen_order)
-    return Tabel(
+    return Table(
         "ringkasan_nasional",
         f"Cakupan nasional per segmen, {format_periode(f.periode)}",
         (
@@ -144,21 +144,21 @@ def cakupan_nasional(f: Figures) -> Tabel:
                 r["sasaran"],
                 r["terlindungi"],
                 r["persen_terlindungi"],
-                perubahan(r, "perubahan_terlindungi_bulan_lalu"),
-                perubahan(r, "perubahan_persen_bulan_lalu"),
-                perubahan(r, "perubahan_terlindungi_tahun_lalu", "basis_lengkap_tahun_lalu"),
-                perubahan(r, "perubahan_persen_tahun_lalu", "basis_lengkap_tahun_lalu"),
-                *basis_sel(r),
+                change(r, "perubahan_terlindungi_bulan_lalu"),
+                change(r, "perubahan_persen_bulan_lalu"),
+                change(r, "perubahan_terlindungi_tahun_lalu", "basis_lengkap_tahun_lalu"),
+                change(r, "perubahan_persen_tahun_lalu", "basis_lengkap_tahun_lalu"),
+                *basis_cells(r),
             )
             for r in rows
         ],
-        catatan=catatan_basis(),
-        sumber=(MART_CAKUPAN,),
-        lembar="Ringkasan nasional",
+        note=basis_note(),
+        sources=(MART_CAKUPAN,),
+        sheet="Ringkasan nasional",
     )
 
 
-def _urutan_peringkat(r: dict | None, kode: str):
+def _ranking_order(r: dict | None, kode: str):
     """Ranked first, best first; then those with figures but an incomplete basis; then those without any
     figure. The unranked stay in code order, so their order suggests no rank."""
     if r and r.get("peringkat") is not None:
@@ -166,14 +166,14 @@ def _urutan_peringkat(r: dict | None, kode: str):
     return (1 if r else 2, 0, kode)
 
 
-def peringkat_provinsi(f: Figures) -> Tabel:
+def peringkat_provinsi(f: Figures) -> Table:
     """The 38 provinces by pekerja-rentan coverage: the ranked ones (complete basis), then the others."""
     cakupan = _by_segmen(f.cakupan)
     kepatuhan = {r["kode_wilayah"]: r for r in f.kepatuhan}
     kelengkapan = {r["kode_wilayah"]: r for r in f.kelengkapan}
     provinsi = sorted(
         (w for w in f.wilayah if w["tingkat"] == "provinsi"),
-        key=lambda w: _urutan_peringkat(cakupan.get((w["kode_wilayah"], "pekerja_rentan")), w["kode_wilayah"]),
+        key=lambda w: _ranking_order(cakupan.get((w["kode_wilayah"], "pekerja_rentan")), w["kode_wilayah"]),
     )
     rows = []
     for w in provinsi:
@@ -188,15 +188,15 @@ def peringkat_provinsi(f: Figures) -> Tabel:
                 (c or {}).get("sasaran"),
                 (c or {}).get("terlindungi"),
                 (c or {}).get("persen_terlindungi"),
-                perubahan(c, "perubahan_persen_bulan_lalu"),
-                *basis_sel(c),
+                change(c, "perubahan_persen_bulan_lalu"),
+                *basis_cells(c),
                 k.get("skor"),
                 k.get("peringkat"),
                 lengkap.get("laporan_diterima"),
                 lengkap.get("laporan_diharapkan"),
             )
         )
-    return Tabel(
+    return Table(
         "peringkat_provinsi",
         f"Peringkat provinsi: cakupan pekerja rentan dan kepatuhan Inpres, {format_periode(f.periode)}",
         (
@@ -204,13 +204,13 @@ def peringkat_provinsi(f: Figures) -> Tabel:
             column("nama_wilayah", label="Provinsi"),
             column("peringkat_cakupan"),
             *(
-                replace(k, nama=f"{k.nama.removesuffix('_terlindungi')}_pekerja_rentan")
+                replace(k, name=f"{k.name.removesuffix('_terlindungi')}_pekerja_rentan")
                 for k in coverage_columns(", seluruh provinsi")
             ),
             column(
                 "perubahan_persen_bulan_lalu",
                 label="Δ bulan lalu",
-                keterangan="Perubahan cakupan pekerja rentan dari bulan lalu, poin persen; kosong bila basis salah "
+                description="Perubahan cakupan pekerja rentan dari bulan lalu, poin persen; kosong bila basis salah "
                 "satu bulan belum lengkap.",
             ),
             *basis_columns(),
@@ -219,31 +219,31 @@ def peringkat_provinsi(f: Figures) -> Tabel:
             column(
                 "laporan_diterima",
                 label="Laporan diterima",
-                keterangan="Laporan bulan ini yang diterima dari pemerintah provinsi dan kab/kotanya.",
-                di_pdf=False,
+                description="Laporan bulan ini yang diterima dari pemerintah provinsi dan kab/kotanya.",
+                in_pdf=False,
             ),
             column(
                 "laporan_diharapkan",
                 label="Laporan diharapkan",
-                keterangan="Laporan yang diharapkan: pemerintah provinsi dan setiap kab/kotanya.",
-                di_pdf=False,
+                description="Laporan yang diharapkan: pemerintah provinsi dan setiap kab/kotanya.",
+                in_pdf=False,
             ),
         ),
         rows,
-        catatan=(
+        note=(
             "Peringkat sama untuk cakupan yang sama. Hanya provinsi yang basisnya lengkap yang diberi "
-            "peringkat; yang belum lengkap tercantum di bawahnya tanpa peringkat. " + catatan_basis()
+            "peringkat; yang belum lengkap tercantum di bawahnya tanpa peringkat. " + basis_note()
         ),
-        grafik=Grafik("batang", "Cakupan pekerja rentan per provinsi (%)", "nama_wilayah", ("persen_pekerja_rentan",)),
-        sumber=(MART_CAKUPAN, "marts.fct_kepatuhan_pelapor", "marts.fct_kelengkapan_laporan"),
+        chart=Chart("bar", "Cakupan pekerja rentan per provinsi (%)", "nama_wilayah", ("persen_pekerja_rentan",)),
+        sources=(MART_CAKUPAN, "marts.fct_kepatuhan_pelapor", "marts.fct_kelengkapan_laporan"),
     )
 
 
-def cakupan_provinsi(f: Figures) -> Tabel:
+def cakupan_provinsi(f: Figures) -> Table:
     rows = sorted(
         (r for r in f.cakupan if r["tingkat"] == "provinsi"), key=lambda r: (r["kode_wilayah"], segmen_order(r))
     )
-    return Tabel(
+    return Table(
         "cakupan_provinsi",
         f"Cakupan per provinsi dan segmen, {format_periode(f.periode)}",
         (
@@ -253,13 +253,13 @@ def cakupan_provinsi(f: Figures) -> Tabel:
             *coverage_columns(", seluruh provinsi (pemerintah provinsi dan kab/kotanya)"),
             column(
                 "peringkat",
-                keterangan="Peringkat cakupan segmen ini di antara provinsi yang basisnya lengkap; kosong bila "
+                description="Peringkat cakupan segmen ini di antara provinsi yang basisnya lengkap; kosong bila "
                 "belum lengkap.",
             ),
             column(
                 "perubahan_persen_bulan_lalu",
                 label="Δ bulan lalu",
-                keterangan="Perubahan cakupan dari bulan lalu, poin persen; kosong bila basis salah satu bulan "
+                description="Perubahan cakupan dari bulan lalu, poin persen; kosong bila basis salah satu bulan "
                 "belum lengkap.",
             ),
             *basis_columns(),
@@ -273,28 +273,28 @@ def cakupan_provinsi(f: Figures) -> Tabel:
                 r["terlindungi"],
                 r["persen_terlindungi"],
                 r["peringkat"],
-                perubahan(r, "perubahan_persen_bulan_lalu"),
-                *basis_sel(r),
+                change(r, "perubahan_persen_bulan_lalu"),
+                *basis_cells(r),
             )
             for r in rows
         ],
-        catatan=catatan_basis(),
-        sumber=(MART_CAKUPAN,),
+        note=basis_note(),
+        sources=(MART_CAKUPAN,),
     )
 
 
-def cakupan_wilayah(f: Figures) -> Tabel:
+def cakupan_wilayah(f: Figures) -> Table:
     """Every territory and segment of the month (for the workbook and the CSV, not printed)."""
     rows = sorted(f.cakupan, key=lambda r: (tuple(r["kode_wilayah"].split(".")), segmen_order(r)))
-    return Tabel(
+    return Table(
         "cakupan_wilayah",
         f"Cakupan per wilayah dan segmen, {format_periode(f.periode)}",
         (
             column("kode_wilayah"),
             column("nama_wilayah"),
-            column("tingkat", keterangan="nasional, provinsi, kabupaten atau kota."),
+            column("tingkat", description="nasional, provinsi, kabupaten atau kota."),
             column("periode"),
-            column("segmen", jenis="kode", keterangan="Kode segmen."),
+            column("segmen", kind="kode", description="Kode segmen."),
             *coverage_columns("", kabupaten_kota=True),
             *columns(
                 "terlindungi_bersasaran", "peringkat", "perubahan_terlindungi_bulan_lalu", "perubahan_persen_bulan_lalu"
@@ -316,31 +316,31 @@ def cakupan_wilayah(f: Figures) -> Tabel:
                 r["persen_terlindungi"],
                 r["terlindungi_bersasaran"],
                 r["peringkat"],
-                perubahan(r, "perubahan_terlindungi_bulan_lalu"),
-                perubahan(r, "perubahan_persen_bulan_lalu"),
-                *basis_sel(r, sasaran=False),
+                change(r, "perubahan_terlindungi_bulan_lalu"),
+                change(r, "perubahan_persen_bulan_lalu"),
+                *basis_cells(r, sasaran=False),
                 r["pemerintah_bersasaran"],
                 r["sasaran_acuan"],
                 r["persen_sasaran_terlapor"],
-                basis_kata(r),
+                basis_word(r),
             )
             for r in rows
         ],
-        sumber=(MART_CAKUPAN,),
+        sources=(MART_CAKUPAN,),
     )
 
 
-def kepatuhan_provinsi(f: Figures) -> Tabel:
+def kepatuhan_provinsi(f: Figures) -> Table:
     rows = sorted((r for r in f.kepatuhan if r["jenjang"] == "provinsi"), key=lambda r: r["kode_wilayah"])
 
-    return Tabel(
+    return Table(
         "kepatuhan_provinsi",
         f"Kartu kepatuhan Inpres pemerintah provinsi, {format_periode(f.periode)}",
         (
             column("kode_wilayah"),
             column("nama_wilayah", label="Provinsi"),
             *columns(*(f"status_{p}" for p in POIN_KEPATUHAN), "poin_diperoleh", "poin_maksimal", "skor"),
-            column("peringkat", keterangan="Peringkat skor di antara provinsi."),
+            column("peringkat", description="Peringkat skor di antara provinsi."),
         ),
         [
             (
@@ -354,14 +354,14 @@ def kepatuhan_provinsi(f: Figures) -> Tabel:
             )
             for r in rows
         ],
-        catatan="● terpenuhi · ◐ sebagian · ○ tidak terpenuhi · ? tidak diketahui. Hanya pemerintah "
+        note="● terpenuhi · ◐ sebagian · ○ tidak terpenuhi · ? tidak diketahui. Hanya pemerintah "
         "provinsi yang melapor bulan ini yang ditampilkan.",
-        sumber=("marts.fct_kepatuhan_pelapor",),
-        lembar="Kartu kepatuhan",
+        sources=("marts.fct_kepatuhan_pelapor",),
+        sheet="Kartu kepatuhan",
     )
 
 
-def kabupaten_kota(f: Figures) -> Tabel:
+def kabupaten_kota(f: Figures) -> Table:
     """Every kab/kota with its reporting status and coverage; the province annexes print their part."""
     cakupan = _by_segmen(f.cakupan)
     laporan = {r["kode_wilayah"]: r for r in f.laporan}
@@ -382,11 +382,11 @@ def kabupaten_kota(f: Figures) -> Tabel:
                 *(cakupan.get((kode, s), {}).get("persen_terlindungi") for s in list(SEGMEN_LABEL)[1:]),
             )
         )
-    return Tabel(
+    return Table(
         "kabupaten_kota",
         f"Kabupaten/kota: laporan dan cakupan, {format_periode(f.periode)}",
         (
-            column("kode_provinsi", di_pdf=False),
+            column("kode_provinsi", in_pdf=False),
             column("kode_wilayah"),
             column("nama_wilayah", label="Kabupaten/kota"),
             column("status_laporan"),
@@ -394,39 +394,42 @@ def kabupaten_kota(f: Figures) -> Tabel:
             column(
                 "terlindungi_pekerja_rentan",
                 label="Terlindungi p. rentan",
-                keterangan="Pekerja rentan terlindungi yang dilaporkan.",
-                grup="",
+                description="Pekerja rentan terlindungi yang dilaporkan.",
+                group="",
             ),
             column(
                 "persen_pekerja_rentan",
                 label="Cakupan p. rentan",
-                keterangan="100 × terlindungi / sasaran pekerja rentan.",
-                grup="",
+                description="100 × terlindungi / sasaran pekerja rentan.",
+                group="",
             ),
             column("peringkat_pekerja_rentan"),
             *columns(*(f"persen_{s}" for s in list(SEGMEN_LABEL)[1:])),
         ),
         rows,
-        sumber=(MART_CAKUPAN, "marts.fct_laporan_pelapor"),
-        lembar="Kabupaten-kota",
+        sources=(MART_CAKUPAN, "marts.fct_laporan_pelapor"),
+        sheet="Kabupaten-kota",
     )
 
 
-def tren_nasional(f: Figures) -> Tabel:
+def tren_nasional(f: Figures) -> Table:
     by = _by_segmen_periode(f.nasional(f.tren))
     periodes = sorted({r["periode"] for r in f.nasional(f.tren)})
     segmen = list(SEGMEN_LABEL)
-    rentang = format_rentang(periodes[0], f.periode) if periodes else format_periode(f.periode)
-    return Tabel(
+    months = format_range(periodes[0], f.periode) if periodes else format_periode(f.periode)
+    return Table(
         "tren_nasional",
-        f"Tren nasional per segmen, {rentang}",
+        f"Tren nasional per segmen, {months}",
         (
             column("periode"),
             *columns(*(f"terlindungi_{s}" for s in segmen)),
-            *(column(f"persen_{s}", keterangan=f"Cakupan nasional {segmen_kecil(s)}.", di_pdf=False) for s in segmen),
+            *(
+                column(f"persen_{s}", description=f"Cakupan nasional {segmen_in_sentence(s)}.", in_pdf=False)
+                for s in segmen
+            ),
             *basis_columns(sasaran=False),
             trend_basis_column(
-                f"Basis angka nasional pekerja rentan bulan itu: 'lengkap' bila sekurang-kurangnya {ambang_teks()} "
+                f"Basis angka nasional pekerja rentan bulan itu: 'lengkap' bila sekurang-kurangnya {threshold_text()} "
                 "pemerintah daerah dan sasaran acuan; selain itu 'belum lengkap'."
             ),
         ),
@@ -435,19 +438,19 @@ def tren_nasional(f: Figures) -> Tabel:
                 p,
                 *(by.get((p, s), {}).get("terlindungi") for s in segmen),
                 *(by.get((p, s), {}).get("persen_terlindungi") for s in segmen),
-                *basis_sel(by.get((p, "pekerja_rentan")), sasaran=False),
-                basis_kata(by.get((p, "pekerja_rentan"))),
+                *basis_cells(by.get((p, "pekerja_rentan")), sasaran=False),
+                basis_word(by.get((p, "pekerja_rentan"))),
             )
             for p in periodes
         ],
-        catatan=(
+        note=(
             "Jumlah nasional adalah jumlah dari yang dilaporkan setiap bulan: naik-turunnya juga mencerminkan "
             "berapa pemerintah daerah yang melapor (kolom Pemda)."
         ),
-        grafik=Grafik(
-            "garis", "Pekerja terlindungi per segmen, nasional", "periode", tuple(f"terlindungi_{s}" for s in segmen)
+        chart=Chart(
+            "line", "Pekerja terlindungi per segmen, nasional", "periode", tuple(f"terlindungi_{s}" for s in segmen)
         ),
-        sumber=(MART_CAKUPAN,),
+        sources=(MART_CAKUPAN,),
     )
 
 
@@ -458,9 +461,9 @@ def _by_segmen_periode(rows: list[dict]) -> dict[tuple[str, str], dict]:
 # --- reporting -----------------------------------------------------------------------------------------------
 
 
-def kelengkapan_provinsi(f: Figures) -> Tabel:
+def kelengkapan_provinsi(f: Figures) -> Table:
     rows = sorted(f.kelengkapan, key=lambda r: (r["kode_wilayah"] != "00", r["kode_wilayah"]))
-    return Tabel(
+    return Table(
         "kelengkapan_laporan_provinsi",
         f"Kelengkapan dan ketepatan waktu laporan, {format_periode(f.periode)}",
         (
@@ -481,24 +484,26 @@ def kelengkapan_provinsi(f: Figures) -> Tabel:
             )
             for r in rows
         ],
-        catatan=(f"Batas lapor: {_batas(f)}. Ketepatan waktu ditentukan oleh versi pertama; revisi tidak mengubahnya."),
-        grafik=Grafik(
-            "batang", "Laporan diterima dan tepat waktu (%)", "nama_wilayah", ("persen_diterima", "persen_tepat_waktu")
+        note=(
+            f"Batas lapor: {_batas_lapor(f)}. Ketepatan waktu ditentukan oleh versi pertama; revisi tidak mengubahnya."
         ),
-        sumber=("marts.fct_kelengkapan_laporan",),
-        lembar="Kelengkapan laporan",
+        chart=Chart(
+            "bar", "Laporan diterima dan tepat waktu (%)", "nama_wilayah", ("persen_diterima", "persen_tepat_waktu")
+        ),
+        sources=("marts.fct_kelengkapan_laporan",),
+        sheet="Kelengkapan laporan",
     )
 
 
-def _batas(f: Figures) -> str:
+def _batas_lapor(f: Figures) -> str:
     batas = next((r["batas_lapor"] for r in f.kelengkapan), None)
-    return format_tanggal(batas) if batas else "–"
+    return format_date(batas) if batas else "–"
 
 
-def belum_lapor(f: Figures) -> Tabel:
-    nama = {w["kode_wilayah"]: w for w in f.wilayah}
+def belum_lapor(f: Figures) -> Table:
+    wilayah = {w["kode_wilayah"]: w for w in f.wilayah}
     rows = [r for r in f.laporan if r["status_laporan"] == "belum_lapor"]
-    return Tabel(
+    return Table(
         "belum_lapor_bulan_ini",
         f"Pemerintah daerah yang belum melapor untuk {format_periode(f.periode)}",
         (
@@ -511,18 +516,18 @@ def belum_lapor(f: Figures) -> Tabel:
             (
                 r["kode_provinsi"],
                 r["kode_wilayah"],
-                nama[r["kode_wilayah"]]["nama_wilayah"],
+                wilayah[r["kode_wilayah"]]["nama_wilayah"],
                 TINGKAT.get(r["tingkat"], r["tingkat"]),
             )
             for r in rows
         ],
-        sumber=("marts.fct_laporan_pelapor",),
-        lembar="Belum lapor bulan ini",
+        sources=("marts.fct_laporan_pelapor",),
+        sheet="Belum lapor bulan ini",
     )
 
 
-def belum_pernah_lapor(f: Figures) -> Tabel:
-    return Tabel(
+def belum_pernah_lapor(f: Figures) -> Table:
+    return Table(
         "belum_pernah_lapor",
         "Pemerintah daerah yang belum pernah melapor",
         (
@@ -542,23 +547,23 @@ def belum_pernah_lapor(f: Figures) -> Tabel:
             )
             for r in f.belum_pernah
         ],
-        sumber=("marts.fct_pelapor_belum_pernah_lapor",),
-        lembar="Belum pernah lapor",
+        sources=("marts.fct_pelapor_belum_pernah_lapor",),
+        sheet="Belum pernah lapor",
     )
 
 
-def selisih_bpjs(f: Figures) -> Tabel:
+def selisih_bpjs(f: Figures) -> Table:
     rows = selisih_bulan_ini(f)
-    return Tabel(
+    return Table(
         "selisih_bpjs",
         f"Selisih dengan data BPJS Ketenagakerjaan yang melewati toleransi, {format_periode(f.periode)}",
         (
-            column("kode_provinsi", di_pdf=False),
+            column("kode_provinsi", in_pdf=False),
             column("kode_wilayah"),
             column("nama_wilayah", label="Kabupaten/kota"),
             column("segmen"),
             replace(
-                coverage_columns("")[1], label="Dilaporkan daerah", keterangan="Terlindungi menurut laporan daerah."
+                coverage_columns("")[1], label="Dilaporkan daerah", description="Terlindungi menurut laporan daerah."
             ),
             *columns("peserta_aktif", "selisih", "selisih_persen"),
         ),
@@ -575,10 +580,10 @@ def selisih_bpjs(f: Figures) -> Tabel:
             )
             for r in rows
         ],
-        catatan=f"Satu baris per kab/kota dan segmen yang angkanya berselisih lebih dari {_toleransi()} "
+        note=f"Satu baris per kab/kota dan segmen yang angkanya berselisih lebih dari {_tolerance()} "
         "dari data BPJS Ketenagakerjaan.",
-        sumber=("marts.fct_rekonsiliasi_bpjs",),
-        lembar="Selisih dengan BPJS",
+        sources=("marts.fct_rekonsiliasi_bpjs",),
+        sheet="Selisih dengan BPJS",
     )
 
 
@@ -591,60 +596,60 @@ def selisih_bulan_ini(f: Figures) -> list[dict]:
     )
 
 
-def _toleransi() -> str:
-    return f"{format_angka(int(dbt_var('toleransi_selisih_persen')))} %"
+def _tolerance() -> str:
+    return f"{format_number(int(dbt_var('toleransi_selisih_persen')))} %"
 
 
-def _awal_tahun(periode: str) -> str:
+def _year_start(periode: str) -> str:
     return f"{periode[:4]}-01"
 
 
-def _basis_klaim(bulan: str) -> tuple[Kolom, ...]:
+def _klaim_basis_columns(month: str) -> tuple[Column, ...]:
     """The basis of a claims figure: the governments whose report of the month came in."""
     pemda, dihitung, diharapkan = basis_columns(sasaran=False)
     return (
-        replace(pemda, di_pdf=False),
+        replace(pemda, in_pdf=False),
         replace(
             dihitung,
-            keterangan=f"Pemerintah daerah yang laporan {bulan}-nya diterima dan klaimnya masuk ke jumlah ini "
+            description=f"Pemerintah daerah yang laporan {month}-nya diterima dan klaimnya masuk ke jumlah ini "
             "(laporan diterima menurut kelengkapan laporan); 1 untuk kab/kota.",
         ),
         replace(
             diharapkan,
-            keterangan="Pemerintah daerah yang laporannya seharusnya masuk: pemerintah provinsi dan setiap "
+            description="Pemerintah daerah yang laporannya seharusnya masuk: pemerintah provinsi dan setiap "
             "kab/kotanya untuk provinsi, 552 untuk nasional, 1 untuk kab/kota.",
         ),
     )
 
 
-def klaim(f: Figures) -> Tabel:
+def klaim(f: Figures) -> Table:
     rows = [r for r in f.klaim if r["kasus"] or r["kasus_kumulatif_tahun"]]
     rows.sort(key=lambda r: (tuple(r["kode_wilayah"].split(".")), r["program"], segmen_order(r)))
-    bulan = format_periode(f.periode)
-    sejak = format_rentang(_awal_tahun(f.periode), f.periode)
-    singkat = format_rentang_singkat(_awal_tahun(f.periode), f.periode)
-    return Tabel(
+    month = format_periode(f.periode)
+    since = format_range(_year_start(f.periode), f.periode)
+    short = format_range_short(_year_start(f.periode), f.periode)
+    return Table(
         "klaim",
-        f"Klaim yang dibayar, {bulan} dan {sejak}",
+        f"Klaim yang dibayar, {month} dan {since}",
         (
-            column("kode_provinsi", keterangan="Kode provinsi; kosong untuk nasional.", di_pdf=False),
+            column("kode_provinsi", description="Kode provinsi; kosong untuk nasional.", in_pdf=False),
             column("kode_wilayah"),
             column("nama_wilayah"),
-            column("tingkat", keterangan="Nasional, provinsi, kabupaten atau kota.", di_pdf=False),
+            column("tingkat", description="Nasional, provinsi, kabupaten atau kota.", in_pdf=False),
             *columns("program", "segmen"),
-            column("kasus", keterangan=f"Klaim dibayar pada {bulan}."),
-            column("nilai_rp", keterangan=f"Nilai klaim dibayar pada {bulan}, Rupiah."),
+            column("kasus", description=f"Klaim dibayar pada {month}."),
+            column("nilai_rp", description=f"Nilai klaim dibayar pada {month}, Rupiah."),
             column(
                 "kasus_kumulatif_tahun",
-                label=f"Kasus {singkat}",
-                keterangan=f"Klaim dibayar {sejak}: jumlah klaim yang dilaporkan untuk setiap bulan itu.",
+                label=f"Kasus {short}",
+                description=f"Klaim dibayar {since}: jumlah klaim yang dilaporkan untuk setiap bulan itu.",
             ),
             column(
                 "nilai_rp_kumulatif_tahun",
-                label=f"Nilai {singkat}",
-                keterangan=f"Nilai klaim dibayar {sejak}, Rupiah: jumlah yang dilaporkan untuk setiap bulan itu.",
+                label=f"Nilai {short}",
+                description=f"Nilai klaim dibayar {since}, Rupiah: jumlah yang dilaporkan untuk setiap bulan itu.",
             ),
-            *_basis_klaim(bulan),
+            *_klaim_basis_columns(month),
         ),
         [
             (
@@ -658,22 +663,22 @@ def klaim(f: Figures) -> Tabel:
                 r["nilai_rp"],
                 r["kasus_kumulatif_tahun"],
                 r["nilai_rp_kumulatif_tahun"],
-                *basis_sel(r, sasaran=False),
+                *basis_cells(r, sasaran=False),
             )
             for r in rows
         ],
-        catatan=(
+        note=(
             f"Angka provinsi dan nasional adalah jumlah klaim dari laporan yang diterima; Pemda: pemerintah "
-            f"daerah yang laporan {bulan}-nya masuk / yang seharusnya. Kolom {singkat} menjumlahkan klaim "
-            f"yang dilaporkan untuk setiap bulan {sejak}."
+            f"daerah yang laporan {month}-nya masuk / yang seharusnya. Kolom {short} menjumlahkan klaim "
+            f"yang dilaporkan untuk setiap bulan {since}."
         ),
-        sumber=("marts.fct_klaim_wilayah",),
-        lembar="Klaim",
+        sources=("marts.fct_klaim_wilayah",),
+        sheet="Klaim",
     )
 
 
-def non_asn(f: Figures) -> Tabel:
-    return Tabel(
+def non_asn(f: Figures) -> Table:
+    return Table(
         "perlindungan_non_asn",
         f"Kab/kota yang melindungi seluruh pegawai non-ASN, {format_periode(f.periode)}",
         (
@@ -693,194 +698,199 @@ def non_asn(f: Figures) -> Tabel:
             )
             for r in f.non_asn
         ],
-        catatan="Persentase dihitung dari kab/kota yang melaporkan angka non-ASN bulan ini, bukan dari semua kab/kota.",
-        sumber=("marts.fct_non_asn_provinsi",),
-        lembar="Perlindungan non-ASN",
+        note="Persentase dihitung dari kab/kota yang melaporkan angka non-ASN bulan ini, bukan dari semua kab/kota.",
+        sources=("marts.fct_non_asn_provinsi",),
+        sheet="Perlindungan non-ASN",
     )
 
 
 # --- data quality (annex A) ----------------------------------------------------------------------------------
 
 
-def penolakan(f: Figures) -> Tabel:
-    nama = {w["kode_wilayah"]: w["nama_wilayah"] for w in f.wilayah}
-    return Tabel(
+def penolakan(f: Figures) -> Table:
+    nama_wilayah = {w["kode_wilayah"]: w["nama_wilayah"] for w in f.wilayah}
+    return Table(
         "penolakan",
         f"Berkas yang ditolak untuk {format_periode(f.periode)} atau tanpa bulan yang terbaca",
         (
             column("file_name"),
-            column("pelapor", di_pdf=False),
+            column("pelapor", in_pdf=False),
             column("nama_pelapor"),
-            column("periode", keterangan="Bulan laporan bila terbaca.", di_pdf=False),
+            column("periode", description="Bulan laporan bila terbaca.", in_pdf=False),
             *columns("received_at", "alasan"),
         ),
         [
             (
                 r["file_name"],
                 r["pelapor"],
-                nama.get(r["pelapor"]),
+                nama_wilayah.get(r["pelapor"]),
                 r["periode"],
                 r["received_at"],
                 "; ".join(r["alasan"]),
             )
             for r in f.penolakan
         ],
-        catatan="Berkas ditolak seluruhnya: tidak ada angkanya yang masuk ke laporan. Pelapor perlu "
+        note="Berkas ditolak seluruhnya: tidak ada angkanya yang masuk ke laporan. Pelapor perlu "
         "memperbaiki dan mengirim ulang berkasnya.",
-        sumber=("audit.penolakan",),
-        lembar="Berkas ditolak",
+        sources=("audit.penolakan",),
+        sheet="Berkas ditolak",
     )
 
 
-def _ambang_mutu(nama: str):
+def _quality_threshold(name: str):
     """A threshold of the quality gates (expectations/thresholds.json), for the sentence that names it."""
-    return json.loads((EXPECTATIONS / "thresholds.json").read_text(encoding="utf-8"))[nama]
+    return json.loads((EXPECTATIONS / "thresholds.json").read_text(encoding="utf-8"))[name]
 
 
-def _wilayah(f: Figures, kode: str | None) -> str:
-    nama = {w["kode_wilayah"]: w["nama_wilayah"] for w in f.wilayah}
-    return "Indonesia" if kode == "00" else nama.get(kode or "", kode or "–")
+def _wilayah_name(f: Figures, kode: str | None) -> str:
+    nama_wilayah = {w["kode_wilayah"]: w["nama_wilayah"] for w in f.wilayah}
+    return "Indonesia" if kode == "00" else nama_wilayah.get(kode or "", kode or "–")
 
 
-def _bulan(periode: str | None) -> str:
+def _month(periode: str | None) -> str:
     return format_periode(periode) if periode else "bulan tidak diketahui"
 
 
-def _angka(x) -> str:
-    return format_angka(int(x)) if x is not None else "–"
+def _number(x) -> str:
+    return format_number(int(x)) if x is not None else "–"
 
 
-def _contoh_sasaran(f: Figures, s: dict) -> str:
-    kalimat = f"{_wilayah(f, s.get('kode_wilayah'))}, {segmen_kecil(s.get('segmen', ''))}, {_bulan(s.get('periode'))}"
+def _example_sasaran(f: Figures, s: dict) -> str:
+    sentence = (
+        f"{_wilayah_name(f, s.get('kode_wilayah'))}, {segmen_in_sentence(s.get('segmen', ''))}, "
+        f"{_month(s.get('periode'))}"
+    )
     if s.get("pelapor") and s.get("pelapor") != s.get("kode_wilayah"):
-        kalimat += f" (dilaporkan {_wilayah(f, s['pelapor'])})"
-    return kalimat
+        sentence += f" (dilaporkan {_wilayah_name(f, s['pelapor'])})"
+    return sentence
 
 
-_MASALAH_KLAIM = {
+_KLAIM_PROBLEMS = {
     "kasus 0 tetapi nilai_rp bukan 0": "ada nilai klaim tanpa kasus",
     "kasus > 0 tetapi nilai_rp 0": "ada kasus tanpa nilai klaim",
     "nilai_rp per kasus JKM melebihi santunan + beasiswa": "nilai per kasus melebihi santunan dan beasiswa JKM",
 }
 
 
-def _contoh_klaim(f: Figures, s: dict) -> str:
+def _example_klaim(f: Figures, s: dict) -> str:
     return (
-        f"{_wilayah(f, s.get('kode_wilayah'))}, {s.get('program')} {segmen_kecil(s.get('segmen', ''))}, "
-        f"{_bulan(s.get('periode'))}: {_angka(s.get('kasus'))} kasus, {format_rupiah(s.get('nilai_rp'))} — "
-        f"{_MASALAH_KLAIM.get(s.get('masalah'), s.get('masalah') or 'tidak sesuai')}"
+        f"{_wilayah_name(f, s.get('kode_wilayah'))}, {s.get('program')} {segmen_in_sentence(s.get('segmen', ''))}, "
+        f"{_month(s.get('periode'))}: {_number(s.get('kasus'))} kasus, {format_rupiah(s.get('nilai_rp'))} — "
+        f"{_KLAIM_PROBLEMS.get(s.get('masalah'), s.get('masalah') or 'tidak sesuai')}"
     )
 
 
-def _contoh_bpjs(f: Figures, s: dict) -> str:
+def _example_bpjs(f: Figures, s: dict) -> str:
     persen = s.get("selisih_persen")
     return (
-        f"{_wilayah(f, s.get('kode_wilayah'))}, {segmen_kecil(s.get('segmen', ''))}, "
-        f"{_bulan(s.get('periode'))}: dilaporkan {_angka(s.get('terlindungi'))}, data BPJS "
-        f"{_angka(s.get('peserta_aktif'))}"
-        + (f" (selisih {format_persen(Decimal(str(persen)))})" if persen is not None else "")
+        f"{_wilayah_name(f, s.get('kode_wilayah'))}, {segmen_in_sentence(s.get('segmen', ''))}, "
+        f"{_month(s.get('periode'))}: dilaporkan {_number(s.get('terlindungi'))}, data BPJS "
+        f"{_number(s.get('peserta_aktif'))}"
+        + (f" (selisih {format_percent(Decimal(str(persen)))})" if persen is not None else "")
     )
 
 
-def _contoh_lonjakan(f: Figures, s: dict) -> str:
+def _example_jump(f: Figures, s: dict) -> str:
     return (
-        f"{_wilayah(f, s.get('kode_wilayah'))}, {segmen_kecil(s.get('segmen', ''))}, "
-        f"{_bulan(s.get('periode'))}: {_angka(s.get('terlindungi_bulan_lalu'))} menjadi "
-        f"{_angka(s.get('terlindungi'))} terlindungi"
+        f"{_wilayah_name(f, s.get('kode_wilayah'))}, {segmen_in_sentence(s.get('segmen', ''))}, "
+        f"{_month(s.get('periode'))}: {_number(s.get('terlindungi_bulan_lalu'))} menjadi "
+        f"{_number(s.get('terlindungi'))} terlindungi"
     )
 
 
-def _contoh_lain(f: Figures, s: dict) -> str:
+def _example_other(f: Figures, s: dict) -> str:
     """A rule this module does not know yet: its row in words, regions by name, no database ids."""
-    bagian = []
+    parts = []
     for k, v in s.items():
         if k.endswith("_id") or k == "baris" or v is None:
             continue
         if k in ("kode_wilayah", "pelapor"):
-            bagian.append(_wilayah(f, v))
+            parts.append(_wilayah_name(f, v))
         elif k == "periode":
-            bagian.append(_bulan(v))
+            parts.append(_month(v))
         elif k == "segmen":
-            bagian.append(segmen_kecil(v))
+            parts.append(segmen_in_sentence(v))
         elif k != "nama_wilayah":
-            bagian.append(f"{k.replace('_', ' ')} {format_angka(v) if isinstance(v, int) else v}")
-    return ", ".join(bagian)
+            parts.append(f"{k.replace('_', ' ')} {format_number(v) if isinstance(v, int) else v}")
+    return ", ".join(parts)
 
 
-def peringatan_terbaca(f: Figures, r: dict) -> tuple[str, str, int | None, str]:
+def readable_warning(f: Figures, r: dict) -> tuple[str, str, int | None, str]:
     """One failed warning rule of tonight's gates for people: what was checked, what was found (with the
     count the rest of the report uses for the same thing), that count, and a few examples by region name."""
     aturan, n = r["aturan"], r["unexpected_count"]
-    sampel = r["sample"] or []
-    bulan = format_periode(f.periode)
+    sample_rows = r["sample"] or []
+    month = format_periode(f.periode)
     if aturan.startswith("sasaran diisi"):
         return (
             "Sasaran kosong di lembar kepesertaan: cakupan wilayah dan segmen itu tidak dapat dihitung",
-            f"{format_angka(n)} baris, di semua laporan yang tersimpan (termasuk versi yang sudah diganti revisi)",
+            f"{format_number(n)} baris, di semua laporan yang tersimpan (termasuk versi yang sudah diganti revisi)",
             None,
-            "; ".join(_contoh_sasaran(f, s) for s in sampel),
+            "; ".join(_example_sasaran(f, s) for s in sample_rows),
         )
     if aturan.startswith("klaim sesuai kasus"):
         return (
             "Nilai klaim tidak sesuai dengan jumlah kasus",
-            f"{format_angka(n)} angka klaim (pelapor × program × segmen) di semua bulan yang diperiksa",
+            f"{format_number(n)} angka klaim (pelapor × program × segmen) di semua bulan yang diperiksa",
             None,
-            "; ".join(_contoh_klaim(f, s) for s in sampel),
+            "; ".join(_example_klaim(f, s) for s in sample_rows),
         )
     if aturan.startswith("selisih dengan BPJS"):
         m = len(selisih_bulan_ini(f))
-        contoh = [s for s in sampel if s.get("periode") == f.periode] or sampel
+        examples = [s for s in sample_rows if s.get("periode") == f.periode] or sample_rows
         return (
-            f"Angka terlindungi kab/kota berselisih lebih dari {_toleransi()} dengan data BPJS Ketenagakerjaan",
-            f"{format_angka(m)} pasangan angka (kab/kota × segmen) untuk {bulan}, seperti di bagian Rekonsiliasi; "
-            f"{format_angka(n)} di semua bulan yang diperiksa",
+            f"Angka terlindungi kab/kota berselisih lebih dari {_tolerance()} dengan data BPJS Ketenagakerjaan",
+            f"{format_number(m)} pasangan angka (kab/kota × segmen) untuk {month}, seperti di bagian Rekonsiliasi; "
+            f"{format_number(n)} di semua bulan yang diperiksa",
             m,
-            "; ".join(_contoh_bpjs(f, s) for s in contoh),
+            "; ".join(_example_bpjs(f, s) for s in examples),
         )
     if aturan.startswith("perubahan bulanan wajar"):
         return (
             "Perubahan jumlah terlindungi dari bulan lalu jauh di luar kebiasaan wilayah dan segmen itu",
-            f"{format_angka(n)} wilayah × segmen pada bulan terakhir yang ada datanya",
-            n if all(s.get("periode") == f.periode for s in sampel) else None,
-            "; ".join(_contoh_lonjakan(f, s) for s in sampel),
+            f"{format_number(n)} wilayah × segmen pada bulan terakhir yang ada datanya",
+            n if all(s.get("periode") == f.periode for s in sample_rows) else None,
+            "; ".join(_example_jump(f, s) for s in sample_rows),
         )
     if aturan.startswith("tingkat pelaporan nasional"):
-        periode = next((s.get("periode") for s in sampel if s.get("periode")), None)
-        persen = next((s.get("persen_diterima") for s in sampel if s.get("persen_diterima") is not None), None)
-        ditemukan = f"{format_angka(n)} pemerintah daerah belum melapor untuk {_bulan(periode)}"
+        periode = next((s.get("periode") for s in sample_rows if s.get("periode")), None)
+        persen = next((s.get("persen_diterima") for s in sample_rows if s.get("persen_diterima") is not None), None)
+        found = f"{format_number(n)} pemerintah daerah belum melapor untuk {_month(periode)}"
         if persen is not None:
-            ditemukan += f" (yang melapor {format_persen(Decimal(str(persen)))})"
+            found += f" (yang melapor {format_percent(Decimal(str(persen)))})"
         return (
-            f"Tingkat pelaporan nasional di bawah {format_angka(_ambang_mutu('tingkat_pelaporan_minimum_persen'))} %",
-            ditemukan + "; daftar lengkapnya di bagian Pemerintah daerah yang belum melapor",
+            "Tingkat pelaporan nasional di bawah "
+            f"{format_number(_quality_threshold('tingkat_pelaporan_minimum_persen'))} %",
+            found + "; daftar lengkapnya di bagian Pemerintah daerah yang belum melapor",
             n if periode == f.periode else None,
-            ", ".join(_wilayah(f, s.get("kode_wilayah")) for s in sampel) + (", …" if n > len(sampel) else ""),
+            ", ".join(_wilayah_name(f, s.get("kode_wilayah")) for s in sample_rows)
+            + (", …" if n > len(sample_rows) else ""),
         )
-    return (aturan, f"{format_angka(n)} baris", None, "; ".join(_contoh_lain(f, s) for s in sampel))
+    return (aturan, f"{format_number(n)} baris", None, "; ".join(_example_other(f, s) for s in sample_rows))
 
 
-def peringatan_mutu(f: Figures) -> Tabel:
+def peringatan_mutu(f: Figures) -> Table:
     rows = []
     for r in f.peringatan:
-        pemeriksaan, ditemukan, bulan_ini, contoh = peringatan_terbaca(f, r)
-        rows.append((pemeriksaan, ditemukan, bulan_ini, r["unexpected_count"], contoh))
-    return Tabel(
+        pemeriksaan, found, bulan_ini, examples = readable_warning(f, r)
+        rows.append((pemeriksaan, found, bulan_ini, r["unexpected_count"], examples))
+    return Table(
         "peringatan_mutu",
         f"Peringatan pemeriksaan mutu data pada pengolahan laporan {format_periode(f.periode)}",
         (
             *columns("pemeriksaan", "ditemukan"),
-            column("jumlah_bulan_ini", di_pdf=False),
-            column("jumlah_diperiksa", di_pdf=False),
+            column("jumlah_bulan_ini", in_pdf=False),
+            column("jumlah_diperiksa", in_pdf=False),
             column("contoh"),
         ),
         rows,
-        catatan="Angka tetap dilaporkan, tetapi perlu diperiksa sebelum dikutip.",
-        sumber=("audit.validation_result",),
-        lembar="Peringatan mutu",
+        note="Angka tetap dilaporkan, tetapi perlu diperiksa sebelum dikutip.",
+        sources=("audit.validation_result",),
+        sheet="Peringatan mutu",
     )
 
 
-def tables_bulanan(f: Figures) -> list[Tabel]:
+def monthly_tables(f: Figures) -> list[Table]:
     """Every table of the monthly report, in the order of the workbook's sheets."""
     return [
         cakupan_nasional(f),
@@ -904,40 +914,40 @@ def tables_bulanan(f: Figures) -> list[Tabel]:
 # --- findings --------------------------------------------------------------------------------------------------
 
 
-def kalimat_nasional(
+def national_sentence(
     r: dict,
     *,
-    sejak: str = "dari bulan lalu",
-    kolom: str = "perubahan_terlindungi_bulan_lalu",
-    lengkap_dulu: str = "basis_lengkap_bulan_lalu",
-    pada: str = "Secara nasional",
+    since: str = "dari bulan lalu",
+    column: str = "perubahan_terlindungi_bulan_lalu",
+    earlier_complete: str = "basis_lengkap_bulan_lalu",
+    opening: str = "Secara nasional",
 ) -> str:
     """The nation's pekerja-rentan figure with its basis and, when comparable, its change."""
-    kalimat = f"{pada} {format_angka(r['terlindungi'])} pekerja rentan terlindungi"
+    sentence = f"{opening} {format_number(r['terlindungi'])} pekerja rentan terlindungi"
     if r["persen_terlindungi"] is not None:
-        kalimat += f", cakupan {format_persen(r['persen_terlindungi'])} dari sasaran {format_angka(r['sasaran'])}"
-    kalimat += f" ({kalimat_basis(r)})"
-    if sebanding(r, lengkap_dulu) and r.get(kolom) is not None:
-        kalimat += f"; {_berubah(r[kolom])} {sejak}"
-    kalimat += "."
+        sentence += f", cakupan {format_percent(r['persen_terlindungi'])} dari sasaran {format_number(r['sasaran'])}"
+    sentence += f" ({basis_sentence(r)})"
+    if comparable(r, earlier_complete) and r.get(column) is not None:
+        sentence += f"; {_change_words(r[column])} {since}"
+    sentence += "."
     if not r["basis_lengkap"]:
-        kalimat += (
-            f" Basis nasional belum lengkap (perlu sekurang-kurangnya {ambang_teks()}): angka ini jumlah "
+        sentence += (
+            f" Basis nasional belum lengkap (perlu sekurang-kurangnya {threshold_text()}): angka ini jumlah "
             "dari yang sudah dilaporkan, belum angka seluruh Indonesia, dan tidak dibandingkan dengan bulan lain."
         )
-    elif not sebanding(r, lengkap_dulu):
-        kalimat += f" Perubahan {sejak} tidak dihitung: basis pembandingnya belum lengkap."
-    return kalimat
+    elif not comparable(r, earlier_complete):
+        sentence += f" Perubahan {since} tidak dihitung: basis pembandingnya belum lengkap."
+    return sentence
 
 
-def temuan_utama(f: Figures) -> list[str]:
+def findings(f: Figures) -> list[str]:
     """Headline findings, each a sentence around figures the marts hold."""
-    temuan = []
-    bulan = format_periode(f.periode)
+    findings = []
+    month = format_periode(f.periode)
     pr = next((r for r in f.nasional(f.cakupan) if r["segmen"] == "pekerja_rentan"), None)
     if pr:
-        temuan.append(kalimat_nasional(pr))
-    temuan += temuan_peringkat(
+        findings.append(national_sentence(pr))
+    findings += ranking_findings(
         [r for r in f.cakupan if r["tingkat"] == "provinsi"],
         "perubahan_persen_bulan_lalu",
         "dari bulan lalu",
@@ -945,43 +955,43 @@ def temuan_utama(f: Figures) -> list[str]:
     )
     lengkap = next((r for r in f.kelengkapan if r["kode_wilayah"] == "00"), None)
     if lengkap:
-        temuan.append(
-            f"{format_angka(lengkap['laporan_diterima'])} dari {format_angka(lengkap['laporan_diharapkan'])} "
-            f"pemerintah daerah telah melapor untuk {bulan} ({format_persen(lengkap['persen_diterima'])}); "
-            f"{format_angka(lengkap['laporan_tepat_waktu'])} tepat waktu."
+        findings.append(
+            f"{format_number(lengkap['laporan_diterima'])} dari {format_number(lengkap['laporan_diharapkan'])} "
+            f"pemerintah daerah telah melapor untuk {month} ({format_percent(lengkap['persen_diterima'])}); "
+            f"{format_number(lengkap['laporan_tepat_waktu'])} tepat waktu."
         )
     if f.belum_pernah:
-        contoh = ", ".join(r["nama_wilayah"] for r in f.belum_pernah[:5])
-        sisa = len(f.belum_pernah) - 5
-        temuan.append(
-            f"{format_angka(len(f.belum_pernah))} pemerintah daerah belum pernah melapor sama sekali, "
-            f"antara lain {contoh}" + (f" dan {format_angka(sisa)} lainnya" if sisa > 0 else "") + "."
+        examples = ", ".join(r["nama_wilayah"] for r in f.belum_pernah[:5])
+        rest = len(f.belum_pernah) - 5
+        findings.append(
+            f"{format_number(len(f.belum_pernah))} pemerintah daerah belum pernah melapor sama sekali, "
+            f"antara lain {examples}" + (f" dan {format_number(rest)} lainnya" if rest > 0 else "") + "."
         )
-    lewat = selisih_bulan_ini(f)
-    if lewat:
-        temuan.append(
-            f"{format_angka(len(lewat))} angka terlindungi kab/kota untuk {bulan} (kab/kota × segmen) "
-            f"berselisih lebih dari {_toleransi()} dengan data BPJS Ketenagakerjaan (lihat bagian Rekonsiliasi)."
+    gaps = selisih_bulan_ini(f)
+    if gaps:
+        findings.append(
+            f"{format_number(len(gaps))} angka terlindungi kab/kota untuk {month} (kab/kota × segmen) "
+            f"berselisih lebih dari {_tolerance()} dengan data BPJS Ketenagakerjaan (lihat bagian Rekonsiliasi)."
         )
     if f.penolakan:
-        temuan.append(
-            f"{format_angka(len(f.penolakan))} berkas ditolak dan menunggu perbaikan dari pelapor (lihat Lampiran A)."
+        findings.append(
+            f"{format_number(len(f.penolakan))} berkas ditolak dan menunggu perbaikan dari pelapor (lihat Lampiran A)."
         )
-    return temuan
+    return findings
 
 
-def temuan_peringkat(
+def ranking_findings(
     provinsi: list[dict],
-    perubahan: str,
-    sejak: str,
-    lengkap_dulu: str = "basis_lengkap_bulan_lalu",
+    change_column: str,
+    since: str,
+    earlier_complete: str = "basis_lengkap_bulan_lalu",
     *,
     jumlah_provinsi: int | None = None,
 ) -> list[str]:
-    """Best and worst province by pekerja-rentan coverage, and the biggest rise (`perubahan`, in points).
+    """Best and worst province by pekerja-rentan coverage, and the biggest rise (`change_column`, in points).
 
     Only provinces whose basis is complete are named: the best and worst among the ranked ones, the
-    biggest rise among those complete in both months compared (`lengkap_dulu`). The sentence says how many
+    biggest rise among those complete in both months compared (`earlier_complete`). The sentence says how many
     were left out. `jumlah_provinsi`: all provinces, to count those without any figure too.
     """
     pr = [r for r in provinsi if r["segmen"] == "pekerja_rentan"]
@@ -989,41 +999,43 @@ def temuan_peringkat(
         (r for r in pr if r["basis_lengkap"] and r["peringkat"] is not None),
         key=lambda r: (r["peringkat"], r["kode_wilayah"]),
     )
-    belum = len(pr) - len(ranked)
-    tanpa = max((jumlah_provinsi or 0) - len(pr), 0)
-    sisanya = []
-    if belum:
-        sisanya.append(f"{format_angka(belum)} provinsi belum lengkap")
-    if tanpa:
-        sisanya.append(f"{format_angka(tanpa)} belum ada laporan")
-    tidak = (" dan ".join(sisanya) + " sehingga tidak diperingkat") if sisanya else ""
+    incomplete = len(pr) - len(ranked)
+    without = max((jumlah_provinsi or 0) - len(pr), 0)
+    others = []
+    if incomplete:
+        others.append(f"{format_number(incomplete)} provinsi belum lengkap")
+    if without:
+        others.append(f"{format_number(without)} belum ada laporan")
+    unranked = (" dan ".join(others) + " sehingga tidak diperingkat") if others else ""
     if not ranked:
         return (
-            [f"Belum ada provinsi yang basis cakupan pekerja rentannya lengkap untuk diberi peringkat: {tidak}."]
-            if tidak
+            [f"Belum ada provinsi yang basis cakupan pekerja rentannya lengkap untuk diberi peringkat: {unranked}."]
+            if unranked
             else []
         )
     best, worst = ranked[0], ranked[-1]
-    kalimat = f"Cakupan pekerja rentan tertinggi: {best['nama_wilayah']} ({format_persen(best['persen_terlindungi'])})"
+    sentence = (
+        f"Cakupan pekerja rentan tertinggi: {best['nama_wilayah']} ({format_percent(best['persen_terlindungi'])})"
+    )
     if worst is not best:
-        kalimat += f"; terendah: {worst['nama_wilayah']} ({format_persen(worst['persen_terlindungi'])})"
-    kalimat += f", di antara {format_angka(len(ranked))} provinsi yang basisnya lengkap"
-    temuan = [kalimat + (f"; {tidak}." if tidak else ".")]
-    banding = [r for r in ranked if r.get(lengkap_dulu) is True and r[perubahan] is not None]
-    naik = [r for r in banding if r[perubahan] > 0]
-    if naik:
-        top = max(naik, key=lambda r: (r[perubahan], r["kode_wilayah"]))
-        temuan.append(
-            f"Kenaikan cakupan pekerja rentan terbesar {sejak}: {top['nama_wilayah']} "
-            f"({format_poin(top[perubahan])}), di antara {format_angka(len(banding))} provinsi yang "
+        sentence += f"; terendah: {worst['nama_wilayah']} ({format_percent(worst['persen_terlindungi'])})"
+    sentence += f", di antara {format_number(len(ranked))} provinsi yang basisnya lengkap"
+    findings = [sentence + (f"; {unranked}." if unranked else ".")]
+    comparable_rows = [r for r in ranked if r.get(earlier_complete) is True and r[change_column] is not None]
+    risen = [r for r in comparable_rows if r[change_column] > 0]
+    if risen:
+        top = max(risen, key=lambda r: (r[change_column], r["kode_wilayah"]))
+        findings.append(
+            f"Kenaikan cakupan pekerja rentan terbesar {since}: {top['nama_wilayah']} "
+            f"({format_points(top[change_column])}), di antara {format_number(len(comparable_rows))} provinsi yang "
             "basisnya lengkap pada kedua bulan yang dibandingkan."
         )
-    return temuan
+    return findings
 
 
-def _berubah(n: int) -> str:
+def _change_words(n: int) -> str:
     if n > 0:
-        return f"bertambah {format_angka(n)}"
+        return f"bertambah {format_number(n)}"
     if n < 0:
-        return f"berkurang {format_angka(-n)}"
+        return f"berkurang {format_number(-n)}"
     return "tidak berubah"

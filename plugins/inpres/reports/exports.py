@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from airflow.sdk import ObjectStoragePath
 
-from inpres.reports.tables import AWAL_RUMUS
+from inpres.reports.tables import FORMULA_START
 
 EXPORTS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     # file: (mart, columns, order)
@@ -135,12 +135,12 @@ def _cells(conn, mart: str, columns: tuple[str, ...]) -> list[str]:
         )
     }
     return [
-        f"case when {c} ~ '{_AWAL_RUMUS_REGEX}' then chr(39) || {c} else {c} end as {c}" if c in text else c
+        f"case when {c} ~ '{_FORMULA_START_REGEX}' then chr(39) || {c} else {c} end as {c}" if c in text else c
         for c in columns
     ]
 
 
 # The same characters as a PostgreSQL regular expression; '-' last so it is not a range.
-_AWAL_RUMUS_REGEX = (
-    "^[" + "".join({"\t": "\\t", "\r": "\\r"}.get(c, c) for c in sorted(AWAL_RUMUS, key="-".__eq__)) + "]"
+_FORMULA_START_REGEX = (
+    "^[" + "".join({"\t": "\\t", "\r": "\\r"}.get(c, c) for c in sorted(FORMULA_START, key="-".__eq__)) + "]"
 )

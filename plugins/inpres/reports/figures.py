@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from psycopg.rows import dict_row
 
 # The trend charts show this many months up to the report's month.
-BULAN_TREN = 13
+TREND_MONTHS = 13
 
 
 @dataclass
@@ -44,11 +44,11 @@ def _rows(conn, query: str, params=()) -> list[dict]:
 
 
 def load_figures(conn, periode: str, run_id: str) -> Figures:
-    awal_tren = _rows(
+    trend_start = _rows(
         conn,
         "select min(periode) as p from (select periode from marts.dim_periode "
         "where periode <= %s order by periode desc limit %s) t",
-        (periode, BULAN_TREN),
+        (periode, TREND_MONTHS),
     )[0]["p"]
     return Figures(
         periode=periode,
@@ -60,7 +60,7 @@ def load_figures(conn, periode: str, run_id: str) -> Figures:
             conn,
             "select * from marts.fct_cakupan_wilayah where periode between %s and %s "
             "and tingkat in ('nasional', 'provinsi') order by periode, kode_wilayah, segmen",
-            (awal_tren, periode),
+            (trend_start, periode),
         ),
         kepatuhan=_rows(
             conn, "select * from marts.fct_kepatuhan_pelapor where periode = %s order by kode_wilayah", (periode,)
@@ -72,7 +72,7 @@ def load_figures(conn, periode: str, run_id: str) -> Figures:
             conn,
             "select * from marts.fct_kelengkapan_laporan where kode_wilayah = '00' "
             "and periode between %s and %s order by periode",
-            (awal_tren, periode),
+            (trend_start, periode),
         ),
         laporan=_rows(
             conn, "select * from marts.fct_laporan_pelapor where periode = %s order by kode_wilayah", (periode,)
@@ -103,7 +103,7 @@ def load_figures(conn, periode: str, run_id: str) -> Figures:
             (periode,),
         ),
         peringatan=[
-            _baris_terbaca(conn, r)
+            _with_regions(conn, r)
             for r in _rows(
                 conn,
                 "select suite, aturan, unexpected_count, sample from audit.validation_result "
@@ -115,7 +115,7 @@ def load_figures(conn, periode: str, run_id: str) -> Figures:
     )
 
 
-def _baris_terbaca(conn, peringatan: dict) -> dict:
+def _with_regions(conn, peringatan: dict) -> dict:
     """A gate on the raw tables names its rows by submission and sheet row; the report names regions, so
     each sample row gains the territory, segment, month and pelapor that row is about."""
     sample = peringatan["sample"] or []
@@ -132,7 +132,7 @@ def _baris_terbaca(conn, peringatan: dict) -> dict:
             ([k[0] for k in keys], [k[1] for k in keys]),
         )
     }
-    rinci = [
+    detailed = [
         {
             **s,
             **{
@@ -143,4 +143,4 @@ def _baris_terbaca(conn, peringatan: dict) -> dict:
         }
         for s in sample
     ]
-    return {**peringatan, "sample": rinci}
+    return {**peringatan, "sample": detailed}

@@ -1,6 +1,6 @@
 """Indonesian number, percentage and date formatting for reports.
 
-Pure functions: the PDF and the CSV files both go through `round_persen`, so the
+Pure functions: the PDF and the CSV files both go through `round_percent`, so the
 two always show the same rounded figure.
 """
 
@@ -10,12 +10,12 @@ import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-TIDAK_DILAPORKAN = "–"  # en dash; the report's footnote explains it
+NOT_REPORTED = "–"  # en dash; the report's footnote explains it
 MINUS = "\u2212"  # the minus sign: a hyphen in front of a figure reads as a dash, or breaks the line
 
-_BULAN_SINGKAT = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")  # CLDR id
+MONTHS_SHORT = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")  # CLDR id
 
-_BULAN = (
+_MONTHS = (
     "Januari",
     "Februari",
     "Maret",
@@ -29,117 +29,117 @@ _BULAN = (
     "November",
     "Desember",
 )
-_PERIODE = re.compile(r"(\d{4})-(\d{2})")
+_PERIODE_PATTERN = re.compile(r"(\d{4})-(\d{2})")
 
 
-def format_angka(n: int | None) -> str:
+def format_number(n: int | None) -> str:
     """1234567 -> '1.234.567'; -94 -> '−94'; None -> '–'."""
     if n is None:
-        return TIDAK_DILAPORKAN
+        return NOT_REPORTED
     return (MINUS if n < 0 else "") + f"{abs(n):,}".replace(",", ".")
 
 
-def _tanda(x) -> str:
+def _sign(x) -> str:
     """The sign a change is written with: '+', the minus sign, or '±' for no change."""
     return "+" if x > 0 else MINUS if x < 0 else "±"
 
 
-def round_persen(p: Decimal) -> Decimal:
+def round_percent(p: Decimal) -> Decimal:
     # Half-up, as readers expect; Decimal's default would round half to even.
     return p.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def format_persen(p: Decimal | None) -> str:
+def format_percent(p: Decimal | None) -> str:
     """Decimal('48.55') -> '48,55 %'; None -> '–'."""
     if p is None:
-        return TIDAK_DILAPORKAN
-    q = round_persen(p)
+        return NOT_REPORTED
+    q = round_percent(p)
     whole, cents = f"{abs(q):f}".split(".")
-    return f"{MINUS if q < 0 else ''}{format_angka(int(whole))},{cents} %"
+    return f"{MINUS if q < 0 else ''}{format_number(int(whole))},{cents} %"
 
 
-def format_poin(p: Decimal | None) -> str:
+def format_points(p: Decimal | None) -> str:
     """A change in percentage points: Decimal('1.5') -> '+1,50 poin', Decimal('-1.5') -> '−1,50 poin';
     None -> '–'."""
     if p is None:
-        return TIDAK_DILAPORKAN
-    q = round_persen(p)
-    return f"{_tanda(q)}{format_persen(abs(q)).removesuffix(' %')} poin"
+        return NOT_REPORTED
+    q = round_percent(p)
+    return f"{_sign(q)}{format_percent(abs(q)).removesuffix(' %')} poin"
 
 
-def format_perubahan(n: int | None) -> str:
+def format_change(n: int | None) -> str:
     """A signed change of a count: 1200 -> '+1.200', -1200 -> '−1.200', 0 -> '±0'; None -> '–'."""
     if n is None:
-        return TIDAK_DILAPORKAN
-    return f"{_tanda(n)}{format_angka(abs(n))}"
+        return NOT_REPORTED
+    return f"{_sign(n)}{format_number(abs(n))}"
 
 
-_SATUAN_RUPIAH = ((10**12, "triliun"), (10**9, "miliar"), (10**6, "juta"))
+_RUPIAH_UNITS = ((10**12, "triliun"), (10**9, "miliar"), (10**6, "juta"))
 
 
 def format_rupiah(n: int | Decimal | None) -> str:
     """600_000_000 -> 'Rp 600 juta'; 1_250_000_000 -> 'Rp 1,25 miliar'; 750_000 -> 'Rp 750.000'."""
     if n is None:
-        return TIDAK_DILAPORKAN
+        return NOT_REPORTED
     n = Decimal(n)
-    for size, word in _SATUAN_RUPIAH:
+    for size, word in _RUPIAH_UNITS:
         if abs(n) >= size:
             q = (n / size).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
             whole, _, cents = f"{abs(q):f}".partition(".")
-            text = format_angka(int(whole)) + (f",{cents}" if cents else "")
+            text = format_number(int(whole)) + (f",{cents}" if cents else "")
             return f"Rp {MINUS if q < 0 else ''}{text} {word}"
     q = int(n.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
-    return f"Rp {format_angka(q)}"
+    return f"Rp {format_number(q)}"
 
 
-def nama_bulan(bulan: int) -> str:
+def month_name(month: int) -> str:
     """1 -> 'Januari'."""
-    if not 1 <= bulan <= 12:
-        raise ValueError(f"month must be 1..12, got {bulan}")
-    return _BULAN[bulan - 1]
+    if not 1 <= month <= 12:
+        raise ValueError(f"month must be 1..12, got {month}")
+    return _MONTHS[month - 1]
 
 
-def _tahun_bulan(periode: str) -> tuple[int, int]:
-    m = _PERIODE.fullmatch(periode)
+def _year_month(periode: str) -> tuple[int, int]:
+    m = _PERIODE_PATTERN.fullmatch(periode)
     if m is None:
         raise ValueError(f"periode must be YYYY-MM, got {periode!r}")
-    nama_bulan(int(m[2]))  # refuses month 00 and 13
+    month_name(int(m[2]))  # refuses month 00 and 13
     return int(m[1]), int(m[2])
 
 
 def format_periode(periode: str) -> str:
     """'2022-10' -> 'Oktober 2022'."""
-    tahun, bulan = _tahun_bulan(periode)
-    return f"{nama_bulan(bulan)} {tahun}"
+    year, month = _year_month(periode)
+    return f"{month_name(month)} {year}"
 
 
-def format_periode_singkat(periode: str) -> str:
+def format_periode_short(periode: str) -> str:
     """'2022-10' -> 'Okt 2022', for table cells and chart axes."""
-    tahun, bulan = _tahun_bulan(periode)
-    return f"{_BULAN_SINGKAT[bulan - 1]} {tahun}"
+    year, month = _year_month(periode)
+    return f"{MONTHS_SHORT[month - 1]} {year}"
 
 
-def format_rentang(awal: str, akhir: str) -> str:
+def format_range(start: str, end: str) -> str:
     """The months a sum covers: ('2022-01', '2022-10') -> 'Januari–Oktober 2022';
     ('2021-11', '2022-10') -> 'November 2021–Oktober 2022'; one month -> 'Oktober 2022'."""
-    (ta, ba), (tb, bb) = _tahun_bulan(awal), _tahun_bulan(akhir)
-    if (ta, ba) == (tb, bb):
-        return format_periode(akhir)
-    if ta == tb:
-        return f"{nama_bulan(ba)}–{nama_bulan(bb)} {tb}"
-    return f"{format_periode(awal)}–{format_periode(akhir)}"
+    (year_a, month_a), (year_b, month_b) = _year_month(start), _year_month(end)
+    if (year_a, month_a) == (year_b, month_b):
+        return format_periode(end)
+    if year_a == year_b:
+        return f"{month_name(month_a)}–{month_name(month_b)} {year_b}"
+    return f"{format_periode(start)}–{format_periode(end)}"
 
 
-def format_rentang_singkat(awal: str, akhir: str) -> str:
+def format_range_short(start: str, end: str) -> str:
     """('2022-01', '2022-10') -> 'Jan–Okt 2022'; ('2021-11', '2022-10') -> 'Nov 2021–Okt 2022'."""
-    (ta, ba), (tb, bb) = _tahun_bulan(awal), _tahun_bulan(akhir)
-    if (ta, ba) == (tb, bb):
-        return format_periode_singkat(akhir)
-    if ta == tb:
-        return f"{_BULAN_SINGKAT[ba - 1]}–{format_periode_singkat(akhir)}"
-    return f"{format_periode_singkat(awal)}–{format_periode_singkat(akhir)}"
+    (year_a, month_a), (year_b, month_b) = _year_month(start), _year_month(end)
+    if (year_a, month_a) == (year_b, month_b):
+        return format_periode_short(end)
+    if year_a == year_b:
+        return f"{MONTHS_SHORT[month_a - 1]}–{format_periode_short(end)}"
+    return f"{format_periode_short(start)}–{format_periode_short(end)}"
 
 
-def format_tanggal(d: date) -> str:
+def format_date(d: date) -> str:
     """date(2025, 11, 24) -> '24 November 2025'."""
-    return f"{d.day} {nama_bulan(d.month)} {d.year}"
+    return f"{d.day} {month_name(d.month)} {d.year}"

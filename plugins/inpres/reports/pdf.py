@@ -15,42 +15,32 @@ from pathlib import Path
 import matplotlib
 import typst
 
-from inpres.reports.tables import Tabel, format_sel
+from inpres.reports.tables import Table, format_cell
 
-RATA_KANAN = {"angka", "selisih", "rasio", "persen", "poin", "rupiah"}
+RIGHT_ALIGNED = {"angka", "selisih", "rasio", "persen", "poin", "rupiah"}
 
 
-def tabel_pdf(t: Tabel, *, csv: bool = True) -> dict:
-    """A table as the templates' `tabel` function reads it: the printed columns, cells formatted."""
-    shown = [i for i, k in enumerate(t.kolom) if k.di_pdf]
-    baris = [[format_sel(row[i], t.kolom[i].jenis) for i in shown] for row in t.baris]
+def table_pdf(t: Table, *, csv: bool = True) -> dict:
+    """A table as the templates' `report-table` reads it: the printed columns, cells formatted."""
+    shown = [i for i, k in enumerate(t.columns) if k.in_pdf]
     return {
-        "judul": t.judul,
-        "kolom": [
+        "title": t.title,
+        "columns": [
             {
-                "label": t.kolom[i].label,
-                "grup": t.kolom[i].grup,
-                "kanan": t.kolom[i].jenis in RATA_KANAN,
-                "tengah": t.kolom[i].jenis == "status",
-                "lebar": _lebar(t.kolom[i].label, [b[n] for b in baris]),
+                "label": t.columns[i].label,
+                "group": t.columns[i].group,
+                "right": t.columns[i].kind in RIGHT_ALIGNED,
+                "center": t.columns[i].kind == "status",
             }
-            for n, i in enumerate(shown)
+            for i in shown
         ],
-        "baris": baris,
-        "catatan": t.catatan,
-        "csv": f"data/{t.nama}.csv" if csv else None,
+        "rows": [[format_cell(row[i], t.columns[i].kind) for i in shown] for row in t.rows],
+        "note": t.note,
+        "csv": f"data/{t.name}.csv" if csv else None,
     }
 
 
-def _lebar(label: str, cells: list[str]) -> int:
-    """A column's share of the page, in characters: its longest cell or header word, long text capped so it
-    wraps instead of squeezing the figures."""
-    longest = max((len(c) for c in cells), default=1)
-    # + 2: the cell's inset; + 1 on header words: bold letters are wider than the body's.
-    return max(min(longest, 40), *(len(word) + 1 for word in label.split()), 2) + 2
-
-
-def compile_pdf(template: str, data: dict, work: Path, *, dibuat: datetime) -> bytes:
+def compile_pdf(template: str, data: dict, work: Path, *, created: datetime) -> bytes:
     """Compile templates/<template> in `work` (where the charts it names already are) with `data`."""
     with as_file(files("inpres.reports").joinpath("templates")) as templates:
         for source in Path(templates).glob("*.typ"):
@@ -62,5 +52,5 @@ def compile_pdf(template: str, data: dict, work: Path, *, dibuat: datetime) -> b
         # matplotlib's bundled DejaVu fonts: the same look on every worker, whatever is installed.
         font_paths=[str(Path(matplotlib.get_data_path()) / "fonts" / "ttf")],
         ignore_system_fonts=True,
-        timestamp=int(dibuat.timestamp()),
+        timestamp=int(created.timestamp()),
     )

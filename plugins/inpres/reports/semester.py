@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING
 
 from inpres.data_version import DataVersion
 from inpres.reports import charts, content
-from inpres.reports.build import info_sampul
+from inpres.reports.build import cover_info
 from inpres.reports.columns import basis_columns, column, columns, coverage_columns, trend_basis_column
 from inpres.reports.figures import _rows
-from inpres.reports.formatting import format_angka, format_periode, format_persen, format_rentang
-from inpres.reports.pdf import compile_pdf, tabel_pdf
-from inpres.reports.tables import Grafik, Tabel, pilih, sembunyikan, sembunyikan_kosong, write_csv, write_kamus
+from inpres.reports.formatting import format_number, format_percent, format_periode, format_range
+from inpres.reports.pdf import compile_pdf, table_pdf
+from inpres.reports.tables import Chart, Table, hide, hide_empty, select, write_csv, write_dictionary
 from inpres.reports.wording import BELUM_LENGKAP, SEGMEN_LABEL, segmen_label, segmen_order
 from inpres.reports.workbook import write_workbook
 from inpres.storage import upload_tree
@@ -31,8 +31,8 @@ from inpres.storage import upload_tree
 if TYPE_CHECKING:
     from airflow.sdk import ObjectStoragePath
 
-ROMAWI = {1: "I", 2: "II"}
-BULAN_SEMESTER = 6
+ROMAN = {1: "I", 2: "II"}
+SEMESTER_MONTHS = 6
 
 
 @dataclass
@@ -51,45 +51,45 @@ class SemesterFigures:
     @property
     def label(self) -> str:
         """'Semester II 2022'."""
-        return f"Semester {ROMAWI[self.semester]} {self.tahun}"
+        return f"Semester {ROMAN[self.semester]} {self.tahun}"
 
     @property
     def final(self) -> bool:
-        return self.bulan_tercakup == BULAN_SEMESTER
+        return self.bulan_tercakup == SEMESTER_MONTHS
 
     @property
-    def bulan(self) -> str:
+    def months(self) -> str:
         """The months the sums cover: 'Juli–Oktober 2022'."""
-        return format_rentang(self.periode_awal, self.periode_akhir) if self.periode_akhir else self.label
+        return format_range(self.periode_awal, self.periode_akhir) if self.periode_akhir else self.label
 
     @property
     def status(self) -> str:
         """'final', or 'sementara: Juli–Oktober, 4 dari 6 bulan' until the semester's last month is in."""
         if self.final:
             return "final"
-        bulan = self.bulan.removesuffix(f" {self.tahun}")
-        return f"sementara: {bulan}, {self.bulan_tercakup} dari {BULAN_SEMESTER} bulan"
+        bulan = self.months.removesuffix(f" {self.tahun}")
+        return f"sementara: {bulan}, {self.bulan_tercakup} dari {SEMESTER_MONTHS} bulan"
 
     @property
-    def judul(self) -> str:
+    def title(self) -> str:
         """'Semester II 2022 (sementara: Juli–Oktober, 4 dari 6 bulan)'."""
         return self.label if self.final else f"{self.label} ({self.status})"
 
     @property
-    def posisi(self) -> str:
+    def as_at(self) -> str:
         """Where the coverage figures stand: the semester's end, or the last month there is so far."""
-        akhir = format_periode(self.periode_akhir) if self.periode_akhir else "–"
-        return f"akhir semester ({akhir})" if self.final else f"bulan terakhir yang tersedia ({akhir})"
+        last = format_periode(self.periode_akhir) if self.periode_akhir else "–"
+        return f"akhir semester ({last})" if self.final else f"bulan terakhir yang tersedia ({last})"
 
     @property
-    def nama(self) -> str:
+    def name(self) -> str:
         return f"{self.tahun}_S{self.semester}"
 
 
 def load_semester(conn, periode: str) -> SemesterFigures:
-    tahun, bulan = int(periode[:4]), int(periode[5:])
-    semester = 1 if bulan <= 6 else 2
-    key = (tahun, semester)
+    year, month = int(periode[:4]), int(periode[5:])
+    semester = 1 if month <= 6 else 2
+    key = (year, semester)
     where = "where tahun = %s and semester = %s and (tingkat in ('nasional', 'provinsi'))"
     dim = _rows(
         conn,
@@ -97,7 +97,7 @@ def load_semester(conn, periode: str) -> SemesterFigures:
         key,
     )
     return SemesterFigures(
-        tahun=tahun,
+        tahun=year,
         semester=semester,
         cakupan=_rows(conn, f"select * from marts.fct_cakupan_semester {where} order by kode_wilayah, segmen", key),
         kelengkapan=_rows(
@@ -120,29 +120,29 @@ def load_semester(conn, periode: str) -> SemesterFigures:
     )
 
 
-def _judul(s: SemesterFigures, apa: str, kapan: str = "") -> str:
+def _title(s: SemesterFigures, what: str, when: str = "") -> str:
     """A caption: what, and when ('Semester II 2022', or the months a sum covers), marked until final."""
-    return f"{apa}, {kapan or s.label}" + ("" if s.final else " (sementara)")
+    return f"{what}, {when or s.label}" + ("" if s.final else " (sementara)")
 
 
-def _urutan(r: dict):
+def _ranking_order(r: dict):
     return (r["peringkat"] is None, r["peringkat"] or 0, r["kode_wilayah"])
 
 
-def tables_semester(s: SemesterFigures) -> list[Tabel]:
+def semester_tables(s: SemesterFigures) -> list[Table]:
     nasional = sorted((r for r in s.cakupan if r["kode_wilayah"] == "00"), key=segmen_order)
     provinsi = sorted(
-        (r for r in s.cakupan if r["kode_wilayah"] != "00" and r["segmen"] == "pekerja_rentan"), key=_urutan
+        (r for r in s.cakupan if r["kode_wilayah"] != "00" and r["segmen"] == "pekerja_rentan"), key=_ranking_order
     )
     segmen = list(SEGMEN_LABEL)
     tren = {(r["periode"], r["segmen"]): r for r in s.tren}
     periodes = sorted({r["periode"] for r in s.tren})
-    awal = "basis_lengkap_awal"
-    posisi = s.posisi
+    earlier_complete = "basis_lengkap_awal"
+    as_at = s.as_at
     return [
-        Tabel(
+        Table(
             "semester_ringkasan_nasional",
-            _judul(s, f"Cakupan nasional per segmen pada {posisi}"),
+            _title(s, f"Cakupan nasional per segmen pada {as_at}"),
             (
                 column("segmen"),
                 column("periode_akhir"),
@@ -157,24 +157,24 @@ def tables_semester(s: SemesterFigures) -> list[Tabel]:
                     r["sasaran"],
                     r["terlindungi"],
                     r["persen_terlindungi"],
-                    content.perubahan(r, "perubahan_terlindungi_semester", awal),
-                    content.perubahan(r, "perubahan_persen_semester", awal),
-                    *content.basis_sel(r),
+                    content.change(r, "perubahan_terlindungi_semester", earlier_complete),
+                    content.change(r, "perubahan_persen_semester", earlier_complete),
+                    *content.basis_cells(r),
                 )
                 for r in nasional
             ],
-            catatan=content.catatan_basis(),
-            sumber=("marts.fct_cakupan_semester",),
+            note=content.basis_note(),
+            sources=("marts.fct_cakupan_semester",),
         ),
-        Tabel(
+        Table(
             "semester_peringkat_provinsi",
-            _judul(s, "Peringkat provinsi: cakupan pekerja rentan"),
+            _title(s, "Peringkat provinsi: cakupan pekerja rentan"),
             (
                 column("kode_wilayah"),
                 column("nama_wilayah", label="Provinsi"),
                 column(
                     "peringkat",
-                    keterangan=f"Peringkat di antara provinsi yang basisnya lengkap pada {posisi}; kosong bila "
+                    description=f"Peringkat di antara provinsi yang basisnya lengkap pada {as_at}; kosong bila "
                     "belum lengkap.",
                 ),
                 *coverage_columns(", seluruh provinsi, pada bulan terakhir semester yang ada datanya"),
@@ -189,21 +189,21 @@ def tables_semester(s: SemesterFigures) -> list[Tabel]:
                     r["sasaran"],
                     r["terlindungi"],
                     r["persen_terlindungi"],
-                    content.perubahan(r, "perubahan_persen_semester", awal),
-                    *content.basis_sel(r),
+                    content.change(r, "perubahan_persen_semester", earlier_complete),
+                    *content.basis_cells(r),
                 )
                 for r in provinsi
             ],
-            catatan=(
+            note=(
                 "Hanya provinsi yang basisnya lengkap yang diberi peringkat; yang belum lengkap tercantum di "
-                "bawahnya tanpa peringkat. " + content.catatan_basis()
+                "bawahnya tanpa peringkat. " + content.basis_note()
             ),
-            grafik=Grafik("batang", "Cakupan pekerja rentan per provinsi (%)", "nama_wilayah", ("persen_terlindungi",)),
-            sumber=("marts.fct_cakupan_semester",),
+            chart=Chart("bar", "Cakupan pekerja rentan per provinsi (%)", "nama_wilayah", ("persen_terlindungi",)),
+            sources=("marts.fct_cakupan_semester",),
         ),
-        Tabel(
+        Table(
             "semester_tren_nasional",
-            _judul(s, "Tren bulanan nasional"),
+            _title(s, "Tren bulanan nasional"),
             (
                 column("periode"),
                 *columns(*(f"terlindungi_{x}" for x in segmen)),
@@ -214,32 +214,32 @@ def tables_semester(s: SemesterFigures) -> list[Tabel]:
                 (
                     p,
                     *(tren.get((p, x), {}).get("terlindungi") for x in segmen),
-                    *content.basis_sel(tren.get((p, "pekerja_rentan")), sasaran=False),
-                    content.basis_kata(tren.get((p, "pekerja_rentan"))),
+                    *content.basis_cells(tren.get((p, "pekerja_rentan")), sasaran=False),
+                    content.basis_word(tren.get((p, "pekerja_rentan"))),
                 )
                 for p in periodes
             ],
-            catatan=(
+            note=(
                 "Jumlah nasional adalah jumlah dari yang dilaporkan setiap bulan: naik-turunnya juga mencerminkan "
                 "berapa pemerintah daerah yang melapor (kolom Pemda)."
             ),
-            grafik=Grafik(
-                "garis",
+            chart=Chart(
+                "line",
                 "Pekerja terlindungi per segmen, nasional",
                 "periode",
                 tuple(f"terlindungi_{x}" for x in segmen),
             ),
-            sumber=("marts.fct_cakupan_wilayah",),
+            sources=("marts.fct_cakupan_wilayah",),
         ),
-        Tabel(
+        Table(
             "semester_kelengkapan_laporan",
-            _judul(s, "Kelengkapan dan ketepatan waktu laporan", s.bulan),
+            _title(s, "Kelengkapan dan ketepatan waktu laporan", s.months),
             (
                 column("kode_wilayah"),
                 column("nama_wilayah"),
-                column("laporan_diharapkan", keterangan=f"Laporan bulanan yang diharapkan, {s.bulan}."),
-                column("laporan_diterima", keterangan=f"Laporan bulanan yang diterima, {s.bulan}."),
-                column("laporan_tepat_waktu", keterangan=f"Laporan bulanan yang tepat waktu, {s.bulan}."),
+                column("laporan_diharapkan", description=f"Laporan bulanan yang diharapkan, {s.months}."),
+                column("laporan_diterima", description=f"Laporan bulanan yang diterima, {s.months}."),
+                column("laporan_tepat_waktu", description=f"Laporan bulanan yang tepat waktu, {s.months}."),
                 *columns("persen_diterima", "persen_tepat_waktu"),
             ),
             [
@@ -254,18 +254,20 @@ def tables_semester(s: SemesterFigures) -> list[Tabel]:
                 )
                 for r in sorted(s.kelengkapan, key=lambda r: (r["kode_wilayah"] != "00", r["kode_wilayah"]))
             ],
-            sumber=("marts.fct_kelengkapan_semester",),
+            sources=("marts.fct_kelengkapan_semester",),
         ),
-        Tabel(
+        Table(
             "semester_klaim",
-            _judul(s, "Klaim yang dibayar", s.bulan),
+            _title(s, "Klaim yang dibayar", s.months),
             (
                 column("kode_wilayah"),
                 column("nama_wilayah"),
-                column("program", keterangan="JKK, JKM atau JHT."),
+                column("program", description="JKK, JKM atau JHT."),
                 column("segmen"),
-                column("kasus", keterangan=f"Klaim dibayar, {s.bulan}: jumlah yang dilaporkan untuk setiap bulan itu."),
-                column("nilai_rp", keterangan=f"Nilai klaim dibayar, {s.bulan}, Rupiah."),
+                column(
+                    "kasus", description=f"Klaim dibayar, {s.months}: jumlah yang dilaporkan untuk setiap bulan itu."
+                ),
+                column("nilai_rp", description=f"Nilai klaim dibayar, {s.months}, Rupiah."),
             ),
             [
                 (
@@ -279,31 +281,31 @@ def tables_semester(s: SemesterFigures) -> list[Tabel]:
                 for r in sorted(s.klaim, key=lambda r: (r["kode_wilayah"], r["program"], segmen_order(r)))
                 if r["kasus"]
             ],
-            sumber=("marts.fct_klaim_semester",),
+            sources=("marts.fct_klaim_semester",),
         ),
     ]
 
 
-def temuan_semester(s: SemesterFigures) -> list[str]:
-    temuan = []
-    akhir = format_periode(s.periode_akhir) if s.periode_akhir else s.label
-    pada = (
-        f"Pada akhir {s.label} ({akhir}), secara nasional"
+def semester_findings(s: SemesterFigures) -> list[str]:
+    findings = []
+    last = format_periode(s.periode_akhir) if s.periode_akhir else s.label
+    opening = (
+        f"Pada akhir {s.label} ({last}), secara nasional"
         if s.final
-        else f"Pada {akhir}, bulan terakhir yang tersedia, secara nasional"
+        else f"Pada {last}, bulan terakhir yang tersedia, secara nasional"
     )
     pr = next((r for r in s.cakupan if r["kode_wilayah"] == "00" and r["segmen"] == "pekerja_rentan"), None)
     if pr:
-        temuan.append(
-            content.kalimat_nasional(
+        findings.append(
+            content.national_sentence(
                 pr,
-                sejak="sejak awal semester",
-                kolom="perubahan_terlindungi_semester",
-                lengkap_dulu="basis_lengkap_awal",
-                pada=pada,
+                since="sejak awal semester",
+                column="perubahan_terlindungi_semester",
+                earlier_complete="basis_lengkap_awal",
+                opening=opening,
             )
         )
-    temuan += content.temuan_peringkat(
+    findings += content.ranking_findings(
         [r for r in s.cakupan if r["kode_wilayah"] != "00"],
         "perubahan_persen_semester",
         "sejak awal semester",
@@ -312,88 +314,90 @@ def temuan_semester(s: SemesterFigures) -> list[str]:
     )
     lengkap = next((r for r in s.kelengkapan if r["kode_wilayah"] == "00"), None)
     if lengkap:
-        temuan.append(
-            f"Selama {s.bulan} diterima {format_angka(lengkap['laporan_diterima'])} dari "
-            f"{format_angka(lengkap['laporan_diharapkan'])} laporan bulanan yang diharapkan "
-            f"({format_persen(lengkap['persen_diterima'])}), {format_angka(lengkap['laporan_tepat_waktu'])} "
+        findings.append(
+            f"Selama {s.months} diterima {format_number(lengkap['laporan_diterima'])} dari "
+            f"{format_number(lengkap['laporan_diharapkan'])} laporan bulanan yang diharapkan "
+            f"({format_percent(lengkap['persen_diterima'])}), {format_number(lengkap['laporan_tepat_waktu'])} "
             "tepat waktu."
         )
-    return temuan
+    return findings
 
 
-def _tabel_cetak(tables: list[Tabel]) -> dict[str, dict]:
+def _printed_tables(tables: list[Table]) -> dict[str, dict]:
     """The tables as the PDF prints them; the ranking split into ranked and incomplete provinces."""
-    by_name = {t.nama: t for t in tables}
-    cetak = {t.nama: tabel_pdf(t, csv=False) for t in tables}
-    cetak["semester_ringkasan_nasional"] = tabel_pdf(
-        sembunyikan_kosong(
-            sembunyikan(by_name["semester_ringkasan_nasional"], "periode_akhir"),
+    by_name = {t.name: t for t in tables}
+    printed = {t.name: table_pdf(t, csv=False) for t in tables}
+    printed["semester_ringkasan_nasional"] = table_pdf(
+        hide_empty(
+            hide(by_name["semester_ringkasan_nasional"], "periode_akhir"),
             "perubahan_terlindungi_semester",
             "perubahan_persen_semester",
         ),
         csv=False,
     )
-    peringkat = sembunyikan_kosong(
-        sembunyikan(by_name["semester_peringkat_provinsi"], "kode_wilayah", "basis"), "perubahan_persen_semester"
+    peringkat = hide_empty(
+        hide(by_name["semester_peringkat_provinsi"], "kode_wilayah", "basis"), "perubahan_persen_semester"
     )
-    cetak["semester_peringkat_provinsi"] = tabel_pdf(pilih(peringkat, lambda r: r["peringkat"] is not None), csv=False)
+    printed["semester_peringkat_provinsi"] = table_pdf(
+        select(peringkat, lambda r: r["peringkat"] is not None), csv=False
+    )
     # The nation's claims here; each province's are in the workbook.
-    cetak["semester_klaim"] = tabel_pdf(
-        sembunyikan(
-            pilih(by_name["semester_klaim"], lambda r: r["kode_wilayah"] == "00"), "kode_wilayah", "nama_wilayah"
-        ),
+    printed["semester_klaim"] = table_pdf(
+        hide(select(by_name["semester_klaim"], lambda r: r["kode_wilayah"] == "00"), "kode_wilayah", "nama_wilayah"),
         csv=False,
     )
-    belum = pilih(
-        sembunyikan(peringkat, "peringkat", "perubahan_persen_semester"), lambda r: r["basis"] == BELUM_LENGKAP
+    incomplete = select(
+        hide(peringkat, "peringkat", "perubahan_persen_semester"), lambda r: r["basis"] == BELUM_LENGKAP
     )
-    cetak["semester_belum_lengkap"] = tabel_pdf(
+    printed["semester_belum_lengkap"] = table_pdf(
         replace(
-            belum,
-            judul="Provinsi yang basisnya belum lengkap (tidak diperingkat)",
-            catatan="Angka ini jumlah dari pemerintah daerah yang sudah melapor.",
+            incomplete,
+            title="Provinsi yang basisnya belum lengkap (tidak diperingkat)",
+            note="Angka ini jumlah dari pemerintah daerah yang sudah melapor.",
         ),
         csv=False,
     )
-    return cetak
+    return printed
 
 
-def write_semester_report(s: SemesterFigures, out: ObjectStoragePath, *, versi: DataVersion, dibuat: datetime) -> str:
+def write_semester_report(
+    s: SemesterFigures, out: ObjectStoragePath, *, version: DataVersion, created: datetime
+) -> str:
     """Writes laporan_semester_<tahun>_S<n>.pdf/.xlsx and data/semester_*.csv; returns the PDF's name."""
-    tables = tables_semester(s)
-    pdf_name = f"laporan_semester_{s.nama}.pdf"
-    judul = "Laporan Semester Pemantauan Inpres Nomor 2 Tahun 2021"
+    tables = semester_tables(s)
+    pdf_name = f"laporan_semester_{s.name}.pdf"
+    title = "Laporan Semester Pemantauan Inpres Nomor 2 Tahun 2021"
     with tempfile.TemporaryDirectory(prefix="laporan_semester_") as tmp:
         work, result = Path(tmp) / "work", Path(tmp) / "hasil"
         work.mkdir()
         (result / "data").mkdir(parents=True)
         for t in tables:
-            write_csv(t, result / "data" / f"{t.nama}.csv")
-        write_kamus(tables, result / "data" / "KAMUS_DATA_SEMESTER.md")
-        info = [
-            ["Semester", s.judul],
+            write_csv(t, result / "data" / f"{t.name}.csv")
+        write_dictionary(tables, result / "data" / "KAMUS_DATA_SEMESTER.md")
+        cover = [
+            ["Semester", s.title],
             ["Posisi data", f"{format_periode(s.periode_akhir) if s.periode_akhir else '–'} ({s.status})"],
-            *info_sampul(s.label, versi, dibuat)[1:],
+            *cover_info(s.label, version, created)[1:],
         ]
         write_workbook(
-            result / f"laporan_semester_{s.nama}.xlsx",
+            result / f"laporan_semester_{s.name}.xlsx",
             tables,
-            judul=f"{judul} — {s.judul}",
-            keterangan=[(k, v) for k, v in info],
-            dibuat=dibuat,
+            title=f"{title} — {s.title}",
+            cover=[(k, v) for k, v in cover],
+            created=created,
         )
-        grafik = {"peta": None, "tren": None}
+        drawn = {"map": None, "trend": None}
         provinsi = [r for r in s.cakupan if r["kode_wilayah"] != "00" and r["segmen"] == "pekerja_rentan"]
-        charts.peta_provinsi(
+        charts.province_map(
             {r["kode_wilayah"]: r["persen_terlindungi"] for r in provinsi},
-            work / "peta.svg",
-            judul_legenda="Cakupan pekerja rentan",
-            belum_lengkap={r["kode_wilayah"] for r in provinsi if not r["basis_lengkap"]},
-            melapor={r["kode_wilayah"] for r in provinsi if r["pemerintah_dihitung"]},
+            work / "map.svg",
+            legend_title="Cakupan pekerja rentan",
+            incomplete={r["kode_wilayah"] for r in provinsi if not r["basis_lengkap"]},
+            reported={r["kode_wilayah"] for r in provinsi if r["pemerintah_dihitung"]},
         )
-        grafik["peta"] = "peta.svg"
+        drawn["map"] = "map.svg"
         # Months whose national basis is complete only, as in the monthly report.
-        seri = {
+        series = {
             label: [
                 (r["periode"], r["terlindungi"] if r["basis_lengkap"] else None)
                 for r in s.tren
@@ -401,24 +405,24 @@ def write_semester_report(s: SemesterFigures, out: ObjectStoragePath, *, versi: 
             ]
             for segmen, label in SEGMEN_LABEL.items()
         }
-        seri = {k: v for k, v in seri.items() if sum(x is not None for _, x in v) >= 2}
-        if seri:
-            charts.tren_segmen(seri, work / "tren.svg", sumbu_y="Pekerja terlindungi", persen=False)
-            grafik["tren"] = "tren.svg"
+        series = {k: v for k, v in series.items() if sum(x is not None for _, x in v) >= 2}
+        if series:
+            charts.segmen_trend(series, work / "trend.svg", y_label="Pekerja terlindungi", percent=False)
+            drawn["trend"] = "trend.svg"
         data = {
-            "judul": judul,
+            "title": title,
             "periode": s.label,
-            "judul_semester": s.judul,
+            "semester_title": s.title,
             "final": s.final,
-            "kaki": s.label + ("" if s.final else " (sementara)"),
-            "posisi": s.posisi,
-            "bulan": s.bulan,
-            "versi_pendek": versi.pendek,
-            "info": info,
-            "temuan": temuan_semester(s),
-            "tabel": _tabel_cetak(tables),
-            "grafik": grafik,
+            "footer": s.label + ("" if s.final else " (sementara)"),
+            "as_at": s.as_at,
+            "months": s.months,
+            "version": version.pendek,
+            "cover": cover,
+            "findings": semester_findings(s),
+            "tables": _printed_tables(tables),
+            "charts": drawn,
         }
-        (result / pdf_name).write_bytes(compile_pdf("semester.typ", data, work, dibuat=dibuat))
+        (result / pdf_name).write_bytes(compile_pdf("semester.typ", data, work, created=created))
         upload_tree(result, out)
     return pdf_name

@@ -1,7 +1,7 @@
 """A report table, defined once and rendered three ways: in the PDF, as an Excel sheet, as a CSV file.
 
 Cells hold the mart's values as they are (int, Decimal, str, date, None for unknown); each renderer
-formats them by the column's `jenis`, so the PDF, the workbook and the CSV cannot disagree.
+formats them by the column's `kind`, so the PDF, the workbook and the CSV cannot disagree.
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from inpres.reports.formatting import (
-    format_angka,
-    format_periode_singkat,
-    format_persen,
-    format_perubahan,
-    format_poin,
+    format_change,
+    format_date,
+    format_number,
+    format_percent,
+    format_periode_short,
+    format_points,
     format_rupiah,
-    format_tanggal,
-    round_persen,
+    round_percent,
 )
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -34,9 +34,9 @@ WIB = ZoneInfo("Asia/Jakarta")
 # tanggal: a date (or a moment, shown as its date in Jakarta) · bulan: a month 'YYYY-MM', shown 'Okt 2022' ·
 # status: a scorecard status (terpenuhi / sebagian / tidak_terpenuhi / tidak_diketahui): the code in the CSV,
 # words in the workbook, a symbol the legend explains in the PDF
-JENIS = ("teks", "kode", "angka", "selisih", "rasio", "persen", "poin", "rupiah", "tanggal", "bulan", "status")
-STATUS_SIMBOL = {"terpenuhi": "●", "sebagian": "◐", "tidak_terpenuhi": "○", "tidak_diketahui": "?"}
-STATUS_KATA = {
+KINDS = ("teks", "kode", "angka", "selisih", "rasio", "persen", "poin", "rupiah", "tanggal", "bulan", "status")
+STATUS_SYMBOL = {"terpenuhi": "●", "sebagian": "◐", "tidak_terpenuhi": "○", "tidak_diketahui": "?"}
+STATUS_WORDS = {
     "terpenuhi": "terpenuhi",
     "sebagian": "sebagian",
     "tidak_terpenuhi": "tidak terpenuhi",
@@ -45,154 +45,153 @@ STATUS_KATA = {
 
 
 @dataclass(frozen=True)
-class Kolom:
-    nama: str  # CSV header and data-dictionary key, snake_case
+class Column:
+    name: str  # CSV header and data-dictionary key, snake_case
     label: str  # header in the PDF and the workbook, Bahasa Indonesia
-    jenis: str
-    keterangan: str  # what the column means, for the data dictionary
-    di_pdf: bool = True  # False: too wide for the printed page; the workbook and the CSV still have it
+    kind: str
+    description: str  # what the column means, for the data dictionary
+    in_pdf: bool = True  # False: too wide for the printed page; the workbook and the CSV still have it
     # False: a printed summary of other columns ('26/552' for two counts) that the workbook and the CSV
     # hold as numbers of their own
-    di_berkas: bool = True
+    in_files: bool = True
     # The PDF prints it once above neighbouring columns of the same group ('Pemerintah daerah' over
     # 'dihitung' and 'diharapkan'); the workbook and the dictionary put it before the label.
-    grup: str = ""
+    group: str = ""
 
     def __post_init__(self):
-        if self.jenis not in JENIS:
-            raise ValueError(f"unknown column kind {self.jenis!r} for {self.nama}")
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown column kind {self.kind!r} for {self.name}")
 
     @property
-    def judul(self) -> str:
+    def title(self) -> str:
         """The header where there is room for one line only: the group and the label."""
-        return f"{self.grup} {self.label}" if self.grup else self.label
+        return f"{self.group} {self.label}" if self.group else self.label
 
 
 @dataclass(frozen=True)
-class Grafik:
+class Chart:
     """A chart the workbook draws natively from the table's own cells."""
 
-    jenis: str  # 'batang' (horizontal bars) or 'garis' (lines)
-    judul: str
-    kategori: str  # column with the labels
-    nilai: tuple[str, ...]  # columns with the values, one series each
+    kind: str  # 'bar' (horizontal bars) or 'line'
+    title: str
+    category: str  # column with the labels
+    values: tuple[str, ...]  # columns with the values, one series each
 
 
 @dataclass(frozen=True)
-class Tabel:
-    nama: str  # file stem of data/<nama>.csv; also the workbook sheet's key
-    judul: str  # caption, Bahasa Indonesia
-    kolom: tuple[Kolom, ...]
-    baris: list[tuple]
-    catatan: str = ""  # footnote shown under the table
-    grafik: Grafik | None = None
-    sumber: tuple[str, ...] = field(default=())  # the marts the figures come from
-    lembar: str = ""  # the workbook sheet's name where the caption makes a poor one (31 characters at most)
+class Table:
+    name: str  # file stem of data/<name>.csv; also the workbook sheet's key
+    title: str  # caption, Bahasa Indonesia
+    columns: tuple[Column, ...]
+    rows: list[tuple]
+    note: str = ""  # footnote shown under the table
+    chart: Chart | None = None
+    sources: tuple[str, ...] = field(default=())  # the marts the figures come from
+    sheet: str = ""  # the workbook sheet's name where the caption makes a poor one (31 characters at most)
 
     def __post_init__(self):
-        width = len(self.kolom)
-        for row in self.baris:
+        width = len(self.columns)
+        for row in self.rows:
             if len(row) != width:
-                raise ValueError(f"{self.nama}: row {row!r} has {len(row)} cells for {width} columns")
+                raise ValueError(f"{self.name}: row {row!r} has {len(row)} cells for {width} columns")
 
-    def kolom_ke(self, nama: str) -> int:
-        return next(i for i, k in enumerate(self.kolom) if k.nama == nama)
+    def column_index(self, name: str) -> int:
+        return next(i for i, k in enumerate(self.columns) if k.name == name)
 
 
-def format_sel(value, jenis: str) -> str:
+def format_cell(value, kind: str) -> str:
     """A cell as the PDF shows it."""
     if value is None:
-        return format_angka(None)  # the dash the report explains as "not reported"
-    if jenis == "angka":
-        return format_angka(value)
-    if jenis == "selisih":
-        return format_perubahan(value)
-    if jenis == "rasio":
-        return f"{format_angka(value[0])}/{format_angka(value[1])}"
-    if jenis == "bulan":
-        return format_periode_singkat(value)
-    if jenis == "persen":
-        return format_persen(value)
-    if jenis == "poin":
-        return format_poin(value)
-    if jenis == "rupiah":
+        return format_number(None)  # the dash the report explains as "not reported"
+    if kind == "angka":
+        return format_number(value)
+    if kind == "selisih":
+        return format_change(value)
+    if kind == "rasio":
+        return f"{format_number(value[0])}/{format_number(value[1])}"
+    if kind == "bulan":
+        return format_periode_short(value)
+    if kind == "persen":
+        return format_percent(value)
+    if kind == "poin":
+        return format_points(value)
+    if kind == "rupiah":
         return format_rupiah(value)
-    if jenis == "tanggal":
-        return format_tanggal(value.astimezone(WIB) if isinstance(value, datetime) else value)
-    if jenis == "status":
-        return STATUS_SIMBOL.get(value, str(value))
+    if kind == "tanggal":
+        return format_date(value.astimezone(WIB) if isinstance(value, datetime) else value)
+    if kind == "status":
+        return STATUS_SYMBOL.get(value, str(value))
     return str(value)
 
 
-def untuk_berkas(tabel: Tabel) -> Tabel:
+def for_files(table: Table) -> Table:
     """The table as the workbook and the CSV hold it: without the columns that only the PDF prints."""
-    keep = [i for i, k in enumerate(tabel.kolom) if k.di_berkas]
-    if len(keep) == len(tabel.kolom):
-        return tabel
+    keep = [i for i, k in enumerate(table.columns) if k.in_files]
+    if len(keep) == len(table.columns):
+        return table
     return replace(
-        tabel, kolom=tuple(tabel.kolom[i] for i in keep), baris=[tuple(row[i] for i in keep) for row in tabel.baris]
+        table, columns=tuple(table.columns[i] for i in keep), rows=[tuple(row[i] for i in keep) for row in table.rows]
     )
 
 
-def sembunyikan(tabel: Tabel, *nama: str) -> Tabel:
+def hide(table: Table, *names: str) -> Table:
     """The same table with the named columns left out of the PDF (the workbook and the CSV keep them)."""
-    return replace(tabel, kolom=tuple(replace(k, di_pdf=False) if k.nama in nama else k for k in tabel.kolom))
+    return replace(table, columns=tuple(replace(k, in_pdf=False) if k.name in names else k for k in table.columns))
 
 
-def tampilkan(tabel: Tabel, *nama: str) -> Tabel:
+def show(table: Table, *names: str) -> Table:
     """The same table with the named columns printed in the PDF too."""
-    return replace(tabel, kolom=tuple(replace(k, di_pdf=True) if k.nama in nama else k for k in tabel.kolom))
+    return replace(table, columns=tuple(replace(k, in_pdf=True) if k.name in names else k for k in table.columns))
 
 
-def sembunyikan_kosong(tabel: Tabel, *nama: str) -> Tabel:
+def hide_empty(table: Table, *names: str) -> Table:
     """Of the named columns, those without a single value are left out of the PDF: a column of dashes
     tells the reader nothing the note under the table cannot."""
-    names = [k.nama for k in tabel.kolom]
-    kosong = [n for n in nama if all(row[names.index(n)] is None for row in tabel.baris)]
-    return sembunyikan(tabel, *kosong)
+    empty = [n for n in names if all(row[table.column_index(n)] is None for row in table.rows)]
+    return hide(table, *empty)
 
 
-def pilih(tabel: Tabel, syarat: Callable[[dict], bool]) -> Tabel:
-    """The same table with only the rows for which `syarat(row as {column: value})` holds."""
-    names = [k.nama for k in tabel.kolom]
-    return replace(tabel, baris=[r for r in tabel.baris if syarat(dict(zip(names, r, strict=True)))])
+def select(table: Table, where: Callable[[dict], bool]) -> Table:
+    """The same table with only the rows for which `where(row as {column: value})` holds."""
+    names = [k.name for k in table.columns]
+    return replace(table, rows=[r for r in table.rows if where(dict(zip(names, r, strict=True)))])
 
 
 # A spreadsheet opening a CSV runs a cell that starts with one of these as a formula (CSV injection): a
 # file named "=HYPERLINK(…)" in penolakan.csv would become a link. Such text gets a leading apostrophe.
-AWAL_RUMUS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def teks_aman(text: str) -> str:
+def safe_text(text: str) -> str:
     """Text for a CSV cell that no spreadsheet takes for a formula."""
-    return f"'{text}" if text.startswith(AWAL_RUMUS) else text
+    return f"'{text}" if text.startswith(FORMULA_START) else text
 
 
-def csv_sel(value, jenis: str):
+def csv_cell(value, kind: str):
     """A cell as the CSV holds it: plain digits, a dot for decimals, ISO dates, empty for unknown."""
     if value is None:
         return ""
-    if jenis in ("persen", "poin"):
-        return f"{round_persen(Decimal(value)):f}"
+    if kind in ("persen", "poin"):
+        return f"{round_percent(Decimal(value)):f}"
     if isinstance(value, datetime):
         return value.astimezone(WIB).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, str):
-        return teks_aman(value)
+        return safe_text(value)
     return value
 
 
-def write_csv(tabel: Tabel, path: Path) -> None:
-    tabel = untuk_berkas(tabel)
+def write_csv(table: Table, path: Path) -> None:
+    table = for_files(table)
     with path.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
-        w.writerow([k.nama for k in tabel.kolom])
-        for row in tabel.baris:
-            w.writerow([csv_sel(v, k.jenis) for v, k in zip(row, tabel.kolom, strict=True)])
+        w.writerow([k.name for k in table.columns])
+        for row in table.rows:
+            w.writerow([csv_cell(v, k.kind) for v, k in zip(row, table.columns, strict=True)])
 
 
-def write_kamus(tables: Sequence[Tabel], path: Path) -> None:
+def write_dictionary(tables: Sequence[Table], path: Path) -> None:
     """The data dictionary: every CSV, every column, what it means (data/KAMUS_DATA.md)."""
     lines = [
         "# Kamus data",
@@ -203,11 +202,11 @@ def write_kamus(tables: Sequence[Tabel], path: Path) -> None:
         "status kartu kepatuhan sebagai kode (terpenuhi, sebagian, tidak_terpenuhi, tidak_diketahui).",
         "",
     ]
-    for t in map(untuk_berkas, tables):
-        lines += [f"## {t.nama}.csv — {t.judul}", ""]
-        if t.sumber:
-            lines += [f"Sumber: {', '.join(f'`{s}`' for s in t.sumber)}.", ""]
+    for t in map(for_files, tables):
+        lines += [f"## {t.name}.csv — {t.title}", ""]
+        if t.sources:
+            lines += [f"Sumber: {', '.join(f'`{s}`' for s in t.sources)}.", ""]
         lines += ["| kolom | judul | jenis | keterangan |", "| --- | --- | --- | --- |"]
-        lines += [f"| `{k.nama}` | {k.judul} | {k.jenis} | {k.keterangan} |" for k in t.kolom]
+        lines += [f"| `{k.name}` | {k.title} | {k.kind} | {k.description} |" for k in t.columns]
         lines.append("")
     path.write_text("\n".join(lines), encoding="utf-8")

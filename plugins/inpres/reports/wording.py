@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from inpres.reports.formatting import format_angka, format_persen
+from inpres.reports.formatting import format_number, format_percent
 from inpres.transform import dbt_var
 
 # Dict order is the fixed segment order of every table.
@@ -16,7 +16,7 @@ SEGMEN_LABEL = {
     "penyelenggara_pemilu": "Penyelenggara pemilu",
     "pegawai_bumd": "Pegawai BUMD",
 }
-SEGMEN_SINGKAT = {
+SEGMEN_SHORT = {
     "pekerja_rentan": "P. rentan",
     "non_asn": "Non-ASN",
     "perangkat_desa": "Perangkat desa",
@@ -26,7 +26,7 @@ SEGMEN_SINGKAT = {
 POIN_KEPATUHAN = {
     "regulasi": "Regulasi",
     "anggaran": "Anggaran",
-    **{f"cakupan_{s}": f"Cakupan {SEGMEN_SINGKAT[s]}" for s in SEGMEN_LABEL},
+    **{f"cakupan_{s}": f"Cakupan {SEGMEN_SHORT[s]}" for s in SEGMEN_LABEL},
     "bumd_terdaftar": "BUMD terdaftar",
     "ptsp": "PTSP",
 }
@@ -46,22 +46,22 @@ def segmen_order(r: dict) -> int:
     return list(SEGMEN_LABEL).index(r["segmen"]) if r["segmen"] in SEGMEN_LABEL else len(SEGMEN_LABEL)
 
 
-def huruf_kecil(label: str) -> str:
+def in_sentence(label: str) -> str:
     """A label inside a sentence: 'Pegawai BUMD' -> 'pegawai BUMD'; an acronym stays ('PTSP')."""
     return label if label[1:2].isupper() else label[:1].lower() + label[1:]
 
 
-def segmen_kecil(segmen: str) -> str:
+def segmen_in_sentence(segmen: str) -> str:
     """The segment inside a sentence: 'pegawai BUMD', 'pegawai non-ASN'."""
-    return huruf_kecil(segmen_label(segmen))
+    return in_sentence(segmen_label(segmen))
 
 
-def ambang_basis() -> Decimal:
+def basis_threshold() -> Decimal:
     """The share (of governments and of the target) a province-wide or national figure needs to be complete."""
     return Decimal(str(dbt_var("ambang_basis_persen")))
 
 
-def ambang_teks() -> str:
+def threshold_text() -> str:
     """The threshold as people say it: '80 %' rather than '80,00 %'."""
-    a = ambang_basis()
-    return f"{format_angka(int(a))} %" if a == int(a) else format_persen(a)
+    a = basis_threshold()
+    return f"{format_number(int(a))} %" if a == int(a) else format_percent(a)

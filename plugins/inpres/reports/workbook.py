@@ -1,7 +1,7 @@
 """The report's Excel workbook: a "Keterangan" sheet, then one sheet per report table, with native charts.
 
 Cells hold numbers as numbers, dates as Excel dates and codes as text, each with a number format chosen
-by the column's `jenis`; Excel shows them with the reader's own separators. Percentages stay on the
+by the column's `kind`; Excel shows them with the reader's own separators. Percentages stay on the
 marts' 0–100 scale (48.55 is shown as "48,55 %"), so a value read back equals the mart and the CSV.
 """
 
@@ -18,21 +18,21 @@ from zoneinfo import ZoneInfo
 
 import xlsxwriter
 
-from inpres.reports.formatting import round_persen
-from inpres.reports.tables import STATUS_KATA, untuk_berkas
+from inpres.reports.formatting import round_percent
+from inpres.reports.tables import STATUS_WORDS, for_files
 
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
     from xlsxwriter.worksheet import Worksheet
 
-    from inpres.reports.tables import Grafik, Kolom, Tabel
+    from inpres.reports.tables import Chart, Column, Table
 
 WIB = ZoneInfo("Asia/Jakarta")
-PENULIS = "Kemenko PMK — gudang data Inpres 2/2021"
-LEMBAR_KETERANGAN = "Keterangan"
+AUTHOR = "Kemenko PMK — gudang data Inpres 2/2021"
+COVER_SHEET = "Keterangan"
 # Without a creation time the file is byte-for-byte reproducible; this is the time xlsxwriter already
 # gives every part inside the zip.
-DIBUAT_TETAP = datetime(1980, 1, 1)
+FIXED_CREATED = datetime(1980, 1, 1)
 
 # A change is shown with its sign, the minus being the real minus sign (U+2212), as in the PDF; the cell
 # still holds the plain number. A month is a date shown with Indonesian month names ([$-421] is the
@@ -46,7 +46,7 @@ NUM_FORMAT = {
     "tanggal": "dd/mm/yyyy",
     "bulan": "[$-421]mmm yyyy",
 }
-ANGKA = ("angka", "selisih", "persen", "poin", "rupiah")
+NUMERIC_KINDS = ("angka", "selisih", "persen", "poin", "rupiah")
 # Axis labels of a chart: whole units are enough there.
 AXIS_FORMAT = {
     "angka": "#,##0",
@@ -63,7 +63,7 @@ AXIS_TITLE = {
     "rupiah": "Rupiah (Rp)",
 }
 
-CARA_MEMBACA = (
+HOW_TO_READ = (
     "Setiap lembar berikutnya memuat satu tabel laporan: judul di baris pertama, kepala kolom yang dibekukan, "
     "lalu data; catatan dan sumber data ada di bawah tabel.",
     "Angka disimpan sebagai angka, bukan teks, sehingga dapat dijumlah, diurutkan dan disaring. Pemisah ribuan "
@@ -82,22 +82,22 @@ CARA_MEMBACA = (
 )
 
 _INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-_BULAN = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+_YEAR_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 _TRAILING_WORDS = {"dan", "atau", "per", "di", "ke", "dari", "untuk", "yang", "serta", "dengan", "pada"}
 
 
 def write_workbook(
     path: Path,
-    tables: Sequence[Tabel],
+    tables: Sequence[Table],
     *,
-    judul: str,
-    keterangan: Sequence[tuple[str, str]],
-    dibuat: datetime | None = None,
+    title: str,
+    cover: Sequence[tuple[str, str]],
+    created: datetime | None = None,
 ) -> None:
     """Write the report tables to `path` as an .xlsx workbook.
 
-    `keterangan` is the (label, value) list of the cover sheet (period, run date, data version…).
-    `dibuat` is the workbook's creation time in its properties; without it a fixed time is used, so the
+    `cover` is the (label, value) list of the cover sheet (period, run date, data version…).
+    `created` is the workbook's creation time in its properties; without it a fixed time is used, so the
     same tables give the same bytes.
     """
     wb = xlsxwriter.Workbook(
@@ -111,33 +111,33 @@ def write_workbook(
     try:
         wb.set_properties(
             {
-                "title": judul,
+                "title": title,
                 "subject": "Pemantauan Inpres Nomor 2 Tahun 2021",
-                "author": PENULIS,
+                "author": AUTHOR,
                 "company": "Kementerian Koordinator Bidang Pembangunan Manusia dan Kebudayaan",
-                "created": _utc_naive(dibuat) if dibuat is not None else DIBUAT_TETAP,
+                "created": _utc_naive(created) if created is not None else FIXED_CREATED,
             }
         )
         fmt = _Formats(wb)
-        tables = [untuk_berkas(t) for t in tables]
+        tables = [for_files(t) for t in tables]
         names = _sheet_names(tables)
-        _write_keterangan(wb.add_worksheet(LEMBAR_KETERANGAN), fmt, judul, keterangan, tables, names)
-        for tabel, name in zip(tables, names, strict=True):
-            _write_tabel(wb, wb.add_worksheet(name), fmt, tabel, name)
+        _write_cover(wb.add_worksheet(COVER_SHEET), fmt, title, cover, tables, names)
+        for table, name in zip(tables, names, strict=True):
+            _write_table(wb, wb.add_worksheet(name), fmt, table, name)
     finally:
         wb.close()
 
 
 class _Formats:
     def __init__(self, wb: Workbook):
-        self.judul = wb.add_format({"bold": True, "font_size": 13})
-        self.judul_besar = wb.add_format({"bold": True, "font_size": 14})
-        self.tebal = wb.add_format({"bold": True})
-        self.teks = wb.add_format({"valign": "top"})
-        self.paragraf = wb.add_format({"text_wrap": True, "valign": "top"})
-        self.catatan = wb.add_format({"italic": True, "font_color": "#404040"})
-        self.tautan = wb.add_format({"font_color": "#0563C1", "underline": 1})
-        self.kepala = wb.add_format(
+        self.title = wb.add_format({"bold": True, "font_size": 13})
+        self.big_title = wb.add_format({"bold": True, "font_size": 14})
+        self.bold = wb.add_format({"bold": True})
+        self.text = wb.add_format({"valign": "top"})
+        self.paragraph = wb.add_format({"text_wrap": True, "valign": "top"})
+        self.note = wb.add_format({"italic": True, "font_color": "#404040"})
+        self.link = wb.add_format({"font_color": "#0563C1", "underline": 1})
+        self.header = wb.add_format(
             {
                 "bold": True,
                 "bg_color": "#D9E1F2",
@@ -147,7 +147,7 @@ class _Formats:
                 "border_color": "#8EA9DB",
             }
         )
-        self.kepala_angka = wb.add_format(
+        self.number_header = wb.add_format(
             {
                 "bold": True,
                 "bg_color": "#D9E1F2",
@@ -158,22 +158,22 @@ class _Formats:
                 "border_color": "#8EA9DB",
             }
         )
-        self.sel_teks = wb.add_format({"num_format": "@"})
-        self.sel = {jenis: wb.add_format({"num_format": nf}) for jenis, nf in NUM_FORMAT.items()}
+        self.text_cell = wb.add_format({"num_format": "@"})
+        self.cells = {kind: wb.add_format({"num_format": nf}) for kind, nf in NUM_FORMAT.items()}
 
-    def kolom(self, jenis: str):
-        return self.sel.get(jenis, self.sel_teks)
+    def for_kind(self, kind: str):
+        return self.cells.get(kind, self.text_cell)
 
 
 # --- sheet names --------------------------------------------------------------------------------------
 
 
-def _sheet_names(tables: Sequence[Tabel]) -> list[str]:
+def _sheet_names(tables: Sequence[Table]) -> list[str]:
     """Valid, unique (Excel compares case-insensitively) sheet names, from the captions."""
-    taken = {LEMBAR_KETERANGAN.casefold()}
+    taken = {COVER_SHEET.casefold()}
     names = []
     for t in tables:
-        base = _sheet_name(t.lembar) or _sheet_name(t.judul) or _sheet_name(t.nama) or "Tabel"
+        base = _sheet_name(t.sheet) or _sheet_name(t.title) or _sheet_name(t.name) or "Tabel"
         name, n = base, 1
         while name.casefold() in taken:
             n += 1
@@ -213,43 +213,43 @@ def _clean_sheet_name(text: str) -> str:
 # --- the cover sheet -------------------------------------------------------------------------------------
 
 
-def _write_keterangan(
+def _write_cover(
     ws: Worksheet,
     fmt: _Formats,
-    judul: str,
-    keterangan: Sequence[tuple[str, str]],
-    tables: Sequence[Tabel],
+    title: str,
+    cover: Sequence[tuple[str, str]],
+    tables: Sequence[Table],
     names: Sequence[str],
 ) -> None:
     ws.set_column(0, 0, 34)
     ws.set_column(1, 1, 90)
     ws.set_column(2, 2, 12)
-    ws.write_string(0, 0, judul, fmt.judul_besar)
+    ws.write_string(0, 0, title, fmt.big_title)
     row = 2
-    for label, value in keterangan:
-        ws.write_string(row, 0, str(label), fmt.tebal)
-        ws.write_string(row, 1, "" if value is None else str(value), fmt.teks)
+    for label, value in cover:
+        ws.write_string(row, 0, str(label), fmt.bold)
+        ws.write_string(row, 1, "" if value is None else str(value), fmt.text)
         row += 1
 
     row += 1
-    ws.write_string(row, 0, "Cara membaca", fmt.tebal)
+    ws.write_string(row, 0, "Cara membaca", fmt.bold)
     row += 1
-    for kalimat in CARA_MEMBACA:
-        ws.merge_range(row, 0, row, 1, kalimat, fmt.paragraf)
-        ws.set_row(row, 15 * math.ceil(len(kalimat) / 115))
+    for sentence in HOW_TO_READ:
+        ws.merge_range(row, 0, row, 1, sentence, fmt.paragraph)
+        ws.set_row(row, 15 * math.ceil(len(sentence) / 115))
         row += 1
 
     row += 1
-    ws.write_string(row, 0, "Daftar lembar", fmt.tebal)
+    ws.write_string(row, 0, "Daftar lembar", fmt.bold)
     row += 1
-    ws.write_string(row, 0, "Lembar", fmt.kepala)
-    ws.write_string(row, 1, "Isi", fmt.kepala)
-    ws.write_string(row, 2, "Jumlah baris", fmt.kepala_angka)
-    for tabel, name in zip(tables, names, strict=True):
+    ws.write_string(row, 0, "Lembar", fmt.header)
+    ws.write_string(row, 1, "Isi", fmt.header)
+    ws.write_string(row, 2, "Jumlah baris", fmt.number_header)
+    for table, name in zip(tables, names, strict=True):
         row += 1
-        ws.write_url(row, 0, f"internal:{_quote(name)}!A1", fmt.tautan, string=name)
-        ws.write_string(row, 1, tabel.judul, fmt.teks)
-        ws.write_number(row, 2, len(tabel.baris), fmt.sel["angka"])
+        ws.write_url(row, 0, f"internal:{_quote(name)}!A1", fmt.link, string=name)
+        ws.write_string(row, 1, table.title, fmt.text)
+        ws.write_number(row, 2, len(table.rows), fmt.cells["angka"])
     ws.activate()
 
 
@@ -262,28 +262,29 @@ def _quote(sheet: str) -> str:
 HEADER_ROW = 2  # row 1: the caption; row 2: empty; row 3: the header
 
 
-def _write_tabel(wb: Workbook, ws: Worksheet, fmt: _Formats, tabel: Tabel, name: str) -> None:
-    kolom = tabel.kolom
-    ncol = len(kolom)
-    ws.write_string(0, 0, tabel.judul, fmt.judul)
+def _write_table(wb: Workbook, ws: Worksheet, fmt: _Formats, table: Table, name: str) -> None:
+    columns = table.columns
+    ncol = len(columns)
+    ws.write_string(0, 0, table.title, fmt.title)
 
-    widths = [_header_width(k.judul) for k in kolom]
-    for c, k in enumerate(kolom):
-        ws.write_string(HEADER_ROW, c, k.judul, fmt.kepala_angka if k.jenis in ANGKA else fmt.kepala)
+    widths = [_header_width(k.title) for k in columns]
+    for c, k in enumerate(columns):
+        ws.write_string(HEADER_ROW, c, k.title, fmt.number_header if k.kind in NUMERIC_KINDS else fmt.header)
 
     first = HEADER_ROW + 1
-    for i, baris in enumerate(tabel.baris):
+    for i, cells in enumerate(table.rows):
         r = first + i
-        for c, (value, k) in enumerate(zip(baris, kolom, strict=True)):
-            widths[c] = max(widths[c], _write_cell(ws, r, c, value, k.jenis, fmt))
-    last = first + len(tabel.baris) - 1  # == HEADER_ROW when there are no rows
+        for c, (value, k) in enumerate(zip(cells, columns, strict=True)):
+            widths[c] = max(widths[c], _write_cell(ws, r, c, value, k.kind, fmt))
+    last = first + len(table.rows) - 1  # == HEADER_ROW when there are no rows
 
     for c, w in enumerate(widths):
         ws.set_column(c, c, min(max(w + 2, 8), 60))
     ws.set_row(
-        HEADER_ROW, 15 * max(_header_lines(k.judul, min(max(w + 2, 8), 60)) for k, w in zip(kolom, widths, strict=True))
+        HEADER_ROW,
+        15 * max(_header_lines(k.title, min(max(w + 2, 8), 60)) for k, w in zip(columns, widths, strict=True)),
     )
-    ws.freeze_panes(first, _frozen_columns(kolom))
+    ws.freeze_panes(first, _frozen_columns(columns))
     ws.autofilter(HEADER_ROW, 0, last, ncol - 1)
     ws.repeat_rows(HEADER_ROW)
     ws.set_landscape()
@@ -291,45 +292,45 @@ def _write_tabel(wb: Workbook, ws: Worksheet, fmt: _Formats, tabel: Tabel, name:
     ws.fit_to_pages(1, 0)
 
     row = last + 2
-    if not tabel.baris:
-        ws.write_string(row - 1, 0, "Tidak ada data untuk tabel ini.", fmt.catatan)
+    if not table.rows:
+        ws.write_string(row - 1, 0, "Tidak ada data untuk tabel ini.", fmt.note)
         row += 1
-    if tabel.catatan:
-        ws.write_string(row, 0, f"Catatan: {tabel.catatan}", fmt.catatan)
+    if table.note:
+        ws.write_string(row, 0, f"Catatan: {table.note}", fmt.note)
         row += 1
-    if tabel.sumber:
-        ws.write_string(row, 0, f"Sumber: {', '.join(tabel.sumber)}.", fmt.catatan)
+    if table.sources:
+        ws.write_string(row, 0, f"Sumber: {', '.join(table.sources)}.", fmt.note)
 
-    if tabel.grafik is not None and tabel.baris:
-        chart = _chart(wb, tabel, tabel.grafik, name)
-        if chart is not None:
-            ws.insert_chart(HEADER_ROW, ncol + 1, chart, {"x_offset": 10})
+    if table.chart is not None and table.rows:
+        drawn = _chart(wb, table, table.chart, name)
+        if drawn is not None:
+            ws.insert_chart(HEADER_ROW, ncol + 1, drawn, {"x_offset": 10})
 
 
-def _write_cell(ws: Worksheet, r: int, c: int, value, jenis: str, fmt: _Formats) -> int:
+def _write_cell(ws: Worksheet, r: int, c: int, value, kind: str, fmt: _Formats) -> int:
     """Write one cell by its column's kind; returns the width it needs (characters)."""
-    cell_format = fmt.kolom(jenis)
+    cell_format = fmt.for_kind(kind)
     if value is None:
         ws.write_blank(r, c, None, cell_format)
         return 0
-    if jenis in ANGKA and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        number = round_persen(Decimal(value)) if jenis in ("persen", "poin") else value
+    if kind in NUMERIC_KINDS and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        number = round_percent(Decimal(value)) if kind in ("persen", "poin") else value
         number = float(number)
         if not math.isfinite(number):
             ws.write_blank(r, c, None, cell_format)
             return 0
         ws.write_number(r, c, number, cell_format)
-        return _number_width(number, jenis)
-    if jenis == "tanggal" and isinstance(value, date):
+        return _number_width(number, kind)
+    if kind == "tanggal" and isinstance(value, date):
         ws.write_datetime(r, c, _excel_datetime(value), cell_format)
         return 10
-    if jenis == "bulan" and isinstance(value, str) and _BULAN.fullmatch(value):
+    if kind == "bulan" and isinstance(value, str) and _YEAR_MONTH.fullmatch(value):
         ws.write_datetime(r, c, datetime(int(value[:4]), int(value[5:]), 1), cell_format)
         return 8
-    if jenis == "status":
-        value = STATUS_KATA.get(value, value)
+    if kind == "status":
+        value = STATUS_WORDS.get(value, value)
     text = str(value)
-    ws.write_string(r, c, text, fmt.sel_teks)
+    ws.write_string(r, c, text, fmt.text_cell)
     return max((len(line) for line in text.splitlines()), default=0)
 
 
@@ -346,14 +347,14 @@ def _utc_naive(value: datetime) -> datetime:
     return value.astimezone(UTC).replace(tzinfo=None)
 
 
-def _number_width(number: float, jenis: str) -> int:
-    if jenis == "persen":
+def _number_width(number: float, kind: str) -> int:
+    if kind == "persen":
         return len(f"{number:,.2f} %")
-    if jenis == "poin":
+    if kind == "poin":
         return len(f"{number:+,.2f} poin")
-    if jenis == "selisih":
+    if kind == "selisih":
         return len(f"{number:+,.0f}")
-    if jenis == "rupiah":
+    if kind == "rupiah":
         return len(f"Rp {number:,.0f}")
     return len(f"{number:,.0f}")
 
@@ -375,12 +376,12 @@ def _header_lines(label: str, width: float) -> int:
     return lines
 
 
-def _frozen_columns(kolom: Sequence[Kolom]) -> int:
+def _frozen_columns(columns: Sequence[Column]) -> int:
     """The leading code/name columns stay in view: through the first name (teks) among them, else the code
     (or the month of a table by month)."""
     lead = 0
-    while lead < min(len(kolom), 3) and kolom[lead].jenis in ("kode", "bulan", "teks"):
-        if kolom[lead].jenis == "teks":
+    while lead < min(len(columns), 3) and columns[lead].kind in ("kode", "bulan", "teks"):
+        if columns[lead].kind == "teks":
             return lead + 1
         lead += 1
     return 1 if lead else 0
@@ -389,14 +390,14 @@ def _frozen_columns(kolom: Sequence[Kolom]) -> int:
 # --- charts --------------------------------------------------------------------------------------------
 
 
-def _chart(wb: Workbook, tabel: Tabel, grafik: Grafik, sheet: str):
+def _chart(wb: Workbook, table: Table, chart: Chart, sheet: str):
     """A native chart whose series are the sheet's own cells; None for a chart without any value."""
-    kat = tabel.kolom_ke(grafik.kategori)
-    nilai = [tabel.kolom_ke(n) for n in grafik.nilai]
+    category = table.column_index(chart.category)
+    values = [table.column_index(n) for n in chart.values]
 
     # Rows without any value at the start or the end (e.g. the unranked provinces listed last) stay out
     # of the chart; an empty cell inside the range is a gap, not a zero.
-    has_value = [any(b[c] is not None and not isinstance(b[c], str) for c in nilai) for b in tabel.baris]
+    has_value = [any(b[c] is not None and not isinstance(b[c], str) for c in values) for b in table.rows]
     if not any(has_value):
         return None
     start = has_value.index(True)
@@ -404,25 +405,25 @@ def _chart(wb: Workbook, tabel: Tabel, grafik: Grafik, sheet: str):
     first, last = HEADER_ROW + 1 + start, HEADER_ROW + 1 + end
     n = end - start + 1
 
-    batang = grafik.jenis == "batang"
-    chart = wb.add_chart({"type": "bar" if batang else "line"})
-    for c in nilai:
+    bars = chart.kind == "bar"
+    drawn = wb.add_chart({"type": "bar" if bars else "line"})
+    for c in values:
         series = {
             "name": [sheet, HEADER_ROW, c],
-            "categories": [sheet, first, kat, last, kat],
+            "categories": [sheet, first, category, last, category],
             "values": [sheet, first, c, last, c],
         }
-        if not batang:
+        if not bars:
             series["marker"] = {"type": "circle", "size": 5}
-        chart.add_series(series)
-    chart.show_blanks_as("gap")
-    chart.set_title({"name": grafik.judul, "name_font": {"size": 12, "bold": True}})
-    chart.set_legend({"position": "bottom"} if len(nilai) > 1 else {"none": True})
+        drawn.add_series(series)
+    drawn.show_blanks_as("gap")
+    drawn.set_title({"name": chart.title, "name_font": {"size": 12, "bold": True}})
+    drawn.set_legend({"position": "bottom"} if len(values) > 1 else {"none": True})
 
-    jenis = {tabel.kolom[c].jenis for c in nilai}
-    one = jenis.pop() if len(jenis) == 1 else None
-    if len(nilai) == 1:
-        value_title = tabel.kolom[nilai[0]].judul
+    kinds = {table.columns[c].kind for c in values}
+    one = kinds.pop() if len(kinds) == 1 else None
+    if len(values) == 1:
+        value_title = table.columns[values[0]].title
         if one == "persen" and "%" not in value_title:
             value_title += " (%)"
     else:
@@ -432,26 +433,26 @@ def _chart(wb: Workbook, tabel: Tabel, grafik: Grafik, sheet: str):
         "num_format": AXIS_FORMAT.get(one, "General"),
         "major_gridlines": {"visible": True},
     }
-    category_axis = {"name": tabel.kolom[kat].judul}
-    if tabel.kolom[kat].jenis in ("tanggal", "bulan") and not batang:
+    category_axis = {"name": table.columns[category].title}
+    if table.columns[category].kind in ("tanggal", "bulan") and not bars:
         category_axis.update(
             {
                 "date_axis": True,
-                "num_format": NUM_FORMAT[tabel.kolom[kat].jenis],
-                "base_unit": "months" if tabel.kolom[kat].jenis == "bulan" else "days",
+                "num_format": NUM_FORMAT[table.columns[category].kind],
+                "base_unit": "months" if table.columns[category].kind == "bulan" else "days",
             }
         )
 
-    if batang:
+    if bars:
         # Bars: categories on the vertical (y) axis, top to bottom in the table's order; values along x.
         # Reversed categories; "crossing" on the category axis puts the value axis at the last category,
         # i.e. at the bottom.
         category_axis.update({"reverse": True, "crossing": "max", "interval_unit": 1, "num_font": {"size": 8}})
-        chart.set_y_axis(category_axis)
-        chart.set_x_axis(value_axis)
-        chart.set_size({"width": 640, "height": min(max(120 + n * (10 + 8 * len(nilai)), 320), 1400)})
+        drawn.set_y_axis(category_axis)
+        drawn.set_x_axis(value_axis)
+        drawn.set_size({"width": 640, "height": min(max(120 + n * (10 + 8 * len(values)), 320), 1400)})
     else:
-        chart.set_x_axis(category_axis)
-        chart.set_y_axis(value_axis)
-        chart.set_size({"width": 720, "height": 400})
-    return chart
+        drawn.set_x_axis(category_axis)
+        drawn.set_y_axis(value_axis)
+        drawn.set_size({"width": 720, "height": 400})
+    return drawn
