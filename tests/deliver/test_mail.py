@@ -9,7 +9,7 @@ import pytest
 from airflow.sdk import ObjectStoragePath
 
 from inpres.data_version import data_version
-from inpres.deliver.mail import PengirimanGagal, kirim_laporan, kirim_semua
+from inpres.deliver.mail import PengirimanGagal, alamat_meja, alamat_pelapor, kirim_laporan, kirim_semua
 
 DISTRIBUSI = ["Menko@kemenkopmk.example", "deputi@kemenkopmk.example"]
 MALUKU = ["disnaker@malukuprov.example", "bappeda@malukuprov.example"]
@@ -235,3 +235,23 @@ def test_kirim_laporan_sends_what_it_is_given_once(conn, smtp_server, reports):
     [(recipients, message)] = smtp_server.messages
     assert recipients == ["a@example.org"] and message["Subject"] == "Laporan Oktober 2022"
     assert "Terlampir &lt;laporan&gt;." in _body(message)
+
+
+def test_the_pelapor_addresses_are_read_by_code_as_officers_write_it(tmp_path, monkeypatch, caplog):
+    alamat = tmp_path / "alamat_pelapor.csv"
+    alamat.write_text(
+        "kode_pelapor,Email\n8171,Disnaker@ambon.example\n 81.71 ,operator@ambon.example\n"
+        "81,disnaker@malukuprov.example\n3171234567890123,x@y.example\n99.99,z@y.example\n72.71,bukan-alamat\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("INPRES_ALAMAT_PELAPOR", str(alamat))
+    monkeypatch.setenv("INPRES_ALAMAT_MEJA", "Meja@kemenkopmk.example; bukan-alamat")
+
+    assert alamat_pelapor() == {
+        "81.71": ["disnaker@ambon.example", "operator@ambon.example"],
+        "81": ["disnaker@malukuprov.example"],
+    }
+    assert alamat_meja() == ["meja@kemenkopmk.example"]
+    # The rows ignored are named by number; a NIK typed as a code is not repeated.
+    assert all(f"row {n}" in caplog.text for n in (5, 6, 7)) and "3171********0123" in caplog.text
+    assert "3171234567890123" not in caplog.text and "@" not in _our_log(caplog)
