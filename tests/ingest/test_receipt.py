@@ -235,6 +235,32 @@ def test_a_file_nobody_can_read_is_answered_with_the_whole_template(conn, tmp_pa
         assert f"- {key}" in r["teks"]
 
 
+def test_a_rejection_whose_run_died_before_its_receipt_is_answered_by_the_next_run(conn, submission, tmp_path):
+    inbox = tmp_path / "inbox"
+    _arrive(
+        submission(
+            inbox / "72.71_2022-10.xlsx",
+            pelapor="72.71",
+            periode="2022-10",
+            kepesertaan=[("72.71", "petani", 10, 5, None, None)],
+        ),
+        datetime(2026, 11, 20, 7, 45, tzinfo=WIB),
+    )
+    # Judged and recorded, then the run died before the quarantine's reasons file and the receipt.
+    load_deliveries(conn, find_deliveries(ObjectStoragePath(inbox.as_uri()), LAPORAN), TODAY)
+    for reasons in Path(os.environ["INPRES_KARANTINA"]).glob("*.alasan.txt"):
+        reasons.unlink()
+
+    summary, written = _intake(conn, inbox)
+
+    assert [j.outcome for j in summary.judged] == ["rejected"] and written == 1
+    [r] = _receipts(conn).values()
+    assert (r["pelapor"], r["periode"]) == ("72.71", "2022-10")
+    assert "Kepada: Pemerintah Kota Palu (72.71)" in r["teks"]
+    assert "Waktu tiba: 20 November 2026 pukul 07.45 WIB" in r["teks"]
+    assert Path(ObjectStoragePath(r["berkas_pdf"]).path).parent == _store() / "2026-11-20"
+
+
 def test_a_bpjs_extract_gets_no_receipt(conn, tmp_path):
     inbox = tmp_path / "bpjs"
     inbox.mkdir()

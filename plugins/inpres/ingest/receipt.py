@@ -36,7 +36,7 @@ import logging
 import re
 import smtplib
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from importlib.resources import as_file, files
@@ -180,6 +180,7 @@ def write_receipts(conn: psycopg.Connection, judged: list[Judgement]) -> int:
             continue
         if conn.execute("select 1 from audit.tanda_terima where sha256 = %s", (judgement.sha256,)).fetchone():
             continue
+        judgement = _lengkapi(conn, judgement)
         catatan = []
         try:
             tanda = _susun(conn, judgement)
@@ -221,6 +222,19 @@ def write_receipts(conn: psycopg.Connection, judged: list[Judgement]) -> int:
     if written:
         log.info("%d receipt(s) written in %s", written, tempat)
     return written
+
+
+def _lengkapi(conn, judgement: Judgement) -> Judgement:
+    """A rejection judged again only to finish its quarantine (a run killed before its receipt) says no more than
+    its reasons: who sent it, for which month and when are in its record."""
+    if judgement.outcome != "rejected" or judgement.received_at is not None:
+        return judgement
+    row = conn.execute(
+        "select pelapor, periode, received_at from audit.penolakan where sha256 = %s", (judgement.sha256,)
+    ).fetchone()
+    if row is None:
+        return judgement
+    return replace(judgement, pelapor=row[0], periode=row[1], received_at=row[2])
 
 
 def _simpan(tempat: ObjectStoragePath, judgement: Judgement, teks: str, data: dict, dibuat: datetime) -> str:
