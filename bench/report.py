@@ -22,9 +22,9 @@ from airflow.sdk import ObjectStoragePath
 from dbt_build import dbt_build, load
 from inpres.data_version import data_version
 from inpres.generate.national import generate, months, restore_arrival
-from inpres.reports import national
-from inpres.reports.figures import load_figures
-from inpres.reports.semester import load_semester, write_semester_report
+from inpres.reports import build, national
+from inpres.reports.figures import load_figures, load_semester
+from inpres.reports.semester import write_semester_report
 from inpres.transform import compile_manifest
 from inpres.warehouse import dbt_env, embedded_postgres, ensure_schemas, free_port
 
@@ -58,7 +58,7 @@ def main() -> None:
             versi = data_version(conn, "bench")
 
             rendered = []
-            original = national.compile_pdf
+            original = build.compile_pdf
 
             def timed(template, *a, **k):
                 started = time.perf_counter()
@@ -66,7 +66,7 @@ def main() -> None:
                 rendered.append((template, time.perf_counter() - started, len(pdf)))
                 return pdf
 
-            national.compile_pdf = timed
+            build.compile_pdf = timed
             started = time.perf_counter()
             monthly = national.write_monthly_reports(figures, out, version=versi, created=dibuat)
             total = time.perf_counter() - started

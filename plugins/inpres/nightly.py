@@ -19,9 +19,9 @@ from inpres.deliver.manifest import write_manifest
 from inpres.ingest.inbox import BPJS, LAPORAN, Delivery, find_deliveries, load_deliveries
 from inpres.quality.gate import WARNING, run_gate
 from inpres.reports.exports import write_exports
-from inpres.reports.figures import load_figures
+from inpres.reports.figures import load_figures, load_semester
 from inpres.reports.national import write_monthly_reports
-from inpres.reports.semester import load_semester, write_semester_report
+from inpres.reports.semester import write_semester_report
 from inpres.storage import upload_tree
 from inpres.transform import publish_dbt_docs
 from inpres.warehouse import connect, ensure_schemas, warehouse_url

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from inpres.reports import columns, content
-from inpres.reports.figures import Figures
-from inpres.reports.semester import SemesterFigures, semester_tables
+from inpres.reports.content import columns, monthly, semester
+from inpres.reports.figures import Figures, SemesterFigures
 
 
 def test_every_name_is_declared_once():
@@ -21,8 +20,8 @@ def test_the_tables_take_their_columns_from_the_catalogue_and_keep_its_kind():
         **dict.fromkeys(("wilayah", "cakupan", "tren", "kepatuhan", "kelengkapan", "tren_kelengkapan", "laporan"), []),
         **dict.fromkeys(("belum_pernah", "rekonsiliasi", "klaim", "non_asn"), []),
     )
-    semester = SemesterFigures(tahun=2022, semester=2, cakupan=[], kelengkapan=[], klaim=[], tren=[])
-    tables = [*content.monthly_tables(kosong), *semester_tables(semester)]
+    semester_kosong = SemesterFigures(tahun=2022, semester=2, cakupan=[], kelengkapan=[], klaim=[], tren=[])
+    tables = [*monthly.tables(kosong), *semester.tables(semester_kosong)]
     assert len(tables) == 20
     # The one table that holds the mart's segment code ('pekerja_rentan'); the others hold its label.
     kode_segmen = ("cakupan_wilayah", "segmen")

@@ -8,11 +8,11 @@ import csv
 from datetime import UTC, date
 from decimal import Decimal
 
-from inpres.reports import content, national
-from inpres.reports.figures import Figures
+from inpres.reports import national
+from inpres.reports.content import common, monthly, semester
+from inpres.reports.csv_files import write_csv
+from inpres.reports.figures import Figures, SemesterFigures
 from inpres.reports.pdf import table_pdf
-from inpres.reports.semester import SemesterFigures, semester_findings
-from inpres.reports.tables import write_csv
 
 MINUS = "\u2212"
 PERIODE = "2022-10"
@@ -175,7 +175,7 @@ def _rows(t) -> list[dict]:
 
 
 def test_the_ranking_puts_complete_provinces_first_and_lists_the_others_unranked():
-    rows = _rows(content.peringkat_provinsi(figures()))
+    rows = _rows(monthly.peringkat_provinsi(figures()))
     assert [(r["nama_wilayah"], r["peringkat_cakupan"], r["basis"]) for r in rows] == [
         ("Sulawesi Tengah", 1, "lengkap"),
         ("Bali", 2, "lengkap"),
@@ -191,7 +191,7 @@ def test_the_ranking_puts_complete_provinces_first_and_lists_the_others_unranked
 
 def test_the_printed_ranking_has_only_the_ranked_and_a_table_of_the_incomplete():
     f = figures()
-    by_name = {t.name: t for t in content.monthly_tables(f)}
+    by_name = {t.name: t for t in monthly.tables(f)}
     printed = national._printed_tables(f, by_name)
     ranked = printed["peringkat_provinsi"]
     assert [b[0] for b in ranked["rows"]] == ["Sulawesi Tengah", "Bali"]
@@ -199,12 +199,12 @@ def test_the_printed_ranking_has_only_the_ranked_and_a_table_of_the_incomplete()
     incomplete = printed["peringkat_belum_lengkap"]
     assert [b[0] for b in incomplete["rows"]] == ["Maluku"]
     assert "Peringkat" not in [k["label"] for k in incomplete["columns"]] and "9/12" in incomplete["rows"][0]
-    assert national._tanpa_laporan(f, by_name["peringkat_provinsi"]) == ["Aceh", "Papua"]
+    assert national._tanpa_laporan(by_name["peringkat_provinsi"]) == ["Aceh", "Papua"]
 
 
 def test_findings_name_only_complete_provinces_and_say_how_many_were_left_out():
     provinsi = [r for r in figures().cakupan if r["tingkat"] == "provinsi"]
-    findings = content.ranking_findings(provinsi, "perubahan_persen_bulan_lalu", "dari bulan lalu", jumlah_provinsi=5)
+    findings = common.ranking_findings(provinsi, "perubahan_persen_bulan_lalu", "dari bulan lalu", jumlah_provinsi=5)
     assert findings[0] == (
         "Cakupan pekerja rentan tertinggi: Sulawesi Tengah (48,55 %); terendah: Bali (30,00 %), "
         "di antara 2 provinsi yang basisnya lengkap; 1 provinsi belum lengkap dan 2 belum ada "
@@ -220,13 +220,13 @@ def test_the_biggest_rise_needs_both_months_complete():
     for r in provinsi:
         if r["nama_wilayah"] == "Bali":
             r["basis_lengkap_bulan_lalu"] = False  # last month Bali's figure was partial: its rise is not real
-    findings = content.ranking_findings(provinsi, "perubahan_persen_bulan_lalu", "dari bulan lalu")
+    findings = common.ranking_findings(provinsi, "perubahan_persen_bulan_lalu", "dari bulan lalu")
     assert "Sulawesi Tengah (+0,93 poin), di antara 1 provinsi yang basisnya lengkap pada kedua bulan" in findings[1]
 
 
 def test_no_complete_province_no_best_or_worst():
     provinsi = [cakupan("81", "64.29", lengkap=False)]
-    assert content.ranking_findings(provinsi, "perubahan_persen_bulan_lalu", "dari bulan lalu") == [
+    assert common.ranking_findings(provinsi, "perubahan_persen_bulan_lalu", "dari bulan lalu") == [
         "Belum ada provinsi yang basis cakupan pekerja rentannya lengkap untuk diberi peringkat: "
         "1 provinsi belum lengkap sehingga tidak diperingkat."
     ]
@@ -234,10 +234,10 @@ def test_no_complete_province_no_best_or_worst():
 
 def test_a_national_figure_states_its_basis():
     nasional = figures().cakupan[0]
-    assert content.basis_sentence(nasional) == (
+    assert common.basis_sentence(nasional) == (
         "mencakup 510 dari 552 pemerintah daerah; sasaran terlapor 61,00 % dari sasaran acuan"
     )
-    sentence = content.findings(figures())[0]
+    sentence = monthly.findings(figures())[0]
     assert sentence.startswith(
         "Secara nasional 400 pekerja rentan terlindungi, cakupan 35,16 % dari sasaran 1.000 "
         "(mencakup 510 dari 552 pemerintah daerah; sasaran terlapor 61,00 % dari sasaran acuan)."
@@ -248,7 +248,7 @@ def test_a_national_figure_states_its_basis():
 
 def test_a_complete_national_figure_gives_its_change():
     nasional = cakupan("00", "35.16", dihitung=540, diharapkan=552, perubahan_terlindungi=-269287)
-    sentence = content.national_sentence(nasional)
+    sentence = common.national_sentence(nasional)
     assert (
         "(mencakup 540 dari 552 pemerintah daerah; sasaran terlapor 100,00 % dari sasaran acuan); "
         "berkurang 269.287 dari bulan lalu." in sentence
@@ -257,7 +257,7 @@ def test_a_complete_national_figure_gives_its_change():
 
 def test_changes_carry_their_sign_and_only_when_comparable(tmp_path):
     nasional = cakupan("00", "35.16", change="-1.20", perubahan_terlindungi=-269287)
-    t = content.cakupan_nasional(figures(cakupan=[nasional]))
+    t = monthly.cakupan_nasional(figures(cakupan=[nasional]))
     pdf = table_pdf(t)
     labels = [k["label"] for k in pdf["columns"]]
     row = dict(zip(labels, pdf["rows"][0], strict=True))
@@ -273,12 +273,12 @@ def test_changes_carry_their_sign_and_only_when_comparable(tmp_path):
     )
     assert csv_row["pemerintah_dihitung"] == "14" and "pemda_dihitung" not in csv_row
 
-    positif = table_pdf(content.cakupan_nasional(figures(cakupan=[cakupan("00", "35.16", change="0.93")])))
+    positif = table_pdf(monthly.cakupan_nasional(figures(cakupan=[cakupan("00", "35.16", change="0.93")])))
     assert "+1.200" in positif["rows"][0] and "+0,93 poin" in positif["rows"][0]
 
 
 def test_months_are_words_in_print_and_iso_in_files(tmp_path):
-    t = content.tren_nasional(figures())
+    t = monthly.tren_nasional(figures())
     assert t.title == "Tren nasional per segmen, September–Oktober 2022"
     assert [b[0] for b in table_pdf(t)["rows"]] == ["Sep 2022", "Okt 2022"]
     write_csv(t, tmp_path / "tren.csv")
@@ -302,24 +302,24 @@ def test_year_to_date_claims_say_which_months():
         "pemerintah_diharapkan": 552,
         "pemerintah_dihitung": 485,
     }
-    t = content.klaim(figures(klaim=[klaim]))
+    t = monthly.klaim(figures(klaim=[klaim]))
     assert t.title == "Klaim yang dibayar, Oktober 2022 dan Januari–Oktober 2022"
     assert {k.name: k.label for k in t.columns}["kasus_kumulatif_tahun"] == "Kasus Jan–Okt 2022"
 
 
 def test_the_annex_counts_what_the_summary_counts():
     f = figures()
-    gaps = len(content.selisih_bpjs(f).rows)
+    gaps = len(monthly.selisih_bpjs(f).rows)
     assert gaps == 2
-    sentence = next(t for t in content.findings(f) if "BPJS" in t)
+    sentence = next(t for t in monthly.findings(f) if "BPJS" in t)
     assert sentence.startswith(f"{gaps} angka terlindungi kab/kota untuk Oktober 2022 (kab/kota × segmen)")
-    row = next(r for r in _rows(content.peringatan_mutu(f)) if "BPJS" in r["pemeriksaan"])
+    row = next(r for r in _rows(monthly.peringatan_mutu(f)) if "BPJS" in r["pemeriksaan"])
     assert row["jumlah_bulan_ini"] == gaps and row["jumlah_diperiksa"] == 10
     assert row["ditemukan"].startswith(f"{gaps} pasangan angka (kab/kota × segmen) untuk Oktober 2022")
 
 
 def test_quality_warnings_name_regions_never_database_ids():
-    rows = _rows(content.peringatan_mutu(figures()))
+    rows = _rows(monthly.peringatan_mutu(figures()))
     text = " ".join(r[k] for r in rows for k in ("pemeriksaan", "ditemukan", "contoh"))
     assert "submission_id" not in text and "None" not in text and "=" not in text
     sasaran = next(r for r in rows if r["pemeriksaan"].startswith("Sasaran kosong"))
@@ -356,14 +356,14 @@ def _semester(**ubah) -> SemesterFigures:
 
 def test_a_provisional_semester_says_which_months_it_holds():
     s = _semester()
-    assert s.title == "Semester II 2022 (sementara: Juli–Oktober, 4 dari 6 bulan)"
-    assert s.as_at == "bulan terakhir yang tersedia (Oktober 2022)"
-    assert s.months == "Juli–Oktober 2022"
-    findings = " ".join(semester_findings(s))
+    assert semester.title(s) == "Semester II 2022 (sementara: Juli–Oktober, 4 dari 6 bulan)"
+    assert semester.as_at(s) == "bulan terakhir yang tersedia (Oktober 2022)"
+    assert semester.months(s) == "Juli–Oktober 2022"
+    findings = " ".join(semester.findings(s))
     assert findings.startswith("Pada Oktober 2022, bulan terakhir yang tersedia, secara nasional 400 pekerja rentan")
     assert "semester ii" not in findings and "akhir semester" not in findings
     final = _semester(periode_akhir="2022-12", bulan_tercakup=6)
-    assert final.title == "Semester II 2022" and final.as_at == "akhir semester (Desember 2022)"
+    assert semester.title(final) == "Semester II 2022" and semester.as_at(final) == "akhir semester (Desember 2022)"
 
 
 def test_rejected_files_name_their_sender():
@@ -379,7 +379,7 @@ def test_rejected_files_name_their_sender():
             "lembar klaim tidak ada",
         ],
     }
-    t = content.penolakan(figures(penolakan=[ditolak]))
+    t = monthly.penolakan(figures(penolakan=[ditolak]))
     pdf = table_pdf(t)
     row = dict(zip([k["label"] for k in pdf["columns"]], pdf["rows"][0], strict=True))
     assert row["Pelapor"] == "Kabupaten Parigi Moutong" and "72.08" not in [v for k, v in row.items() if k != "Berkas"]

@@ -6,8 +6,9 @@ import csv
 
 import psycopg
 
+from inpres.reports.csv_files import write_csv
 from inpres.reports.exports import EXPORTS, write_exports
-from inpres.reports.tables import Column, Table, write_csv
+from inpres.reports.tables import Column, Table
 
 
 def test_a_file_named_like_a_formula_is_escaped_in_a_report_table(tmp_path):

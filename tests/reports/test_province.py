@@ -11,9 +11,13 @@ from decimal import Decimal
 
 import pypdf
 import pytest
+from airflow.sdk import ObjectStoragePath
 
 from inpres.data_version import DataVersion
-from inpres.reports import content, province
+from inpres.reports import province
+from inpres.reports.build import build
+from inpres.reports.content import common, monthly
+from inpres.reports.content import province as content
 from inpres.reports.figures import Figures
 from inpres.transform import dbt_var
 
@@ -180,7 +184,7 @@ def figures() -> Figures:
 
 
 def _by_name(f: Figures):
-    return {t.name: t for t in content.monthly_tables(f)}
+    return {t.name: t for t in monthly.tables(f)}
 
 
 def _ambang() -> str:
@@ -188,7 +192,7 @@ def _ambang() -> str:
 
 
 def test_who_blocks_names_the_governments_not_reported_and_the_blank_targets(figures):
-    h = province.blockers(figures, "72", SEBELUM_BATAS)
+    h = content.blockers(figures, "72", SEBELUM_BATAS)
     # Poso sent nothing; Palu did not report itself, but some of its figures came with the province's report.
     assert h["belum_lapor"] == [
         "Kabupaten Poso",
@@ -205,7 +209,7 @@ def test_who_blocks_names_the_governments_not_reported_and_the_blank_targets(fig
 def test_a_blank_target_the_province_sent_is_the_provinces_to_fill(figures):
     palu = next(r for r in figures.cakupan if r["kode_wilayah"] == "72.71")
     palu["sasaran"] = palu["persen_terlindungi"] = None
-    h = province.blockers(figures, "72", SEBELUM_BATAS)
+    h = content.blockers(figures, "72", SEBELUM_BATAS)
     assert h["sasaran_kosong"] == [
         "Kabupaten Banggai: perangkat desa",
         "Kota Palu: pekerja rentan (angkanya dikirim pemerintah provinsi)",
@@ -218,7 +222,7 @@ def test_a_blank_target_the_province_sent_is_the_provinces_to_fill(figures):
 
 
 def test_who_blocks_includes_the_provincial_government_and_a_passed_deadline(figures):
-    h = province.blockers(figures, "81", SESUDAH_BATAS)
+    h = content.blockers(figures, "81", SESUDAH_BATAS)
     assert h["belum_lapor"] == ["Pemerintah Provinsi Maluku", "Kota Ambon"]
     assert h["sasaran_kosong"] == []
     assert h["actions"] == [
@@ -231,9 +235,9 @@ def test_who_blocks_includes_the_provincial_government_and_a_passed_deadline(fig
 def test_every_province_wide_figure_states_its_basis(figures):
     pr = next(r for r in figures.cakupan if r["kode_wilayah"] == "72" and r["segmen"] == "pekerja_rentan")
     assert (
-        content.basis_sentence(pr) == "mencakup 3 dari 4 pemerintah daerah; sasaran terlapor 61,20 % dari sasaran acuan"
+        common.basis_sentence(pr) == "mencakup 3 dari 4 pemerintah daerah; sasaran terlapor 61,20 % dari sasaran acuan"
     )
-    rows = dict(province.summary(figures, "72", for_governor=True))
+    rows = dict(content.summary(figures, "72", for_governor=True))
     assert rows["Cakupan pekerja rentan"] == (
         "40,00 % (12.000 dari 30.000) — mencakup 3 dari 4 pemerintah daerah; "
         "sasaran terlapor 61,20 % dari sasaran acuan"
@@ -243,26 +247,26 @@ def test_every_province_wide_figure_states_its_basis(figures):
         "Cakupan pekerja rentan nasional 40,00 % (12.000 dari 30.000) — mencakup 3 dari 552 pemerintah daerah; "
         "sasaran terlapor 2,50 % dari sasaran acuan. Angka nasional juga belum lengkap: bandingkan dengan hati-hati"
     )
-    table = province.standing_table(figures, "72")
+    table = content.standing_table(figures, "72")
     pr_row = dict(zip([k.name for k in table.columns], table.rows[0], strict=True))
     assert pr_row["pemda_dihitung"] == (3, 4) and pr_row["persen_sasaran_terlapor"] == Decimal("61.20")
     assert pr_row["peringkat"] == "belum lengkap"
     # The month before was complete but this one is not: the change is not a figure.
     assert pr_row["perubahan_persen_bulan_lalu"] is None
-    comparable_rows = province.benchmark_table(figures, "72")
+    comparable_rows = content.benchmark_table(figures, "72")
     assert comparable_rows.rows[0][3:] == ((3, 552), Decimal("2.50"), "belum lengkap")
 
 
 def test_an_incomplete_province_is_told_it_is_not_ranked_why_and_what_completes_it(figures):
     pr = next(r for r in figures.cakupan if r["kode_wilayah"] == "72" and r["segmen"] == "pekerja_rentan")
     needed = math.ceil(Decimal(str(dbt_var("ambang_basis_persen"))) * 4 / 100)
-    sentence = province.why_unranked(pr)
+    sentence = content.why_unranked(pr)
     assert sentence.startswith("Belum diberi peringkat karena angkanya belum lengkap: ")
     assert f"baru 3 dari 4 pemerintah daerah yang angkanya masuk (perlu sekurang-kurangnya {needed})" in sentence
     assert f"sasaran yang terlapor baru 61,20 % dari sasaran acuan (perlu sekurang-kurangnya {_ambang()})" in sentence
     # The governor is also told the rule and what completes the figure; the annex keeps to the reason.
-    assert dict(province.summary(figures, "72"))["Peringkat"] == sentence
-    untuk_gubernur = dict(province.summary(figures, "72", for_governor=True))["Peringkat"]
+    assert dict(content.summary(figures, "72"))["Peringkat"] == sentence
+    untuk_gubernur = dict(content.summary(figures, "72", for_governor=True))["Peringkat"]
     assert untuk_gubernur.startswith(sentence)
     assert untuk_gubernur.endswith(
         f"bila angkanya mencakup sekurang-kurangnya {_ambang()} pemerintah daerahnya dan {_ambang()} sasaran "
@@ -270,7 +274,7 @@ def test_an_incomplete_province_is_told_it_is_not_ranked_why_and_what_completes_
     )
     # Only Banggai's perangkat desa target is blank: what completes that segment is its target.
     desa = next(r for r in figures.cakupan if r["kode_wilayah"] == "72" and r["segmen"] == "perangkat_desa")
-    assert province.ranking_rule(figures, desa).endswith(
+    assert content.ranking_rule(figures, desa).endswith(
         "Yang melengkapinya: laporan dari pemerintah daerah yang belum melapor dan sasaran perangkat desa yang masih "
         "kosong, seperti diuraikan di bawah."
     )
@@ -283,15 +287,15 @@ def test_an_incomplete_province_is_told_it_is_not_ranked_why_and_what_completes_
         "peringkat": 3,
         "jumlah_diperingkat": 12,
     }
-    assert province.why_unranked(lengkap) == ""
+    assert content.why_unranked(lengkap) == ""
     figures.cakupan = [lengkap if r is pr else r for r in figures.cakupan]
-    rows = dict(province.summary(figures, "72"))
+    rows = dict(content.summary(figures, "72"))
     assert rows["Cakupan pekerja rentan"].startswith("40,00 % (12.000 dari 30.000), peringkat 3 dari 12 provinsi — ")
     assert "Peringkat" not in rows
 
 
 def test_the_pdf_names_regions_not_files_settings_or_codes(figures):
-    data = province.pdf_data(figures, _by_name(figures), NAMA["72"], version=VERSI, created=SEBELUM_BATAS)
+    data = province.document(figures, _by_name(figures), NAMA["72"], version=VERSI, created=SEBELUM_BATAS).data
     # The rejected file's own name is what the region sent; everything else is checked word for word.
     tanpa_berkas = json.dumps({k: v for k, v in data.items() if k != "penolakan"}, ensure_ascii=False, default=str)
     penolakan = json.dumps(data["penolakan"]["note"], ensure_ascii=False)
@@ -330,14 +334,15 @@ def test_annex_b_lists_the_kab_kota_without_figures_under_the_table(figures):
     assert p["kabupaten_kota"]["note"] == "Belum melapor untuk Oktober 2022 dan belum ada angkanya (1): Kabupaten Poso."
 
 
-def _text(pdf: bytes, tmp_path) -> str:
-    (tmp_path / "p.pdf").write_bytes(pdf)
-    return " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(tmp_path / "p.pdf").pages)
+def _governors_pdf(figures, kode: str, created: datetime, tmp_path) -> str:
+    """The governor's PDF as the night writes it, as its text."""
+    document = province.document(figures, _by_name(figures), NAMA[kode], version=VERSI, created=created)
+    build([document], ObjectStoragePath(tmp_path.as_uri()), version=VERSI, created=created)
+    return " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(tmp_path / document.pdf).pages)
 
 
 def test_the_governors_pdf_names_who_blocks_the_figure(figures, tmp_path):
-    by_name = _by_name(figures)
-    text = _text(province.render(figures, by_name, NAMA["72"], version=VERSI, created=SEBELUM_BATAS), tmp_path)
+    text = _governors_pdf(figures, "72", SEBELUM_BATAS, tmp_path)
     assert "Yang menghambat angka provinsi" in text
     assert "Belum melapor untuk Oktober 2022 (2): Kabupaten Poso; Kota Palu (hanya angka pekerja rentan" in text
     assert "Kabupaten Banggai: perangkat desa" in text
@@ -345,7 +350,7 @@ def test_the_governors_pdf_names_who_blocks_the_figure(figures, tmp_path):
     assert "Belum diberi peringkat karena angkanya belum lengkap" in text
     assert "mencakup 3 dari 552 pemerintah daerah" in text
 
-    kosong = _text(province.render(figures, by_name, NAMA["81"], version=VERSI, created=SESUDAH_BATAS), tmp_path)
+    kosong = _governors_pdf(figures, "81", SESUDAH_BATAS, tmp_path)
     assert "Belum melapor untuk Oktober 2022 (2): Pemerintah Provinsi Maluku; Kota Ambon." in kosong
     assert "Belum ada kabupaten/kota di provinsi ini yang angkanya masuk" in kosong
 

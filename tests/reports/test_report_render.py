@@ -10,6 +10,7 @@ from decimal import Decimal
 import pypdf
 import pytest
 
+from inpres.reports.csv_files import write_csv, write_dictionary
 from inpres.reports.formatting import (
     MINUS,
     format_change,
@@ -25,7 +26,7 @@ from inpres.reports.formatting import (
     month_name,
 )
 from inpres.reports.pdf import compile_pdf, table_pdf
-from inpres.reports.tables import Column, Table, select, write_csv, write_dictionary
+from inpres.reports.tables import Column, Table, select
 
 TABLE = Table(
     "contoh",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from airflow.sdk import ObjectStoragePath
 
-from inpres.reports.tables import FORMULA_START
+from inpres.reports.csv_files import FORMULA_START
 
 EXPORTS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     # file: (mart, columns, order)
@@ -124,7 +124,7 @@ def write_exports(conn, periode: str, out: ObjectStoragePath) -> list[ObjectStor
 
 
 def _cells(conn, mart: str, columns: tuple[str, ...]) -> list[str]:
-    """The select list, its text columns escaped as tables.teks_aman does, so no cell opens as a formula."""
+    """The select list, its text columns escaped as csv_files.safe_text does, so no cell opens as a formula."""
     schema, table = mart.split(".")
     text = {
         row[0]

@@ -1,4 +1,6 @@
-"""Everything a report shows, read from the marts (and the audit tables for rejections and warnings).
+"""Everything the reports show, read from the marts (and the audit tables for rejections and warnings): the
+month's figures for the monthly report (`load_figures`), the semester's for the semester report
+(`load_semester`).
 
 Only `select`s of stored figures: no sum, ratio or rank is computed here, so every figure in the PDF, the
 workbook and the CSV files is one a data engineer can find in a mart with the same name.
@@ -12,6 +14,7 @@ from psycopg.rows import dict_row
 
 # The trend charts show this many months up to the report's month.
 TREND_MONTHS = 13
+SEMESTER_MONTHS = 6  # a semester report is final once this many of its months are in
 
 
 @dataclass
@@ -19,7 +22,7 @@ class Figures:
     periode: str
     wilayah: list[dict]  # dim_wilayah: the 38 provinces and 514 kab/kota (the nation left out)
     cakupan: list[dict]  # fct_cakupan_wilayah for the month, every territory
-    tren: list[dict]  # fct_cakupan_wilayah for the nation and provinces over the last BULAN_TREN months
+    tren: list[dict]  # fct_cakupan_wilayah for the nation and provinces over the last TREND_MONTHS months
     kepatuhan: list[dict]  # fct_kepatuhan_pelapor for the month
     kelengkapan: list[dict]  # fct_kelengkapan_laporan for the month: provinces and the nation
     tren_kelengkapan: list[dict]  # fct_kelengkapan_laporan for the nation over the trend months
@@ -144,3 +147,63 @@ def _with_regions(conn, peringatan: dict) -> dict:
         for s in sample
     ]
     return {**peringatan, "sample": detailed}
+
+
+@dataclass
+class SemesterFigures:
+    """The semester of the report's month, from the semester marts."""
+
+    tahun: int
+    semester: int
+    cakupan: list[dict]  # fct_cakupan_semester: nation and provinces
+    kelengkapan: list[dict]  # fct_kelengkapan_semester: nation and provinces
+    klaim: list[dict]  # fct_klaim_semester: nation and provinces
+    tren: list[dict]  # fct_cakupan_wilayah: the nation, each month of the semester
+    periode_awal: str = ""  # the semester's first month (dim_semester)
+    periode_akhir: str = ""  # its last month with data so far
+    bulan_tercakup: int = 0  # how many of its six months have happened
+    jumlah_provinsi: int = 38
+
+    @property
+    def final(self) -> bool:
+        """Whether all six months are in: the report is final, no longer provisional."""
+        return self.bulan_tercakup == SEMESTER_MONTHS
+
+    @property
+    def key(self) -> str:
+        """'2022_S2', for the files' names."""
+        return f"{self.tahun}_S{self.semester}"
+
+
+def load_semester(conn, periode: str) -> SemesterFigures:
+    year, month = int(periode[:4]), int(periode[5:])
+    semester = 1 if month <= 6 else 2
+    key = (year, semester)
+    where = "where tahun = %s and semester = %s and (tingkat in ('nasional', 'provinsi'))"
+    dim = _rows(
+        conn,
+        "select periode_awal, periode_akhir, bulan_tercakup from marts.dim_semester where tahun = %s and semester = %s",
+        key,
+    )
+    return SemesterFigures(
+        tahun=year,
+        semester=semester,
+        cakupan=_rows(conn, f"select * from marts.fct_cakupan_semester {where} order by kode_wilayah, segmen", key),
+        kelengkapan=_rows(
+            conn,
+            "select * from marts.fct_kelengkapan_semester where tahun = %s and semester = %s order by kode_wilayah",
+            key,
+        ),
+        klaim=_rows(
+            conn, f"select * from marts.fct_klaim_semester {where} order by kode_wilayah, program, segmen", key
+        ),
+        tren=_rows(
+            conn,
+            "select c.* from marts.fct_cakupan_wilayah c join marts.dim_periode p using (periode) "
+            "where c.kode_wilayah = '00' and p.tahun = %s and p.semester = %s "
+            "order by c.periode, c.segmen",
+            key,
+        ),
+        **(dim[0] if dim else {}),
+        jumlah_provinsi=_rows(conn, "select count(*) as n from marts.dim_wilayah where tingkat = 'provinsi'")[0]["n"],
+    )

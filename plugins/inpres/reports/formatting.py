@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
+WIB = ZoneInfo("Asia/Jakarta")  # the reports' dates and times are Jakarta's
 NOT_REPORTED = "–"  # en dash; the report's footnote explains it
 MINUS = "\u2212"  # the minus sign: a hyphen in front of a figure reads as a dash, or breaks the line
 

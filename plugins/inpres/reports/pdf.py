@@ -15,9 +15,45 @@ from pathlib import Path
 import matplotlib
 import typst
 
-from inpres.reports.tables import Table, format_cell
+from inpres.reports.formatting import (
+    WIB,
+    format_change,
+    format_date,
+    format_number,
+    format_percent,
+    format_periode_short,
+    format_points,
+    format_rupiah,
+)
+from inpres.reports.tables import Table
 
 RIGHT_ALIGNED = {"angka", "selisih", "rasio", "persen", "poin", "rupiah"}
+STATUS_SYMBOL = {"terpenuhi": "●", "sebagian": "◐", "tidak_terpenuhi": "○", "tidak_diketahui": "?"}
+
+
+def format_cell(value, kind: str) -> str:
+    """A cell as the PDF shows it."""
+    if value is None:
+        return format_number(None)  # the dash the report explains as "not reported"
+    if kind == "angka":
+        return format_number(value)
+    if kind == "selisih":
+        return format_change(value)
+    if kind == "rasio":
+        return f"{format_number(value[0])}/{format_number(value[1])}"
+    if kind == "bulan":
+        return format_periode_short(value)
+    if kind == "persen":
+        return format_percent(value)
+    if kind == "poin":
+        return format_points(value)
+    if kind == "rupiah":
+        return format_rupiah(value)
+    if kind == "tanggal":
+        return format_date(value.astimezone(WIB) if isinstance(value, datetime) else value)
+    if kind == "status":
+        return STATUS_SYMBOL.get(value, str(value))
+    return str(value)
 
 
 def table_pdf(t: Table, *, csv: bool = True) -> dict:

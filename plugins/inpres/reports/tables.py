@@ -1,4 +1,5 @@
-"""A report table, defined once and rendered three ways: in the PDF, as an Excel sheet, as a CSV file.
+"""A report table, defined once and rendered three ways: in the PDF (pdf.py), as an Excel sheet (workbook.py),
+as a CSV file (csv_files.py).
 
 Cells hold the mart's values as they are (int, Decimal, str, date, None for unknown); each renderer
 formats them by the column's `kind`, so the PDF, the workbook and the CSV cannot disagree.
@@ -6,26 +7,8 @@ formats them by the column's `kind`, so the PDF, the workbook and the CSV cannot
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
-from decimal import Decimal
-from pathlib import Path
-from zoneinfo import ZoneInfo
-
-from inpres.reports.formatting import (
-    format_change,
-    format_date,
-    format_number,
-    format_percent,
-    format_periode_short,
-    format_points,
-    format_rupiah,
-    round_percent,
-)
-
-WIB = ZoneInfo("Asia/Jakarta")
 
 # teks: free text · kode: a region code or other identifier, kept as text · angka: a count ·
 # selisih: a signed count (a change from an earlier month, or one figure less another), '+1.200' / '−94' ·
@@ -35,7 +18,7 @@ WIB = ZoneInfo("Asia/Jakarta")
 # status: a scorecard status (terpenuhi / sebagian / tidak_terpenuhi / tidak_diketahui): the code in the CSV,
 # words in the workbook, a symbol the legend explains in the PDF
 KINDS = ("teks", "kode", "angka", "selisih", "rasio", "persen", "poin", "rupiah", "tanggal", "bulan", "status")
-STATUS_SYMBOL = {"terpenuhi": "●", "sebagian": "◐", "tidak_terpenuhi": "○", "tidak_diketahui": "?"}
+
 STATUS_WORDS = {
     "terpenuhi": "terpenuhi",
     "sebagian": "sebagian",
@@ -99,31 +82,6 @@ class Table:
         return next(i for i, k in enumerate(self.columns) if k.name == name)
 
 
-def format_cell(value, kind: str) -> str:
-    """A cell as the PDF shows it."""
-    if value is None:
-        return format_number(None)  # the dash the report explains as "not reported"
-    if kind == "angka":
-        return format_number(value)
-    if kind == "selisih":
-        return format_change(value)
-    if kind == "rasio":
-        return f"{format_number(value[0])}/{format_number(value[1])}"
-    if kind == "bulan":
-        return format_periode_short(value)
-    if kind == "persen":
-        return format_percent(value)
-    if kind == "poin":
-        return format_points(value)
-    if kind == "rupiah":
-        return format_rupiah(value)
-    if kind == "tanggal":
-        return format_date(value.astimezone(WIB) if isinstance(value, datetime) else value)
-    if kind == "status":
-        return STATUS_SYMBOL.get(value, str(value))
-    return str(value)
-
-
 def for_files(table: Table) -> Table:
     """The table as the workbook and the CSV hold it: without the columns that only the PDF prints."""
     keep = [i for i, k in enumerate(table.columns) if k.in_files]
@@ -155,58 +113,3 @@ def select(table: Table, where: Callable[[dict], bool]) -> Table:
     """The same table with only the rows for which `where(row as {column: value})` holds."""
     names = [k.name for k in table.columns]
     return replace(table, rows=[r for r in table.rows if where(dict(zip(names, r, strict=True)))])
-
-
-# A spreadsheet opening a CSV runs a cell that starts with one of these as a formula (CSV injection): a
-# file named "=HYPERLINK(…)" in penolakan.csv would become a link. Such text gets a leading apostrophe.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(text: str) -> str:
-    """Text for a CSV cell that no spreadsheet takes for a formula."""
-    return f"'{text}" if text.startswith(FORMULA_START) else text
-
-
-def csv_cell(value, kind: str):
-    """A cell as the CSV holds it: plain digits, a dot for decimals, ISO dates, empty for unknown."""
-    if value is None:
-        return ""
-    if kind in ("persen", "poin"):
-        return f"{round_percent(Decimal(value)):f}"
-    if isinstance(value, datetime):
-        return value.astimezone(WIB).isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, str):
-        return safe_text(value)
-    return value
-
-
-def write_csv(table: Table, path: Path) -> None:
-    table = for_files(table)
-    with path.open("w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f)
-        w.writerow([k.name for k in table.columns])
-        for row in table.rows:
-            w.writerow([csv_cell(v, k.kind) for v, k in zip(row, table.columns, strict=True)])
-
-
-def write_dictionary(tables: Sequence[Table], path: Path) -> None:
-    """The data dictionary: every CSV, every column, what it means (data/KAMUS_DATA.md)."""
-    lines = [
-        "# Kamus data",
-        "",
-        "Setiap berkas CSV di folder ini adalah satu tabel laporan. Pengodean: UTF-8, pemisah koma, "
-        "baris pertama nama kolom. Angka tanpa pemisah ribuan; desimal memakai titik; "
-        "sel kosong berarti tidak dilaporkan atau tidak dapat dihitung; tanggal ISO 8601; bulan YYYY-MM; "
-        "status kartu kepatuhan sebagai kode (terpenuhi, sebagian, tidak_terpenuhi, tidak_diketahui).",
-        "",
-    ]
-    for t in map(for_files, tables):
-        lines += [f"## {t.name}.csv — {t.title}", ""]
-        if t.sources:
-            lines += [f"Sumber: {', '.join(f'`{s}`' for s in t.sources)}.", ""]
-        lines += ["| kolom | judul | jenis | keterangan |", "| --- | --- | --- | --- |"]
-        lines += [f"| `{k.name}` | {k.title} | {k.kind} | {k.description} |" for k in t.columns]
-        lines.append("")
-    path.write_text("\n".join(lines), encoding="utf-8")

@@ -14,11 +14,10 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 import xlsxwriter
 
-from inpres.reports.formatting import round_percent
+from inpres.reports.formatting import WIB, round_percent
 from inpres.reports.tables import STATUS_WORDS, for_files
 
 if TYPE_CHECKING:
@@ -27,7 +26,6 @@ if TYPE_CHECKING:
 
     from inpres.reports.tables import Chart, Column, Table
 
-WIB = ZoneInfo("Asia/Jakarta")
 AUTHOR = "Kemenko PMK — gudang data Inpres 2/2021"
 COVER_SHEET = "Keterangan"
 # Without a creation time the file is byte-for-byte reproducible; this is the time xlsxwriter already

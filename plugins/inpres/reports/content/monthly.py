@@ -1,12 +1,8 @@
-"""The tables of the monthly reports and the headline findings, built from `Figures`.
+"""The content of the monthly report: its tables and its headline findings, built from `Figures`.
 
 A table here is picked from the marts' rows column by column; the only arithmetic is none. The findings
-are sentences around figures the marts already hold (a rank, a count of reports, a change).
-
-A province-wide or national figure is the sum of what was reported, so every one is shown with its basis
-(how many of the governments it should include it does include, and how much of the target it covers).
-Only a figure whose basis is complete is ranked or named as best, worst or biggest rise; a change is
-shown only when both months it compares are complete.
+are sentences around figures the marts already hold (a rank, a count of reports, a change). Every
+province-wide or national figure comes with its basis (content/common.py).
 """
 
 from __future__ import annotations
@@ -16,7 +12,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from inpres.paths import EXPECTATIONS
-from inpres.reports.columns import (
+from inpres.reports.content.columns import (
     basis_column,
     basis_columns,
     column,
@@ -24,31 +20,35 @@ from inpres.reports.columns import (
     coverage_columns,
     trend_basis_column,
 )
-from inpres.reports.figures import Figures
-from inpres.reports.formatting import (
-    format_date,
-    format_number,
-    format_percent,
-    format_periode,
-    format_points,
-    format_range,
-    format_range_short,
-    format_rupiah,
+from inpres.reports.content.common import (
+    basis_cells,
+    basis_note,
+    basis_word,
+    change,
+    national_sentence,
+    ranking_findings,
 )
-from inpres.reports.tables import Chart, Column, Table
-from inpres.reports.wording import (
-    BELUM_LENGKAP,
-    LENGKAP,
+from inpres.reports.content.wording import (
     POIN_KEPATUHAN,
     SEGMEN_LABEL,
     STATUS_LAPORAN,
-    TANPA_LAPORAN,
     TINGKAT,
     segmen_in_sentence,
     segmen_label,
     segmen_order,
     threshold_text,
 )
+from inpres.reports.figures import Figures
+from inpres.reports.formatting import (
+    format_date,
+    format_number,
+    format_percent,
+    format_periode,
+    format_range,
+    format_range_short,
+    format_rupiah,
+)
+from inpres.reports.tables import Chart, Column, Table
 from inpres.transform import dbt_var
 
 MART_CAKUPAN = "marts.fct_cakupan_wilayah"
@@ -56,67 +56,6 @@ MART_CAKUPAN = "marts.fct_cakupan_wilayah"
 
 def _by_segmen(rows: list[dict]) -> dict[tuple[str, str], dict]:
     return {(r["kode_wilayah"], r["segmen"]): r for r in rows}
-
-
-# --- the basis of a figure ---------------------------------------------------------------------------------
-
-
-def basis_word(r: dict | None) -> str:
-    """'lengkap', 'belum lengkap', or 'belum ada laporan' for a territory without a row this month."""
-    if not r:
-        return TANPA_LAPORAN
-    return LENGKAP if r["basis_lengkap"] else BELUM_LENGKAP
-
-
-def basis_sentence(r: dict) -> str:
-    """What a province-wide or national figure includes: 'mencakup 14 dari 36 pemerintah daerah; sasaran
-    terlapor 61,00 % dari sasaran acuan'."""
-    sentence = (
-        f"mencakup {format_number(r['pemerintah_dihitung'])} dari "
-        f"{format_number(r['pemerintah_diharapkan'])} pemerintah daerah; "
-    )
-    if r["persen_sasaran_terlapor"] is None:
-        return sentence + "sasaran acuan belum diketahui"
-    return sentence + f"sasaran terlapor {format_percent(r['persen_sasaran_terlapor'])} dari sasaran acuan"
-
-
-def pemda_dihitung(r: dict | None) -> tuple[int, int] | None:
-    """(14, 36), printed '14/36': the governments a figure includes of those it should, in one narrow column."""
-    if not r or r.get("pemerintah_dihitung") is None:
-        return None
-    return r["pemerintah_dihitung"], r["pemerintah_diharapkan"]
-
-
-def comparable(r: dict | None, earlier_complete: str = "basis_lengkap_bulan_lalu") -> bool:
-    """Whether a change can be read: the basis complete in both months it compares."""
-    return bool(r) and r.get("basis_lengkap") is True and r.get(earlier_complete) is True
-
-
-def change(r: dict | None, column: str, earlier_complete: str = "basis_lengkap_bulan_lalu"):
-    """The mart's change where it is comparable, else None (shown as '–')."""
-    return r.get(column) if comparable(r, earlier_complete) else None
-
-
-def basis_cells(r: dict | None, *, sasaran: bool = True) -> tuple:
-    r = r or {}
-    cells = (pemda_dihitung(r), r.get("pemerintah_dihitung"), r.get("pemerintah_diharapkan"))
-    if sasaran:
-        cells += (r.get("persen_sasaran_terlapor"), basis_word(r) if r else TANPA_LAPORAN)
-    return cells
-
-
-BASIS_NOTE = (
-    "Angka provinsi dan nasional adalah jumlah dari yang sudah dilaporkan. Cakupan hanya "
-    "menghitung pemerintah daerah yang sasarannya diketahui, sehingga dapat berbeda dari "
-    "terlindungi dibagi sasaran. Pemda: pemerintah daerah yang angkanya masuk / yang seharusnya "
-    "masuk. Basis lengkap: sekurang-kurangnya {threshold} pemerintah daerah dan {threshold} sasaran acuan; "
-    "perubahan dihitung atas pemerintah daerah yang angkanya ada pada kedua bulan, dan hanya "
-    "ditampilkan bila basis kedua bulan yang dibandingkan lengkap."
-)
-
-
-def basis_note() -> str:
-    return BASIS_NOTE.format(threshold=threshold_text())
 
 
 # --- coverage ------------------------------------------------------------------------------------------------
@@ -890,7 +829,7 @@ def peringatan_mutu(f: Figures) -> Table:
     )
 
 
-def monthly_tables(f: Figures) -> list[Table]:
+def tables(f: Figures) -> list[Table]:
     """Every table of the monthly report, in the order of the workbook's sheets."""
     return [
         cakupan_nasional(f),
@@ -914,40 +853,14 @@ def monthly_tables(f: Figures) -> list[Table]:
 # --- findings --------------------------------------------------------------------------------------------------
 
 
-def national_sentence(
-    r: dict,
-    *,
-    since: str = "dari bulan lalu",
-    column: str = "perubahan_terlindungi_bulan_lalu",
-    earlier_complete: str = "basis_lengkap_bulan_lalu",
-    opening: str = "Secara nasional",
-) -> str:
-    """The nation's pekerja-rentan figure with its basis and, when comparable, its change."""
-    sentence = f"{opening} {format_number(r['terlindungi'])} pekerja rentan terlindungi"
-    if r["persen_terlindungi"] is not None:
-        sentence += f", cakupan {format_percent(r['persen_terlindungi'])} dari sasaran {format_number(r['sasaran'])}"
-    sentence += f" ({basis_sentence(r)})"
-    if comparable(r, earlier_complete) and r.get(column) is not None:
-        sentence += f"; {_change_words(r[column])} {since}"
-    sentence += "."
-    if not r["basis_lengkap"]:
-        sentence += (
-            f" Basis nasional belum lengkap (perlu sekurang-kurangnya {threshold_text()}): angka ini jumlah "
-            "dari yang sudah dilaporkan, belum angka seluruh Indonesia, dan tidak dibandingkan dengan bulan lain."
-        )
-    elif not comparable(r, earlier_complete):
-        sentence += f" Perubahan {since} tidak dihitung: basis pembandingnya belum lengkap."
-    return sentence
-
-
 def findings(f: Figures) -> list[str]:
-    """Headline findings, each a sentence around figures the marts hold."""
-    findings = []
+    """Headline sentences, each a sentence around figures the marts hold."""
+    sentences = []
     month = format_periode(f.periode)
     pr = next((r for r in f.nasional(f.cakupan) if r["segmen"] == "pekerja_rentan"), None)
     if pr:
-        findings.append(national_sentence(pr))
-    findings += ranking_findings(
+        sentences.append(national_sentence(pr))
+    sentences += ranking_findings(
         [r for r in f.cakupan if r["tingkat"] == "provinsi"],
         "perubahan_persen_bulan_lalu",
         "dari bulan lalu",
@@ -955,7 +868,7 @@ def findings(f: Figures) -> list[str]:
     )
     lengkap = next((r for r in f.kelengkapan if r["kode_wilayah"] == "00"), None)
     if lengkap:
-        findings.append(
+        sentences.append(
             f"{format_number(lengkap['laporan_diterima'])} dari {format_number(lengkap['laporan_diharapkan'])} "
             f"pemerintah daerah telah melapor untuk {month} ({format_percent(lengkap['persen_diterima'])}); "
             f"{format_number(lengkap['laporan_tepat_waktu'])} tepat waktu."
@@ -963,79 +876,18 @@ def findings(f: Figures) -> list[str]:
     if f.belum_pernah:
         examples = ", ".join(r["nama_wilayah"] for r in f.belum_pernah[:5])
         rest = len(f.belum_pernah) - 5
-        findings.append(
+        sentences.append(
             f"{format_number(len(f.belum_pernah))} pemerintah daerah belum pernah melapor sama sekali, "
             f"antara lain {examples}" + (f" dan {format_number(rest)} lainnya" if rest > 0 else "") + "."
         )
     gaps = selisih_bulan_ini(f)
     if gaps:
-        findings.append(
+        sentences.append(
             f"{format_number(len(gaps))} angka terlindungi kab/kota untuk {month} (kab/kota × segmen) "
             f"berselisih lebih dari {_tolerance()} dengan data BPJS Ketenagakerjaan (lihat bagian Rekonsiliasi)."
         )
     if f.penolakan:
-        findings.append(
+        sentences.append(
             f"{format_number(len(f.penolakan))} berkas ditolak dan menunggu perbaikan dari pelapor (lihat Lampiran A)."
         )
-    return findings
-
-
-def ranking_findings(
-    provinsi: list[dict],
-    change_column: str,
-    since: str,
-    earlier_complete: str = "basis_lengkap_bulan_lalu",
-    *,
-    jumlah_provinsi: int | None = None,
-) -> list[str]:
-    """Best and worst province by pekerja-rentan coverage, and the biggest rise (`change_column`, in points).
-
-    Only provinces whose basis is complete are named: the best and worst among the ranked ones, the
-    biggest rise among those complete in both months compared (`earlier_complete`). The sentence says how many
-    were left out. `jumlah_provinsi`: all provinces, to count those without any figure too.
-    """
-    pr = [r for r in provinsi if r["segmen"] == "pekerja_rentan"]
-    ranked = sorted(
-        (r for r in pr if r["basis_lengkap"] and r["peringkat"] is not None),
-        key=lambda r: (r["peringkat"], r["kode_wilayah"]),
-    )
-    incomplete = len(pr) - len(ranked)
-    without = max((jumlah_provinsi or 0) - len(pr), 0)
-    others = []
-    if incomplete:
-        others.append(f"{format_number(incomplete)} provinsi belum lengkap")
-    if without:
-        others.append(f"{format_number(without)} belum ada laporan")
-    unranked = (" dan ".join(others) + " sehingga tidak diperingkat") if others else ""
-    if not ranked:
-        return (
-            [f"Belum ada provinsi yang basis cakupan pekerja rentannya lengkap untuk diberi peringkat: {unranked}."]
-            if unranked
-            else []
-        )
-    best, worst = ranked[0], ranked[-1]
-    sentence = (
-        f"Cakupan pekerja rentan tertinggi: {best['nama_wilayah']} ({format_percent(best['persen_terlindungi'])})"
-    )
-    if worst is not best:
-        sentence += f"; terendah: {worst['nama_wilayah']} ({format_percent(worst['persen_terlindungi'])})"
-    sentence += f", di antara {format_number(len(ranked))} provinsi yang basisnya lengkap"
-    findings = [sentence + (f"; {unranked}." if unranked else ".")]
-    comparable_rows = [r for r in ranked if r.get(earlier_complete) is True and r[change_column] is not None]
-    risen = [r for r in comparable_rows if r[change_column] > 0]
-    if risen:
-        top = max(risen, key=lambda r: (r[change_column], r["kode_wilayah"]))
-        findings.append(
-            f"Kenaikan cakupan pekerja rentan terbesar {since}: {top['nama_wilayah']} "
-            f"({format_points(top[change_column])}), di antara {format_number(len(comparable_rows))} provinsi yang "
-            "basisnya lengkap pada kedua bulan yang dibandingkan."
-        )
-    return findings
-
-
-def _change_words(n: int) -> str:
-    if n > 0:
-        return f"bertambah {format_number(n)}"
-    if n < 0:
-        return f"berkurang {format_number(-n)}"
-    return "tidak berubah"
+    return sentences

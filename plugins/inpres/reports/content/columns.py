@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from inpres.reports.tables import Column
-from inpres.reports.wording import (
+from inpres.reports.content.wording import (
     POIN_KEPATUHAN,
     SEGMEN_LABEL,
     SEGMEN_SHORT,
@@ -20,6 +19,7 @@ from inpres.reports.wording import (
     segmen_in_sentence,
     threshold_text,
 )
+from inpres.reports.tables import Column
 
 _EMPTY_UNLESS_COMPARABLE = "kosong bila basis salah satu bulan belum lengkap"
 
