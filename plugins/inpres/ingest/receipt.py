@@ -57,43 +57,43 @@ from inpres.reports.pdf import compile_pdf
 log = logging.getLogger(__name__)
 
 DITERIMA, DITOLAK = "diterima", "ditolak"
-JENIS = "tanda_terima"
+KIND = "tanda_terima"
 TEMPLATE = "tanda_terima.typ"
 WIB = ZoneInfo("Asia/Jakarta")
-INSTANSI = "Kementerian Koordinator Bidang Pembangunan Manusia dan Kebudayaan (Kemenko PMK)"
-JUDUL = "Tanda Terima Laporan Pemantauan Inpres 2/2021"
-SEMENTARA = (
+MINISTRY = "Kementerian Koordinator Bidang Pembangunan Manusia dan Kebudayaan (Kemenko PMK)"
+TITLE = "Tanda Terima Laporan Pemantauan Inpres 2/2021"
+PROVISIONAL = (
     'Angka "sebelum" adalah angka di gudang data saat tanda terima ini dibuat; angka "sesudah" dihitung dari '
     "berkas ini dan bersifat sementara sampai gudang data diperbarui malam ini, ketika semua laporan yang masuk "
     "dihitung bersama. Cakupan = terlindungi / sasaran, hanya dari angka yang sasarannya diisi."
 )
-PENUTUP = (
+CLOSING = (
     "Tanda terima ini dibuat otomatis oleh sistem pemantauan Inpres 2/2021 Kemenko PMK; mohon tidak membalas "
     "surel ini. Sidik SHA-256 menunjukkan berkas mana yang dimaksud: berkas yang sama selalu memiliki sidik yang "
     "sama, dan berkas yang sama yang dikirim ulang tidak diproses dua kali."
 )
 # A file hash is no one's number, and masking it would break it: it is the one text kept as it is.
-_SIDIK = re.compile(r"\b(?=[0-9]*[a-f])[0-9a-f]{64}\b")
+_FILE_HASH = re.compile(r"\b(?=[0-9]*[a-f])[0-9a-f]{64}\b")
 # Where a reason points (contract.Alasan, and the reader's own messages): sheet, row, column.
-_LOKASI = re.compile(r"lembar (?P<lembar>\w+)(?:, (?:sekitar )?baris (?P<baris>\d+))?(?:, kolom (?P<kolom>\w+))?:")
-_LEMBAR = ("identitas", *contract.SHEETS)
-_LEMBAR_DISEBUT = re.compile(rf"(?:\blembar |_)({'|'.join(_LEMBAR)})\b")
+_WHERE = re.compile(r"lembar (?P<lembar>\w+)(?:, (?:sekitar )?baris (?P<baris>\d+))?(?:, kolom (?P<kolom>\w+))?:")
+_SHEETS = ("identitas", *contract.SHEETS)
+_SHEET_NAMED = re.compile(rf"(?:\blembar |_)({'|'.join(_SHEETS)})\b")
 
 
 # --- the receipt ------------------------------------------------------------------------------------------
 
 
 @dataclass
-class Butir:
-    teks: str
-    rincian: str | None = None
+class Item:
+    text: str
+    detail: str | None = None
 
 
 @dataclass
-class Bagian:
-    judul: str
-    paragraf: list[str] = field(default_factory=list)
-    butir: list[Butir] = field(default_factory=list)
+class Section:
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
 
 
 @dataclass
@@ -101,66 +101,65 @@ class TandaTerima:
     """One receipt, laid out once and written twice: as text (the mail's body, the .txt) and as the PDF."""
 
     status: str
-    kepada: str
-    pokok: list[tuple[str, str]]
-    bagian: list[Bagian]
+    addressee: str
+    facts: list[tuple[str, str]]
+    sections: list[Section]
 
     @property
-    def status_teks(self) -> str:
+    def status_text(self) -> str:
         if self.status == DITERIMA:
             return "DITERIMA: berkas telah dibaca dan dimuat ke gudang data."
         return "DITOLAK: berkas ditolak seluruhnya; tidak ada angka dari berkas ini yang dimuat."
 
-    def teks(self) -> str:
-        lines = [JUDUL, INSTANSI, "", f"Kepada: {self.kepada}", "", self.status_teks, ""]
-        lines += [f"{label}: {nilai}" for label, nilai in self.pokok]
-        for bagian in self.bagian:
-            lines += ["", bagian.judul]
-            lines += bagian.paragraf
-            for butir in bagian.butir:
-                lines.append(f"- {butir.teks}")
-                if butir.rincian:
-                    lines.append(f"  {butir.rincian}")
-        lines += ["", PENUTUP]
-        return _aman("\n".join(lines) + "\n")
+    def text(self) -> str:
+        lines = [TITLE, MINISTRY, "", f"Kepada: {self.addressee}", "", self.status_text, ""]
+        lines += [f"{label}: {value}" for label, value in self.facts]
+        for section in self.sections:
+            lines += ["", section.title, *section.paragraphs]
+            for item in section.items:
+                lines.append(f"- {item.text}")
+                if item.detail:
+                    lines.append(f"  {item.detail}")
+        lines += ["", CLOSING]
+        return _masked("\n".join(lines) + "\n")
 
-    def data_pdf(self) -> dict:
+    def pdf_data(self) -> dict:
         """What templates/tanda_terima.typ lays out: plain strings, masked, never read as markup."""
-        return _aman_semua(
+        return _masked_all(
             {
-                "judul": JUDUL,
-                "instansi": INSTANSI,
-                "kepada": self.kepada,
+                "title": TITLE,
+                "ministry": MINISTRY,
+                "addressee": self.addressee,
                 "status": self.status,
-                "status_teks": self.status_teks,
-                "pokok": [list(p) for p in self.pokok],
-                "bagian": [
+                "status_text": self.status_text,
+                "facts": [list(f) for f in self.facts],
+                "sections": [
                     {
-                        "judul": b.judul,
-                        "paragraf": b.paragraf,
-                        "butir": [{"teks": x.teks, "rincian": x.rincian} for x in b.butir],
+                        "title": s.title,
+                        "paragraphs": s.paragraphs,
+                        "items": [{"text": i.text, "detail": i.detail} for i in s.items],
                     }
-                    for b in self.bagian
+                    for s in self.sections
                 ],
-                "penutup": PENUTUP,
+                "closing": CLOSING,
             }
         )
 
 
-def _aman(text: str) -> str:
+def _masked(text: str) -> str:
     """`text` with every NIK-shaped run masked, the file hashes in it left whole."""
-    parts = _SIDIK.split(text)
-    hashes = _SIDIK.findall(text)
+    parts = _FILE_HASH.split(text)
+    hashes = _FILE_HASH.findall(text)
     return "".join(mask_nik(part) + (hashes[i] if i < len(hashes) else "") for i, part in enumerate(parts))
 
 
-def _aman_semua(value):
+def _masked_all(value):
     if isinstance(value, str):
-        return _aman(value)
+        return _masked(value)
     if isinstance(value, list):
-        return [_aman_semua(v) for v in value]
+        return [_masked_all(v) for v in value]
     if isinstance(value, dict):
-        return {k: _aman_semua(v) for k, v in value.items()}
+        return {k: _masked_all(v) for k, v in value.items()}
     return value
 
 
@@ -173,32 +172,32 @@ def write_receipts(conn: psycopg.Connection, judged: list[Judgement]) -> int:
     Returns how many were written now. A receipt whose warehouse details cannot be read is written with what
     the judgement itself says; one whose PDF or files cannot be written is recorded without them; both with a
     `catatan`, and logged."""
-    tempat = settings.tanda_terima()
+    store = settings.tanda_terima()
     written = 0
     for judgement in judged:
         if judgement.source != LAPORAN or judgement.outcome not in ("loaded", "rejected") or not judgement.sha256:
             continue
         if conn.execute("select 1 from audit.tanda_terima where sha256 = %s", (judgement.sha256,)).fetchone():
             continue
-        judgement = _lengkapi(conn, judgement)
-        catatan = []
+        judgement = _completed(conn, judgement)
+        notes = []
         try:
-            tanda = _susun(conn, judgement)
+            receipt = _compose(conn, judgement)
         except Exception as error:
             # The file is judged already: its sender gets what the judgement says rather than nothing.
-            _pulihkan(conn)
-            catatan.append(f"rincian dari gudang data tidak dapat disusun ({type(error).__name__})")
-            log.error("receipt of %s: %s: %s", judgement.name, catatan[-1], mask_nik(str(error))[:300])
-            tanda = _susun(None, judgement)
-        teks = tanda.teks()
-        dibuat = datetime.now(WIB)
-        berkas_pdf = None
+            _recover(conn)
+            notes.append(f"rincian dari gudang data tidak dapat disusun ({type(error).__name__})")
+            log.error("receipt of %s: %s: %s", judgement.name, notes[-1], mask_nik(str(error))[:300])
+            receipt = _compose(None, judgement)
+        text = receipt.text()
+        created = datetime.now(WIB)
+        pdf = None
         try:
-            berkas_pdf = _simpan(tempat, judgement, teks, tanda.data_pdf(), dibuat)
+            pdf = _save(store, judgement, text, receipt.pdf_data(), created)
         except Exception as error:
             # A typesetting or storage failure: the receipt is still recorded, and mailed without its PDF.
-            catatan.append(f"berkas tanda terima tidak dapat ditulis ({type(error).__name__})")
-            log.error("receipt of %s: %s: %s", judgement.name, catatan[-1], mask_nik(str(error))[:300])
+            notes.append(f"berkas tanda terima tidak dapat ditulis ({type(error).__name__})")
+            log.error("receipt of %s: %s: %s", judgement.name, notes[-1], mask_nik(str(error))[:300])
         conn.execute(
             """insert into audit.tanda_terima (sha256, file_name, sumber, pelapor, periode, status, received_at,
                                                dibuat_pada, teks, berkas_pdf, catatan)
@@ -209,22 +208,22 @@ def write_receipts(conn: psycopg.Connection, judged: list[Judgement]) -> int:
                 judgement.source,
                 judgement.pelapor,
                 judgement.periode,
-                tanda.status,
-                judgement.received_at or dibuat,
-                dibuat,
-                teks,
-                berkas_pdf,
-                "; ".join(catatan) or None,
+                receipt.status,
+                judgement.received_at or created,
+                created,
+                text,
+                pdf,
+                "; ".join(notes) or None,
             ),
         )
         conn.commit()
         written += 1
     if written:
-        log.info("%d receipt(s) written in %s", written, tempat)
+        log.info("%d receipt(s) written in %s", written, store)
     return written
 
 
-def _lengkapi(conn, judgement: Judgement) -> Judgement:
+def _completed(conn, judgement: Judgement) -> Judgement:
     """A rejection judged again only to finish its quarantine (a run killed before its receipt) says no more than
     its reasons: who sent it, for which month and when are in its record."""
     if judgement.outcome != "rejected" or judgement.received_at is not None:
@@ -237,26 +236,26 @@ def _lengkapi(conn, judgement: Judgement) -> Judgement:
     return replace(judgement, pelapor=row[0], periode=row[1], received_at=row[2])
 
 
-def _simpan(tempat: ObjectStoragePath, judgement: Judgement, teks: str, data: dict, dibuat: datetime) -> str:
+def _save(store: ObjectStoragePath, judgement: Judgement, text: str, data: dict, created: datetime) -> str:
     """Write the text, then the PDF, in the folder of the day of arrival; returns the PDF's location.
 
     The hash is in the name: an officer who fixes a rejected file and sends it again under the same name the
     same day gets a second receipt beside the first, not over it."""
-    hari = (judgement.received_at or dibuat).astimezone(WIB).date().isoformat()
-    folder = tempat / hari
+    day = (judgement.received_at or created).astimezone(WIB).date().isoformat()
+    folder = store / day
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"{mask_nik(judgement.name)}.{judgement.sha256[:12]}.tanda-terima"
-    (folder / f"{stem}.txt").write_text(teks, encoding="utf-8")
+    (folder / f"{stem}.txt").write_text(text, encoding="utf-8")
     with tempfile.TemporaryDirectory(prefix="inpres-tanda-terima-") as work:
         with as_file(files("inpres.ingest").joinpath("templates", TEMPLATE)) as template:
             Path(work, TEMPLATE).write_bytes(Path(template).read_bytes())
-        pdf = compile_pdf(TEMPLATE, data, Path(work), created=dibuat)
+        pdf = compile_pdf(TEMPLATE, data, Path(work), created=created)
     path = folder / f"{stem}.pdf"
     path.write_bytes(pdf)
     return str(path)
 
 
-def _pulihkan(conn) -> None:
+def _recover(conn) -> None:
     """After a failed query, the session usable again (outside autocommit, the failed transaction is dropped)."""
     if conn.info.transaction_status == TransactionStatus.INERROR:
         conn.rollback()
@@ -265,48 +264,48 @@ def _pulihkan(conn) -> None:
 # --- what a receipt says ----------------------------------------------------------------------------------
 
 
-def _susun(conn, j: Judgement) -> TandaTerima:
+def _compose(conn, j: Judgement) -> TandaTerima:
     """The receipt of one judgement; without `conn`, only what the judgement itself says."""
     status = DITERIMA if j.outcome == "loaded" else DITOLAK
-    pokok = [("Berkas", j.name)]
+    facts = [("Berkas", j.name)]
     if j.received_at:
-        pokok.append(("Waktu tiba", _waktu(j.received_at)))
-    pokok.append(("SHA-256", j.sha256 or "-"))
+        facts.append(("Waktu tiba", _time(j.received_at)))
+    facts.append(("SHA-256", j.sha256 or "-"))
     if j.periode:
-        pokok.append(("Periode laporan", f"{_bulan(j.periode)} ({j.periode})"))
+        facts.append(("Periode laporan", f"{_month(j.periode)} ({j.periode})"))
     if status == DITOLAK:
-        bagian = _penolakan(j)
+        sections = _rejection(j)
     elif conn is None:
-        bagian = [Bagian("Rincian", ["Rincian isi berkas tidak dapat disusun saat ini; berkas telah dimuat."])]
+        sections = [Section("Rincian", ["Rincian isi berkas tidak dapat disusun saat ini; berkas telah dimuat."])]
     else:
-        bagian = _penerimaan(conn, j)
-    return TandaTerima(status, _kepada(j.pelapor, j.name), pokok, bagian)
+        sections = _acceptance(conn, j)
+    return TandaTerima(status, _addressee(j.pelapor, j.name), facts, sections)
 
 
-def _kepada(pelapor: str | None, name: str) -> str:
+def _addressee(pelapor: str | None, file_name: str) -> str:
     if not pelapor:
-        return f"pengirim berkas {name} (kode pelapor tidak dapat dibaca dari berkas)"
-    nama = wilayah.nama().get(_kode_kini(pelapor))
-    if nama is None:
+        return f"pengirim berkas {file_name} (kode pelapor tidak dapat dibaca dari berkas)"
+    name = wilayah.nama().get(_current_code(pelapor))
+    if name is None:
         return f"pelapor {pelapor}"
-    return f"Pemerintah {nama if wilayah.is_kabupaten_kota(pelapor) else 'Provinsi ' + nama} ({pelapor})"
+    return f"Pemerintah {name if wilayah.is_kabupaten_kota(pelapor) else 'Provinsi ' + name} ({pelapor})"
 
 
-def _penolakan(j: Judgement) -> list[Bagian]:
-    alasan = Bagian(
+def _rejection(j: Judgement) -> list[Section]:
+    reasons = Section(
         f"Alasan penolakan ({len(j.reasons)})",
         ["Perbaiki hal berikut, lalu kirim ulang seluruh berkas (semua lembar):"],
-        [Butir(r, f"Isi yang diharapkan: {isi}" if (isi := _isi_sel(r)) else None) for r in j.reasons],
+        [Item(r, f"Isi yang diharapkan: {isi}" if (isi := _cell_should_hold(r)) else None) for r in j.reasons],
     )
-    named = {m for r in j.reasons for m in _LEMBAR_DISEBUT.findall(r)}
+    named = {m for r in j.reasons for m in _SHEET_NAMED.findall(r)}
     # A file nobody could read names no sheet: the whole template is what it should have been.
-    sheets = [s for s in _LEMBAR if s in named] or list(_LEMBAR)
-    return [alasan, *(_kolom_templat(s) for s in sheets)]
+    sheets = [s for s in _SHEETS if s in named] or list(_SHEETS)
+    return [reasons, *(_template_columns(s) for s in sheets)]
 
 
-def _isi_sel(reason: str) -> str | None:
+def _cell_should_hold(reason: str) -> str | None:
     """What the cell a reason points at should hold, from the template."""
-    where = _LOKASI.search(reason)
+    where = _WHERE.search(reason)
     if not where or not where.group("kolom"):
         return None
     lembar, kolom = where.group("lembar"), where.group("kolom")
@@ -318,41 +317,41 @@ def _isi_sel(reason: str) -> str | None:
     return next((c.isi for c in contract.SHEETS.get(lembar, ()) if c.name == kolom), None)
 
 
-def _kolom_templat(lembar: str) -> Bagian:
+def _template_columns(lembar: str) -> Section:
     if lembar == "identitas":
-        return Bagian(
+        return Section(
             "Templat: lembar identitas",
             ["Dua kolom, kunci dan nilai; satu baris untuk setiap kunci berikut:"],
             [
-                Butir(f"{k}{' (wajib)' if k in ('kode_pelapor', 'periode') else ''}", contract.IDENTITAS_ISI[k])
+                Item(f"{k}{' (wajib)' if k in ('kode_pelapor', 'periode') else ''}", contract.IDENTITAS_ISI[k])
                 for k in contract.IDENTITAS_KEYS
             ],
         )
-    return Bagian(
+    return Section(
         f"Templat: lembar {lembar}",
         ["Baris pertama berisi nama kolom berikut, isian mulai baris kedua:"],
-        [Butir(f"{c.name}{' (wajib)' if c.required else ''}", c.isi) for c in contract.SHEETS[lembar]],
+        [Item(f"{c.name}{' (wajib)' if c.required else ''}", c.isi) for c in contract.SHEETS[lembar]],
     )
 
 
-def _penerimaan(conn, j: Judgement) -> list[Bagian]:
+def _acceptance(conn, j: Judgement) -> list[Section]:
     row = conn.execute(
         """select submission_id, format, pelapor, periode, nama_instansi, tanggal_laporan, received_at
            from raw.submission where sha256 = %s""",
         (j.sha256,),
     ).fetchone()
     if row is None:
-        return [Bagian("Rincian", ["Rincian isi berkas tidak ditemukan di gudang data; berkas telah dimuat."])]
-    submission_id, format_, pelapor, periode, nama_instansi, tanggal_laporan, received_at = row
+        return [Section("Rincian", ["Rincian isi berkas tidak ditemukan di gudang data; berkas telah dimuat."])]
+    submission_id, file_format, pelapor, periode, nama_instansi, tanggal_laporan, received_at = row
     return [
-        _dibaca(conn, submission_id, format_, pelapor, periode, nama_instansi, tanggal_laporan),
-        *_jumlah(conn, submission_id),
-        _revisi(conn, submission_id, pelapor, periode, received_at),
-        _dampak(conn, submission_id, pelapor, periode, received_at),
+        _what_was_read(conn, submission_id, file_format, pelapor, periode, nama_instansi, tanggal_laporan),
+        *_totals(conn, submission_id),
+        _revision(conn, submission_id, pelapor, periode, received_at),
+        _impact(conn, submission_id, pelapor, periode, received_at),
     ]
 
 
-def _dibaca(conn, submission_id, format_, pelapor, periode, nama_instansi, tanggal_laporan) -> Bagian:
+def _what_was_read(conn, submission_id, file_format, pelapor, periode, nama_instansi, tanggal_laporan) -> Section:
     counts = dict(
         conn.execute(
             """select 'kepesertaan', count(*) from raw.kepesertaan where submission_id = %(id)s
@@ -361,41 +360,48 @@ def _dibaca(conn, submission_id, format_, pelapor, periode, nama_instansi, tangg
             {"id": submission_id},
         ).fetchall()
     )
-    bentuk = "satu buku kerja Excel (.xlsx)" if format_ == "xlsx" else "satu berkas CSV untuk setiap lembar"
-    identitas = [f"kode_pelapor {pelapor} ({wilayah.nama().get(_kode_kini(pelapor), pelapor)})", f"periode {periode}"]
+    read_as = "satu buku kerja Excel (.xlsx)" if file_format == "xlsx" else "satu berkas CSV untuk setiap lembar"
+    identitas = [
+        f"kode_pelapor {pelapor} ({wilayah.nama().get(_current_code(pelapor), pelapor)})",
+        f"periode {periode}",
+    ]
     if nama_instansi:
         identitas.append(f"nama_instansi {nama_instansi}")
     if tanggal_laporan:
-        identitas.append(f"tanggal_laporan {_tanggal(tanggal_laporan)}")
-    return Bagian(
+        identitas.append(f"tanggal_laporan {_date(tanggal_laporan)}")
+    return Section(
         "Yang dibaca dari berkas",
-        [f"Berkas dibaca sebagai {bentuk}."],
-        [Butir(f"lembar identitas: {', '.join(identitas)}")]
-        + [Butir(f"lembar {lembar}: {_angka(counts.get(lembar, 0))} baris isian") for lembar in contract.SHEETS],
+        [f"Berkas dibaca sebagai {read_as}."],
+        [Item(f"lembar identitas: {', '.join(identitas)}")]
+        + [Item(f"lembar {sheet}: {_number(counts.get(sheet, 0))} baris isian") for sheet in contract.SHEETS],
     )
 
 
-def _jumlah(conn, submission_id) -> list[Bagian]:
-    segmen = conn.execute(
+def _totals(conn, submission_id) -> list[Section]:
+    kepesertaan = conn.execute(
         """select segmen, count(*), count(distinct kode_wilayah), sum(sasaran), count(sasaran), sum(terlindungi),
                   sum(iuran_rp)
            from raw.kepesertaan where submission_id = %s group by segmen""",
         (submission_id,),
     ).fetchall()
     per_segmen = []
-    for seg, baris, wilayah_, sasaran, bersasaran, terlindungi, iuran in sorted(segmen, key=lambda r: _urutan(r[0])):
-        parts = [f"{_angka(baris)} baris" + (f" ({_angka(wilayah_)} wilayah)" if wilayah_ > 1 else "")]
-        if bersasaran == 0:
+    for segmen, rows, territories, sasaran, with_sasaran, terlindungi, iuran in sorted(
+        kepesertaan, key=lambda r: _segment_order(r[0])
+    ):
+        parts = [f"{_number(rows)} baris" + (f" ({_number(territories)} wilayah)" if territories > 1 else "")]
+        if with_sasaran == 0:
             parts.append("sasaran tidak diisi")
         else:
-            tanpa = baris - bersasaran
-            parts.append(f"sasaran {_angka(sasaran)}" + (f" ({_angka(tanpa)} baris tanpa sasaran)" if tanpa else ""))
-        parts.append(f"terlindungi {_angka(terlindungi)}")
+            without = rows - with_sasaran
+            parts.append(
+                f"sasaran {_number(sasaran)}" + (f" ({_number(without)} baris tanpa sasaran)" if without else "")
+            )
+        parts.append(f"terlindungi {_number(terlindungi)}")
         if iuran is not None:
             parts.append(f"iuran {values.rupiah_teks(int(iuran))}")
-        per_segmen.append(Butir(f"{seg}: {'; '.join(parts)}"))
-    bagian = [
-        Bagian(
+        per_segmen.append(Item(f"{segmen}: {'; '.join(parts)}"))
+    sections = [
+        Section(
             "Jumlah per segmen (lembar kepesertaan)",
             [] if per_segmen else ["Lembar kepesertaan tidak berisi baris isian."],
             per_segmen,
@@ -406,19 +412,19 @@ def _jumlah(conn, submission_id) -> list[Bagian]:
         (submission_id,),
     ).fetchall()
     if klaim:
-        bagian.append(
-            Bagian(
+        sections.append(
+            Section(
                 "Jumlah per program (lembar klaim)",
-                butir=[
-                    Butir(f"{program}: {_angka(kasus)} kasus, {values.rupiah_teks(int(nilai))}")
+                items=[
+                    Item(f"{program}: {_number(kasus)} kasus, {values.rupiah_teks(int(nilai))}")
                     for program, kasus, nilai in sorted(klaim, key=lambda r: values.PROGRAM.index(r[0]))
                 ],
             )
         )
-    return bagian
+    return sections
 
 
-def _versi(conn, submission_id, pelapor, periode, received_at):
+def _versions(conn, submission_id, pelapor, periode, received_at):
     """The other loaded versions of this pelapor's month: those before this file, and those after it (by
     arrival, as the warehouse orders revisions)."""
     others = conn.execute(
@@ -426,131 +432,133 @@ def _versi(conn, submission_id, pelapor, periode, received_at):
            where pelapor = %s and periode = %s and submission_id <> %s order by received_at, submission_id""",
         (pelapor, periode, submission_id),
     ).fetchall()
-    before = [o for o in others if (o[3], o[0]) < (received_at, submission_id)]
-    after = [o for o in others if (o[3], o[0]) > (received_at, submission_id)]
-    return before, after
+    earlier = [o for o in others if (o[3], o[0]) < (received_at, submission_id)]
+    later = [o for o in others if (o[3], o[0]) > (received_at, submission_id)]
+    return earlier, later
 
 
-def _revisi(conn, submission_id, pelapor, periode, received_at) -> Bagian:
-    before, after = _versi(conn, submission_id, pelapor, periode, received_at)
-    paragraf = []
-    if before:
-        _, name, sha, when = before[-1]
-        paragraf.append(
-            f"Berkas ini adalah revisi (versi ke-{len(before) + 1}) laporan {_bulan(periode)}: menggantikan "
-            f"seluruhnya berkas {name} yang diterima {_waktu(when)} (SHA-256 {sha})."
+def _revision(conn, submission_id, pelapor, periode, received_at) -> Section:
+    earlier, later = _versions(conn, submission_id, pelapor, periode, received_at)
+    paragraphs = []
+    if earlier:
+        _, name, sha, when = earlier[-1]
+        paragraphs.append(
+            f"Berkas ini adalah revisi (versi ke-{len(earlier) + 1}) laporan {_month(periode)}: menggantikan "
+            f"seluruhnya berkas {name} yang diterima {_time(when)} (SHA-256 {sha})."
         )
     else:
-        paragraf.append(f"Berkas ini adalah laporan pertama yang diterima untuk {_bulan(periode)}; bukan revisi.")
-    if after:
-        _, name, sha, when = after[-1]
-        paragraf.append(
-            f"Namun sudah ada berkas yang diterima lebih kemudian untuk bulan yang sama, {name} ({_waktu(when)}, "
+        paragraphs.append(f"Berkas ini adalah laporan pertama yang diterima untuk {_month(periode)}; bukan revisi.")
+    if later:
+        _, name, sha, when = later[-1]
+        paragraphs.append(
+            f"Namun sudah ada berkas yang diterima lebih kemudian untuk bulan yang sama, {name} ({_time(when)}, "
             f"SHA-256 {sha}); berkas itulah yang berlaku, dan berkas ini tidak mengubah angka."
         )
-    return Bagian("Revisi", paragraf)
+    return Section("Revisi", paragraphs)
 
 
 # --- what it changes ---------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Angka:
-    """Coverage figures of one segment: sasaran (known targets), terlindungi, and the part of it with a target."""
+class Coverage:
+    """Coverage of one segment: sasaran (the known targets), terlindungi, and the part of it with a known target."""
 
     sasaran: int | None
     terlindungi: int
-    bersasaran: int | None
+    terlindungi_bersasaran: int | None
 
     @property
     def persen(self) -> Decimal | None:
-        if not self.sasaran or self.bersasaran is None:
+        if not self.sasaran or self.terlindungi_bersasaran is None:
             return None
-        return (Decimal(100) * self.bersasaran / self.sasaran).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        share = Decimal(100) * self.terlindungi_bersasaran / self.sasaran
+        return share.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
     def __str__(self) -> str:
         if self.persen is None:
-            return f"terlindungi {_angka(self.terlindungi)}, sasaran tidak diketahui"
-        return f"{_persen(self.persen)} ({_angka(self.bersasaran)} terlindungi dari sasaran {_angka(self.sasaran)})"
+            return f"terlindungi {_number(self.terlindungi)}, sasaran tidak diketahui"
+        return (
+            f"{_percent(self.persen)} ({_number(self.terlindungi_bersasaran)} terlindungi dari sasaran "
+            f"{_number(self.sasaran)})"
+        )
 
-    def ganti(self, lama: Angka | None, baru: Angka | None) -> Angka:
-        """These figures with `lama`'s part taken out and `baru`'s put in (never below zero: the marts may not
-        hold `lama` yet, and a receipt shows no negative count)."""
+    def replaced(self, old: Coverage | None, new: Coverage | None) -> Coverage:
+        """This coverage with `old`'s part taken out and `new`'s put in (never below zero: the marts may not
+        hold `old` yet, and a receipt shows no negative count)."""
 
-        def part(mine, old, new):
-            if mine is None and new is None:
+        def part(mine, taken, added):
+            if mine is None and added is None:
                 return None
-            return max(0, (mine or 0) - (old or 0) + (new or 0))
+            return max(0, (mine or 0) - (taken or 0) + (added or 0))
 
-        lama = lama or Angka(None, 0, None)
-        baru = baru or Angka(None, 0, None)
-        return Angka(
-            part(self.sasaran, lama.sasaran, baru.sasaran),
-            part(self.terlindungi, lama.terlindungi, baru.terlindungi),
-            part(self.bersasaran, lama.bersasaran, baru.bersasaran),
+        old = old or Coverage(None, 0, None)
+        new = new or Coverage(None, 0, None)
+        return Coverage(
+            part(self.sasaran, old.sasaran, new.sasaran),
+            part(self.terlindungi, old.terlindungi, new.terlindungi),
+            part(self.terlindungi_bersasaran, old.terlindungi_bersasaran, new.terlindungi_bersasaran),
         )
 
 
-def _dampak(conn, submission_id, pelapor, periode, received_at) -> Bagian:
-    kode = _kode_kini(pelapor)
-    nama = wilayah.nama().get(kode, kode)
-    wilayah_teks = nama if wilayah.is_kabupaten_kota(kode) else f"Provinsi {nama} (seluruh provinsi)"
-    judul = f"Dampak pada angka {wilayah_teks}, {_bulan(periode)} (sementara)"
-    gudang = _gudang(conn, kode, periode)
-    sebelum = gudang or {}
-    earlier, later = _versi(conn, submission_id, pelapor, periode, received_at)
-    baru = _sumbangan(conn, submission_id, pelapor, periode)
-    lama = _sumbangan(conn, earlier[-1][0], pelapor, periode) if earlier else {}
-    paragraf = []
-    if gudang is None:
-        paragraf.append(
-            f"Belum ada angka di gudang data untuk {wilayah_teks}, {_bulan(periode)}: angka sesudah adalah angka "
+def _impact(conn, submission_id, pelapor, periode, received_at) -> Section:
+    code = _current_code(pelapor)
+    name = wilayah.nama().get(code, code)
+    territory = name if wilayah.is_kabupaten_kota(code) else f"Provinsi {name} (seluruh provinsi)"
+    marts = _marts_coverage(conn, code, periode)
+    before = marts or {}
+    earlier, later = _versions(conn, submission_id, pelapor, periode, received_at)
+    new = _contribution(conn, submission_id, pelapor, periode)
+    old = _contribution(conn, earlier[-1][0], pelapor, periode) if earlier else {}
+    paragraphs = []
+    if marts is None:
+        paragraphs.append(
+            f"Belum ada angka di gudang data untuk {territory}, {_month(periode)}: angka sesudah adalah angka "
             "berkas ini sendiri."
         )
     if later:
-        paragraf.append("Berkas ini tidak mengubah angka: berkas yang diterima lebih kemudian yang berlaku.")
-        sesudah = dict(sebelum)
-    elif gudang is None:
-        sesudah = dict(baru)
-    elif wilayah.is_kabupaten_kota(kode):
+        paragraphs.append("Berkas ini tidak mengubah angka: berkas yang diterima lebih kemudian yang berlaku.")
+        after = dict(before)
+    elif marts is None:
+        after = dict(new)
+    elif wilayah.is_kabupaten_kota(code):
         # A kab/kota's own figures are its territory's figures whole; a segment it no longer reports is gone,
         # one it never reported keeps what its province reported for it.
-        sesudah = {s: baru.get(s) if s in baru or s in lama else sebelum.get(s) for s in {*sebelum, *baru, *lama}}
+        after = {s: new.get(s) if s in new or s in old else before.get(s) for s in {*before, *new, *old}}
     else:
         # A province-wide figure is every government's rows: only this province's own part is swapped.
-        paragraf.append(
+        paragraphs.append(
             "Untuk kabupaten/kota yang melaporkan angkanya sendiri, angka kabupaten/kota itulah yang dihitung, "
             "bukan baris provinsi untuknya."
         )
-        kosong = Angka(None, 0, None)
-        sesudah = {s: sebelum.get(s, kosong).ganti(lama.get(s), baru.get(s)) for s in {*sebelum, *baru, *lama}}
-    butir = []
-    for segmen in sorted({*sebelum, *sesudah}, key=_urutan):
-        a, b = sebelum.get(segmen), sesudah.get(segmen)
-        sebelum_teks = str(a) if a else "belum ada angka"
-        sesudah_teks = str(b) if b else "tidak dilaporkan"
-        if a == b:
-            butir.append(Butir(f"{segmen}: {sebelum_teks}, tidak berubah"))
+        empty = Coverage(None, 0, None)
+        after = {s: before.get(s, empty).replaced(old.get(s), new.get(s)) for s in {*before, *new, *old}}
+    items = []
+    for segmen in sorted({*before, *after}, key=_segment_order):
+        was, becomes = before.get(segmen), after.get(segmen)
+        was_text = str(was) if was else "belum ada angka"
+        if was == becomes:
+            items.append(Item(f"{segmen}: {was_text}, tidak berubah"))
         else:
-            butir.append(Butir(f"{segmen}: {sebelum_teks} menjadi {sesudah_teks}"))
-    if not butir:
-        paragraf.append("Berkas ini tidak berisi angka kepesertaan untuk wilayah ini.")
-    return Bagian(judul, [*paragraf, SEMENTARA], butir)
+            items.append(Item(f"{segmen}: {was_text} menjadi {becomes if becomes else 'tidak dilaporkan'}"))
+    if not items:
+        paragraphs.append("Berkas ini tidak berisi angka kepesertaan untuk wilayah ini.")
+    return Section(f"Dampak pada angka {territory}, {_month(periode)} (sementara)", [*paragraphs, PROVISIONAL], items)
 
 
-def _gudang(conn, kode: str, periode: str) -> dict[str, Angka] | None:
+def _marts_coverage(conn, code: str, periode: str) -> dict[str, Coverage] | None:
     """The marts' coverage of a territory and month by segment; None when the marts were never built."""
     if conn.execute("select to_regclass('marts.fct_cakupan_wilayah')").fetchone()[0] is None:
         return None
     rows = conn.execute(
         """select segmen, sasaran, terlindungi, terlindungi_bersasaran from marts.fct_cakupan_wilayah
            where kode_wilayah = %s and periode = %s""",
-        (kode, periode),
+        (code, periode),
     ).fetchall()
-    return {segmen: Angka(sasaran, terlindungi, bersasaran) for segmen, sasaran, terlindungi, bersasaran in rows}
+    return {segmen: Coverage(*figures) for segmen, *figures in rows}
 
 
-def _sumbangan(conn, submission_id, pelapor: str, periode: str) -> dict[str, Angka]:
+def _contribution(conn, submission_id, pelapor: str, periode: str) -> dict[str, Coverage]:
     """What a submission adds to its pelapor's territory, by segment. A province's row for one of its kab/kota
     counts only while that kab/kota has no figure of its own for the segment (the kab/kota's own wins)."""
     rows = conn.execute(
@@ -565,7 +573,7 @@ def _sumbangan(conn, submission_id, pelapor: str, periode: str) -> dict[str, Ang
         {"id": submission_id, "pelapor": pelapor, "periode": periode},
     ).fetchall()
     return {
-        segmen: Angka(_int(sasaran), int(terlindungi), _int(bersasaran))
+        segmen: Coverage(_int(sasaran), int(terlindungi), _int(bersasaran))
         for segmen, sasaran, terlindungi, bersasaran in rows
     }
 
@@ -583,7 +591,7 @@ def send_receipts(conn: psycopg.Connection) -> int:
     To the pelapor's addresses (`INPRES_ALAMAT_PELAPOR`), else the desk (`INPRES_ALAMAT_MEJA`). No address at
     all: a warning, and the receipts wait for the next run. Each address the server accepted is recorded at
     once; what failed is recorded in `catatan` and logged (kinds and counts, never an address)."""
-    with mail.kunci_pengiriman(conn, JENIS, "semua"):
+    with mail.kunci_pengiriman(conn, KIND, "semua"):
         pending = conn.execute(
             """select tanda_terima_id, sha256, file_name, pelapor, status, teks, berkas_pdf,
                       coalesce(penerima, '{}')
@@ -592,14 +600,14 @@ def send_receipts(conn: psycopg.Connection) -> int:
         conn.commit()
         if not pending:
             return 0
-        pelapor_alamat, meja = mail.alamat_pelapor(), mail.alamat_meja()
+        by_pelapor, desk = mail.alamat_pelapor(), mail.alamat_meja()
         plan = []
         for row in pending:
-            penerima, meja_karena = _penerima(row[3], pelapor_alamat, meja)
-            if penerima:
-                plan.append((row, penerima, meja_karena))
+            recipients, desk_because = _recipients(row[3], by_pelapor, desk)
+            if recipients:
+                plan.append((row, recipients, desk_because))
             else:
-                _catat(conn, row[0], "tidak ada alamat: pelapor tanpa alamat dan meja Kemenko PMK tidak diatur")
+                _note(conn, row[0], "tidak ada alamat: pelapor tanpa alamat dan meja Kemenko PMK tidak diatur")
         if len(plan) < len(pending):
             log.warning(
                 "%d receipt(s) not mailed: no address for their pelapor in %s and no desk in %s",
@@ -612,114 +620,109 @@ def send_receipts(conn: psycopg.Connection) -> int:
         sent = 0
         try:
             with mail.sesi_smtp() as smtp:
-                for row, penerima, meja_karena in plan:
-                    sent += _kirim(conn, smtp, row, penerima, meja_karena)
+                for row, recipients, desk_because in plan:
+                    sent += _send_one(conn, smtp, row, recipients, desk_because)
         except (smtplib.SMTPException, OSError) as error:
-            # Only opening or closing the session lands here (each mail's failure is recorded by _kirim): the
+            # Only opening or closing the session lands here (each mail's failure is recorded by _send_one): the
             # receipts not sent wait for the next run.
             log.error("receipts: the SMTP server cannot be used (%s)", mail.alasan_gagal(error))
         log.info("%d receipt(s) mailed, %d left for the next run", sent, len(pending) - sent)
         return sent
 
 
-def _penerima(pelapor: str | None, pelapor_alamat: dict, meja: list[str]) -> tuple[list[str], str | None]:
+def _recipients(pelapor: str | None, by_pelapor: dict, desk: list[str]) -> tuple[list[str], str | None]:
     """The addresses a receipt goes to, and why it goes to the desk instead of its pelapor (None: it does not)."""
-    if pelapor and (alamat := pelapor_alamat.get(pelapor) or pelapor_alamat.get(_kode_kini(pelapor))):
-        return alamat, None
+    if pelapor and (found := by_pelapor.get(pelapor) or by_pelapor.get(_current_code(pelapor))):
+        return found, None
     if pelapor:
-        why = f"belum ada alamat surel untuk pelapor {pelapor} dalam daftar alamat pelapor"
-    else:
-        why = "kode pelapor tidak dapat dibaca dari berkas"
-    return meja, why
+        return desk, f"belum ada alamat surel untuk pelapor {pelapor} dalam daftar alamat pelapor"
+    return desk, "kode pelapor tidak dapat dibaca dari berkas"
 
 
-def _kirim(conn, smtp, row, penerima: list[str], meja_karena: str | None) -> int:
-    tanda_terima_id, sha256, file_name, _, status, teks, berkas_pdf, sudah = row
-    judul = f"[Inpres 2/2021] Tanda terima: {file_name} {status}"
-    isi = teks
-    if meja_karena:
-        judul = f"[Meja] {judul}"
-        isi = (
-            f"Untuk meja Kemenko PMK: tanda terima ini tidak dikirim langsung kepada pelapornya karena {meja_karena}. "
-            f"Mohon diteruskan kepada pengirim berkas.\n\n{teks}"
+def _send_one(conn, smtp, row, recipients: list[str], desk_because: str | None) -> int:
+    """Mail one receipt to each recipient that does not have it yet; 1 when every one has it now."""
+    tanda_terima_id, sha256, file_name, _, status, text, pdf, already = row
+    subject = f"[Inpres 2/2021] Tanda terima: {file_name} {status}"
+    body = text
+    if desk_because:
+        subject = f"[Meja] {subject}"
+        body = (
+            f"Untuk meja Kemenko PMK: tanda terima ini tidak dikirim langsung kepada pelapornya karena "
+            f"{desk_because}. Mohon diteruskan kepada pengirim berkas.\n\n{text}"
         )
-    headers = {"X-Inpres-Jenis": JENIS, "X-Inpres-SHA256": sha256, "X-Inpres-Status": status}
-    catatan = []
-    gagal = 0
+    headers = {"X-Inpres-Jenis": KIND, "X-Inpres-SHA256": sha256, "X-Inpres-Status": status}
+    notes = []
+    failed = 0
     with tempfile.TemporaryDirectory(prefix="inpres-tanda-terima-") as tmp:
-        lampiran = []
-        if berkas_pdf:
+        attachments = []
+        if pdf:
             try:
-                lampiran = mail.salin_lampiran([ObjectStoragePath(berkas_pdf)], Path(tmp))
+                attachments = mail.salin_lampiran([ObjectStoragePath(pdf)], Path(tmp))
             except OSError as error:
-                catatan.append(f"PDF tidak dapat dilampirkan ({type(error).__name__}); dikirim tanpa PDF")
-        for alamat in penerima:
-            if alamat in sudah:
+                notes.append(f"PDF tidak dapat dilampirkan ({type(error).__name__}); dikirim tanpa PDF")
+        for address in recipients:
+            if address in already:
                 continue
             try:
-                mail.kirim_surel(smtp, alamat, judul=_aman(judul), isi=_aman(isi), files=lampiran, headers=headers)
+                mail.kirim_surel(
+                    smtp, address, judul=_masked(subject), isi=_masked(body), files=attachments, headers=headers
+                )
             except (smtplib.SMTPException, OSError) as error:
-                gagal += 1
-                catatan.append(f"surel ditolak ({mail.alasan_gagal(error)})")
+                failed += 1
+                notes.append(f"surel ditolak ({mail.alasan_gagal(error)})")
                 continue
             conn.execute(
                 "update audit.tanda_terima set penerima = array_append(coalesce(penerima, '{}'), %s) "
                 "where tanda_terima_id = %s",
-                (alamat, tanda_terima_id),
+                (address, tanda_terima_id),
             )
             conn.commit()
-    selesai = gagal == 0
-    if gagal:
-        log.error(
-            "receipt of %s: %d of %d address(es) refused; the next run tries them again",
-            file_name,
-            gagal,
-            len(penerima),
-        )
+    if failed:
+        log.error("receipt of %s: %d address(es) refused; the next run tries them again", file_name, failed)
     conn.execute(
         """update audit.tanda_terima set dikirim_pada = case when %s then now() end, catatan = %s
            where tanda_terima_id = %s""",
-        (selesai, "; ".join(dict.fromkeys(catatan)) or None, tanda_terima_id),
+        (failed == 0, "; ".join(dict.fromkeys(notes)) or None, tanda_terima_id),
     )
     conn.commit()
-    return 1 if selesai else 0
+    return 1 if failed == 0 else 0
 
 
-def _catat(conn, tanda_terima_id: int, catatan: str) -> None:
-    conn.execute("update audit.tanda_terima set catatan = %s where tanda_terima_id = %s", (catatan, tanda_terima_id))
+def _note(conn, tanda_terima_id: int, note: str) -> None:
+    conn.execute("update audit.tanda_terima set catatan = %s where tanda_terima_id = %s", (note, tanda_terima_id))
     conn.commit()
 
 
 # --- Indonesian ways of writing ----------------------------------------------------------------------------
 
 
-def _kode_kini(kode: str) -> str:
+def _current_code(code: str) -> str:
     """Today's code of a pelapor (Papua's pre-2022 codes moved)."""
-    return wilayah.kode_lama().get(kode, (kode, None))[0]
+    return wilayah.kode_lama().get(code, (code, None))[0]
 
 
-def _urutan(segmen: str) -> int:
+def _segment_order(segmen: str) -> int:
     return values.SEGMEN.index(segmen) if segmen in values.SEGMEN else len(values.SEGMEN)
 
 
-def _angka(n) -> str:
+def _number(n) -> str:
     return f"{int(n):,}".replace(",", ".")
 
 
-def _persen(p: Decimal) -> str:
+def _percent(p: Decimal) -> str:
     whole, cents = f"{p:.2f}".split(".")
-    return f"{_angka(int(whole))},{cents} %"
+    return f"{_number(int(whole))},{cents} %"
 
 
-def _bulan(periode: str) -> str:
-    tahun, bulan = periode.split("-")
-    return f"{values.BULAN[int(bulan) - 1].capitalize()} {tahun}"
+def _month(periode: str) -> str:
+    year, month = periode.split("-")
+    return f"{values.BULAN[int(month) - 1].capitalize()} {year}"
 
 
-def _tanggal(d) -> str:
+def _date(d) -> str:
     return f"{d.day} {values.BULAN[d.month - 1].capitalize()} {d.year}"
 
 
-def _waktu(when: datetime) -> str:
+def _time(when: datetime) -> str:
     local = when.astimezone(WIB)
-    return f"{_tanggal(local)} pukul {local:%H.%M} WIB"
+    return f"{_date(local)} pukul {local:%H.%M} WIB"
