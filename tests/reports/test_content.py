@@ -8,73 +8,62 @@ import csv
 from datetime import UTC, date
 from decimal import Decimal
 
+import pytest
+
 from inpres.reports import national
-from inpres.reports.content import common, monthly, semester
+from inpres.reports.content import common, monthly
 from inpres.reports.csv_files import write_csv
-from inpres.reports.figures import Figures, SemesterFigures
+from inpres.reports.figures import Figures
 from inpres.reports.pdf import table_pdf
 
 MINUS = "\u2212"
 PERIODE = "2022-10"
 
-WILAYAH = [
-    {"kode_wilayah": "11", "nama_wilayah": "Aceh", "tingkat": "provinsi", "kode_provinsi": "11"},
-    {"kode_wilayah": "51", "nama_wilayah": "Bali", "tingkat": "provinsi", "kode_provinsi": "51"},
-    {"kode_wilayah": "72", "nama_wilayah": "Sulawesi Tengah", "tingkat": "provinsi", "kode_provinsi": "72"},
-    {"kode_wilayah": "81", "nama_wilayah": "Maluku", "tingkat": "provinsi", "kode_provinsi": "81"},
-    {"kode_wilayah": "91", "nama_wilayah": "Papua", "tingkat": "provinsi", "kode_provinsi": "91"},
-    {
-        "kode_wilayah": "72.08",
-        "nama_wilayah": "Kabupaten Parigi Moutong",
-        "tingkat": "kabupaten",
-        "kode_provinsi": "72",
-    },
-]
+KODE = ("11", "51", "72", "81", "91", "72.08")
 
 
-def cakupan(
-    kode,
-    persen,
-    *,
-    lengkap=True,
-    lalu=True,
-    peringkat=None,
-    segmen="pekerja_rentan",
-    dihitung=14,
-    diharapkan=14,
-    terlapor="100.00",
-    change="1.00",
-    perubahan_terlindungi=1200,
-    periode=PERIODE,
-):
-    """One row of marts.fct_cakupan_wilayah."""
-    w = next(
-        (w for w in WILAYAH if w["kode_wilayah"] == kode),
-        {"kode_wilayah": "00", "nama_wilayah": "Indonesia", "tingkat": "nasional", "kode_provinsi": None},
-    )
-    return {
-        **w,
-        "periode": periode,
-        "segmen": segmen,
-        "sasaran": 1000,
-        "terlindungi": 400,
-        "terlindungi_bersasaran": 380,
-        "persen_terlindungi": None if persen is None else Decimal(persen),
-        "pemerintah_diharapkan": diharapkan,
-        "pemerintah_dihitung": dihitung,
-        "pemerintah_bersasaran": dihitung,
-        "sasaran_acuan": 1100,
-        "persen_sasaran_terlapor": None if terlapor is None else Decimal(terlapor),
-        "basis_lengkap": lengkap,
-        "basis_lengkap_bulan_lalu": lalu,
-        "basis_lengkap_tahun_lalu": None,
-        "perubahan_terlindungi_bulan_lalu": perubahan_terlindungi,
-        "perubahan_persen_bulan_lalu": None if change is None else Decimal(change),
-        "perubahan_terlindungi_tahun_lalu": 5000,
-        "perubahan_persen_tahun_lalu": Decimal("3.00"),
-        "peringkat": peringkat,
-        "jumlah_diperingkat": 2 if w["tingkat"] == "provinsi" else None,
-    }
+@pytest.fixture
+def cakupan(cakupan_row):
+    """A coverage row in this file's shorthand: by default 14 of 14 governments, a complete basis this month and
+    last, up 1.200 and 1,00 poin from last month."""
+
+    def row(
+        kode,
+        persen,
+        *,
+        lengkap=True,
+        lalu=True,
+        peringkat=None,
+        segmen="pekerja_rentan",
+        dihitung=14,
+        diharapkan=14,
+        terlapor="100.00",
+        change="1.00",
+        perubahan_terlindungi=1200,
+        periode=PERIODE,
+    ):
+        r = cakupan_row(
+            kode,
+            segmen,
+            periode=periode,
+            terlindungi_bersasaran=380,
+            persen_terlindungi=None if persen is None else Decimal(persen),
+            pemerintah_diharapkan=diharapkan,
+            pemerintah_dihitung=dihitung,
+            pemerintah_bersasaran=dihitung,
+            sasaran_acuan=1100,
+            persen_sasaran_terlapor=None if terlapor is None else Decimal(terlapor),
+            basis_lengkap=lengkap,
+            basis_lengkap_bulan_lalu=lalu,
+            perubahan_terlindungi_bulan_lalu=perubahan_terlindungi,
+            perubahan_persen_bulan_lalu=None if change is None else Decimal(change),
+            perubahan_terlindungi_tahun_lalu=5000,
+            perubahan_persen_tahun_lalu=Decimal("3.00"),
+            peringkat=peringkat,
+        )
+        return {**r, "jumlah_diperingkat": 2 if r["tingkat"] == "provinsi" else None}
+
+    return row
 
 
 def rekonsiliasi(kode, segmen, melewati, periode=PERIODE):
@@ -92,90 +81,91 @@ def rekonsiliasi(kode, segmen, melewati, periode=PERIODE):
     }
 
 
-def figures(**ubah) -> Figures:
+@pytest.fixture
+def figures(cakupan, wilayah):
     """Two complete provinces (Sulawesi Tengah first, Bali second), Maluku reported but incomplete with the
-    highest coverage, Aceh and Papua without any report; the nation incomplete."""
-    cak = [
-        cakupan("00", "35.16", lengkap=False, lalu=False, dihitung=510, diharapkan=552, terlapor="61.00"),
-        cakupan("51", "30.00", peringkat=2, dihitung=10, diharapkan=10, change="2.50"),
-        cakupan("72", "48.55", peringkat=1, change="0.93"),
-        # Maluku: a big rise and the highest coverage, but from 9 of 12 governments: never ranked nor named.
-        cakupan("81", "64.29", lengkap=False, dihitung=9, diharapkan=12, terlapor="61.00", change="9.99"),
-        cakupan("72.08", "38.00", peringkat=1, dihitung=1, diharapkan=1),
-    ]
-    data = dict(
-        periode=PERIODE,
-        wilayah=WILAYAH,
-        cakupan=cak,
-        tren=[cakupan("00", "34.63", lengkap=False, periode="2022-09", dihitung=519, diharapkan=552), cak[0]],
-        kepatuhan=[],
-        kelengkapan=[
-            {
-                "kode_wilayah": "00",
-                "nama_wilayah": "Indonesia",
-                "laporan_diharapkan": 552,
-                "laporan_diterima": 485,
-                "laporan_tepat_waktu": 429,
-                "persen_diterima": Decimal("87.86"),
-                "persen_tepat_waktu": Decimal("77.72"),
-                "batas_lapor": date(2022, 11, 10),
-            }
-        ],
-        tren_kelengkapan=[],
-        laporan=[],
-        belum_pernah=[],
-        rekonsiliasi=[
-            rekonsiliasi("72.08", "pekerja_rentan", True),
-            rekonsiliasi("72.08", "non_asn", True),
-            rekonsiliasi("72.08", "perangkat_desa", False),
-        ],
-        klaim=[],
-        non_asn=[],
-        penolakan=[],
-        peringatan=[
-            {
-                "suite": "marts_cakupan_wilayah",
-                "unexpected_count": 10,
-                "aturan": "selisih dengan BPJS dalam toleransi: |terlindungi − peserta_aktif| ≤ …",
-                "sample": [
-                    {
-                        "kode_wilayah": "72.08",
-                        "periode": PERIODE,
-                        "segmen": "pekerja_rentan",
-                        "terlindungi": 26705,
-                        "peserta_aktif": 31527,
-                        "selisih_persen": -15.29,
-                    }
-                ],
-            },
-            {
-                "suite": "raw_kepesertaan",
-                "unexpected_count": 7,
-                "aturan": "sasaran diisi (tanpa sasaran, …)",
-                "sample": [
-                    {
-                        "submission_id": 13,
-                        "baris": 6,
-                        "sasaran": None,
-                        "kode_wilayah": "72.08",
-                        "segmen": "pegawai_bumd",
-                        "periode": PERIODE,
-                        "pelapor": "72",
-                    }
-                ],
-            },
-        ],
-    )
-    data.update(ubah)
-    return Figures(**data)
+    highest coverage, Aceh and Papua without any report; the nation incomplete. Any field can be given."""
+
+    def build(**ubah) -> Figures:
+        cak = [
+            cakupan("00", "35.16", lengkap=False, lalu=False, dihitung=510, diharapkan=552, terlapor="61.00"),
+            cakupan("51", "30.00", peringkat=2, dihitung=10, diharapkan=10, change="2.50"),
+            cakupan("72", "48.55", peringkat=1, change="0.93"),
+            # Maluku: a big rise and the highest coverage, but from 9 of 12 governments: never ranked nor named.
+            cakupan("81", "64.29", lengkap=False, dihitung=9, diharapkan=12, terlapor="61.00", change="9.99"),
+            cakupan("72.08", "38.00", peringkat=1, dihitung=1, diharapkan=1),
+        ]
+        data = dict(
+            periode=PERIODE,
+            wilayah=[wilayah(k) for k in KODE],
+            cakupan=cak,
+            tren=[cakupan("00", "34.63", lengkap=False, periode="2022-09", dihitung=519, diharapkan=552), cak[0]],
+            kepatuhan=[],
+            kelengkapan=[
+                {
+                    "kode_wilayah": "00",
+                    "nama_wilayah": "Indonesia",
+                    "laporan_diharapkan": 552,
+                    "laporan_diterima": 485,
+                    "laporan_tepat_waktu": 429,
+                    "persen_diterima": Decimal("87.86"),
+                    "persen_tepat_waktu": Decimal("77.72"),
+                    "batas_lapor": date(2022, 11, 10),
+                }
+            ],
+            tren_kelengkapan=[],
+            laporan=[],
+            belum_pernah=[],
+            rekonsiliasi=[
+                rekonsiliasi("72.08", "pekerja_rentan", True),
+                rekonsiliasi("72.08", "non_asn", True),
+                rekonsiliasi("72.08", "perangkat_desa", False),
+            ],
+            klaim=[],
+            non_asn=[],
+            penolakan=[],
+            peringatan=[
+                {
+                    "suite": "marts_cakupan_wilayah",
+                    "unexpected_count": 10,
+                    "aturan": "selisih dengan BPJS dalam toleransi: |terlindungi − peserta_aktif| ≤ …",
+                    "sample": [
+                        {
+                            "kode_wilayah": "72.08",
+                            "periode": PERIODE,
+                            "segmen": "pekerja_rentan",
+                            "terlindungi": 26705,
+                            "peserta_aktif": 31527,
+                            "selisih_persen": -15.29,
+                        }
+                    ],
+                },
+                {
+                    "suite": "raw_kepesertaan",
+                    "unexpected_count": 7,
+                    "aturan": "sasaran diisi (tanpa sasaran, …)",
+                    "sample": [
+                        {
+                            "submission_id": 13,
+                            "baris": 6,
+                            "sasaran": None,
+                            "kode_wilayah": "72.08",
+                            "segmen": "pegawai_bumd",
+                            "periode": PERIODE,
+                            "pelapor": "72",
+                        }
+                    ],
+                },
+            ],
+        )
+        data.update(ubah)
+        return Figures(**data)
+
+    return build
 
 
-def _rows(t) -> list[dict]:
-    return [dict(zip([k.name for k in t.columns], r, strict=True)) for r in t.rows]
-
-
-def test_the_ranking_puts_complete_provinces_first_and_lists_the_others_unranked():
-    rows = _rows(monthly.peringkat_provinsi(figures()))
+def test_the_ranking_puts_complete_provinces_first_and_lists_the_others_unranked(figures, as_rows):
+    rows = as_rows(monthly.peringkat_provinsi(figures()))
     assert [(r["nama_wilayah"], r["peringkat_cakupan"], r["basis"]) for r in rows] == [
         ("Sulawesi Tengah", 1, "lengkap"),
         ("Bali", 2, "lengkap"),
@@ -189,7 +179,7 @@ def test_the_ranking_puts_complete_provinces_first_and_lists_the_others_unranked
     assert maluku["perubahan_persen_bulan_lalu"] is None  # incomplete: its change is not comparable
 
 
-def test_the_printed_ranking_has_only_the_ranked_and_a_table_of_the_incomplete():
+def test_the_printed_ranking_has_only_the_ranked_and_a_table_of_the_incomplete(figures):
     f = figures()
     by_name = {t.name: t for t in monthly.tables(f)}
     printed = national._printed_tables(f, by_name)
@@ -202,7 +192,7 @@ def test_the_printed_ranking_has_only_the_ranked_and_a_table_of_the_incomplete()
     assert national._tanpa_laporan(by_name["peringkat_provinsi"]) == ["Aceh", "Papua"]
 
 
-def test_findings_name_only_complete_provinces_and_say_how_many_were_left_out():
+def test_findings_name_only_complete_provinces_and_say_how_many_were_left_out(figures):
     provinsi = [r for r in figures().cakupan if r["tingkat"] == "provinsi"]
     findings = common.ranking_findings(provinsi, "perubahan_persen_bulan_lalu", "dari bulan lalu", jumlah_provinsi=5)
     assert findings[0] == (
@@ -215,7 +205,7 @@ def test_findings_name_only_complete_provinces_and_say_how_many_were_left_out():
     assert "Maluku" not in " ".join(findings)
 
 
-def test_the_biggest_rise_needs_both_months_complete():
+def test_the_biggest_rise_needs_both_months_complete(figures):
     provinsi = [r for r in figures().cakupan if r["tingkat"] == "provinsi"]
     for r in provinsi:
         if r["nama_wilayah"] == "Bali":
@@ -224,7 +214,7 @@ def test_the_biggest_rise_needs_both_months_complete():
     assert "Sulawesi Tengah (+0,93 poin), di antara 1 provinsi yang basisnya lengkap pada kedua bulan" in findings[1]
 
 
-def test_no_complete_province_no_best_or_worst():
+def test_no_complete_province_no_best_or_worst(cakupan):
     provinsi = [cakupan("81", "64.29", lengkap=False)]
     assert common.ranking_findings(provinsi, "perubahan_persen_bulan_lalu", "dari bulan lalu") == [
         "Belum ada provinsi yang basis cakupan pekerja rentannya lengkap untuk diberi peringkat: "
@@ -232,7 +222,7 @@ def test_no_complete_province_no_best_or_worst():
     ]
 
 
-def test_a_national_figure_states_its_basis():
+def test_a_national_figure_states_its_basis(figures):
     nasional = figures().cakupan[0]
     assert common.basis_sentence(nasional) == (
         "mencakup 510 dari 552 pemerintah daerah; sasaran terlapor 61,00 % dari sasaran acuan"
@@ -246,7 +236,7 @@ def test_a_national_figure_states_its_basis():
     assert "bertambah" not in sentence and "Basis nasional belum lengkap (perlu sekurang-kurangnya 80 %)" in sentence
 
 
-def test_a_complete_national_figure_gives_its_change():
+def test_a_complete_national_figure_gives_its_change(cakupan):
     nasional = cakupan("00", "35.16", dihitung=540, diharapkan=552, perubahan_terlindungi=-269287)
     sentence = common.national_sentence(nasional)
     assert (
@@ -255,7 +245,7 @@ def test_a_complete_national_figure_gives_its_change():
     )
 
 
-def test_changes_carry_their_sign_and_only_when_comparable(tmp_path):
+def test_changes_carry_their_sign_and_only_when_comparable(figures, cakupan, tmp_path):
     nasional = cakupan("00", "35.16", change="-1.20", perubahan_terlindungi=-269287)
     t = monthly.cakupan_nasional(figures(cakupan=[nasional]))
     pdf = table_pdf(t)
@@ -277,7 +267,7 @@ def test_changes_carry_their_sign_and_only_when_comparable(tmp_path):
     assert "+1.200" in positif["rows"][0] and "+0,93 poin" in positif["rows"][0]
 
 
-def test_months_are_words_in_print_and_iso_in_files(tmp_path):
+def test_months_are_words_in_print_and_iso_in_files(figures, tmp_path):
     t = monthly.tren_nasional(figures())
     assert t.title == "Tren nasional per segmen, September–Oktober 2022"
     assert [b[0] for b in table_pdf(t)["rows"]] == ["Sep 2022", "Okt 2022"]
@@ -286,7 +276,7 @@ def test_months_are_words_in_print_and_iso_in_files(tmp_path):
         assert [r["periode"] for r in csv.DictReader(f)] == ["2022-09", "2022-10"]
 
 
-def test_year_to_date_claims_say_which_months():
+def test_year_to_date_claims_say_which_months(figures):
     klaim = {
         "kode_wilayah": "00",
         "nama_wilayah": "Indonesia",
@@ -307,19 +297,19 @@ def test_year_to_date_claims_say_which_months():
     assert {k.name: k.label for k in t.columns}["kasus_kumulatif_tahun"] == "Kasus Jan–Okt 2022"
 
 
-def test_the_annex_counts_what_the_summary_counts():
+def test_the_annex_counts_what_the_summary_counts(figures, as_rows):
     f = figures()
     gaps = len(monthly.selisih_bpjs(f).rows)
     assert gaps == 2
     sentence = next(t for t in monthly.findings(f) if "BPJS" in t)
     assert sentence.startswith(f"{gaps} angka terlindungi kab/kota untuk Oktober 2022 (kab/kota × segmen)")
-    row = next(r for r in _rows(monthly.peringatan_mutu(f)) if "BPJS" in r["pemeriksaan"])
+    row = next(r for r in as_rows(monthly.peringatan_mutu(f)) if "BPJS" in r["pemeriksaan"])
     assert row["jumlah_bulan_ini"] == gaps and row["jumlah_diperiksa"] == 10
     assert row["ditemukan"].startswith(f"{gaps} pasangan angka (kab/kota × segmen) untuk Oktober 2022")
 
 
-def test_quality_warnings_name_regions_never_database_ids():
-    rows = _rows(monthly.peringatan_mutu(figures()))
+def test_quality_warnings_name_regions_never_database_ids(figures, as_rows):
+    rows = as_rows(monthly.peringatan_mutu(figures()))
     text = " ".join(r[k] for r in rows for k in ("pemeriksaan", "ditemukan", "contoh"))
     assert "submission_id" not in text and "None" not in text and "=" not in text
     sasaran = next(r for r in rows if r["pemeriksaan"].startswith("Sasaran kosong"))
@@ -331,42 +321,7 @@ def test_quality_warnings_name_regions_never_database_ids():
     )
 
 
-def _semester(**ubah) -> SemesterFigures:
-    pr = {
-        **cakupan("00", "35.16", lengkap=False, dihitung=510, diharapkan=552),
-        "basis_lengkap_awal": None,
-        "perubahan_terlindungi_semester": 5000,
-        "perubahan_persen_semester": Decimal("1.00"),
-    }
-    data = dict(
-        tahun=2022,
-        semester=2,
-        cakupan=[pr],
-        kelengkapan=[],
-        klaim=[],
-        tren=[],
-        periode_awal="2022-07",
-        periode_akhir="2022-10",
-        bulan_tercakup=4,
-        jumlah_provinsi=38,
-    )
-    data.update(ubah)
-    return SemesterFigures(**data)
-
-
-def test_a_provisional_semester_says_which_months_it_holds():
-    s = _semester()
-    assert semester.title(s) == "Semester II 2022 (sementara: Juli–Oktober, 4 dari 6 bulan)"
-    assert semester.as_at(s) == "bulan terakhir yang tersedia (Oktober 2022)"
-    assert semester.months(s) == "Juli–Oktober 2022"
-    findings = " ".join(semester.findings(s))
-    assert findings.startswith("Pada Oktober 2022, bulan terakhir yang tersedia, secara nasional 400 pekerja rentan")
-    assert "semester ii" not in findings and "akhir semester" not in findings
-    final = _semester(periode_akhir="2022-12", bulan_tercakup=6)
-    assert semester.title(final) == "Semester II 2022" and semester.as_at(final) == "akhir semester (Desember 2022)"
-
-
-def test_rejected_files_name_their_sender():
+def test_rejected_files_name_their_sender(figures):
     from datetime import datetime
 
     ditolak = {

@@ -13,95 +13,76 @@ import pypdf
 import pytest
 from airflow.sdk import ObjectStoragePath
 
-from inpres.data_version import DataVersion
 from inpres.reports import province
 from inpres.reports.build import build
 from inpres.reports.content import common, monthly
 from inpres.reports.content import province as content
+from inpres.reports.content.wording import POIN_KEPATUHAN, SEGMEN_LABEL
 from inpres.reports.figures import Figures
 from inpres.transform import dbt_var
 
 BATAS = date(2022, 11, 10)
 SEBELUM_BATAS = datetime(2022, 11, 5, 1, 0, tzinfo=UTC)
 SESUDAH_BATAS = datetime(2022, 11, 20, 1, 0, tzinfo=UTC)
-VERSI = DataVersion(run_id="scheduled__2022-11-20", hash_masukan="ab" * 32)
-
-WILAYAH = [
-    {"kode_wilayah": "72", "nama_wilayah": "Sulawesi Tengah", "tingkat": "provinsi", "kode_provinsi": "72"},
-    {"kode_wilayah": "72.01", "nama_wilayah": "Kabupaten Banggai", "tingkat": "kabupaten", "kode_provinsi": "72"},
-    {"kode_wilayah": "72.02", "nama_wilayah": "Kabupaten Poso", "tingkat": "kabupaten", "kode_provinsi": "72"},
-    {"kode_wilayah": "72.71", "nama_wilayah": "Kota Palu", "tingkat": "kota", "kode_provinsi": "72"},
-    {"kode_wilayah": "81", "nama_wilayah": "Maluku", "tingkat": "provinsi", "kode_provinsi": "81"},
-    {"kode_wilayah": "81.71", "nama_wilayah": "Kota Ambon", "tingkat": "kota", "kode_provinsi": "81"},
-]
-NAMA = {w["kode_wilayah"]: w for w in WILAYAH}
-
-
-def cakupan(
-    kode,
-    segmen,
-    sasaran,
-    terlindungi,
-    persen,
-    *,
-    dihitung=1,
-    diharapkan=1,
-    sasaran_terlapor=None,
-    lengkap=True,
-    peringkat=None,
-    jumlah=None,
-    change=None,
-    lengkap_bulan_lalu=True,
-):
-    w = NAMA.get(kode, {"nama_wilayah": "Indonesia", "tingkat": "nasional", "kode_provinsi": None})
-    return {
-        "kode_wilayah": kode,
-        "nama_wilayah": w["nama_wilayah"],
-        "tingkat": w["tingkat"],
-        "kode_provinsi": w["kode_provinsi"],
-        "periode": "2022-10",
-        "segmen": segmen,
-        "sasaran": sasaran,
-        "terlindungi": terlindungi,
-        "terlindungi_bersasaran": terlindungi,
-        "persen_terlindungi": None if persen is None else Decimal(persen),
-        "perubahan_terlindungi_bulan_lalu": None,
-        "perubahan_persen_bulan_lalu": change,
-        "perubahan_terlindungi_tahun_lalu": None,
-        "perubahan_persen_tahun_lalu": None,
-        "pemerintah_diharapkan": diharapkan,
-        "pemerintah_dihitung": dihitung,
-        "pemerintah_bersasaran": dihitung,
-        "sasaran_acuan": None,
-        "persen_sasaran_terlapor": None if sasaran_terlapor is None else Decimal(sasaran_terlapor),
-        "basis_lengkap": lengkap,
-        "basis_lengkap_bulan_lalu": lengkap_bulan_lalu,
-        "basis_lengkap_tahun_lalu": None,
-        "peringkat": peringkat,
-        "jumlah_diperingkat": jumlah,
-    }
-
-
-def laporan(kode, status):
-    w = NAMA[kode]
-    return {
-        "kode_wilayah": kode,
-        "nama_wilayah": w["nama_wilayah"],
-        "tingkat": w["tingkat"],
-        "kode_provinsi": w["kode_provinsi"],
-        "periode": "2022-10",
-        "batas_lapor": BATAS,
-        "status_laporan": status,
-    }
+KODE = ("72", "72.01", "72.02", "72.71", "81", "81.71")
 
 
 @pytest.fixture
-def figures() -> Figures:
+def cakupan(cakupan_row):
+    """A coverage row in this file's shorthand: target, protected and coverage given; by default one government
+    of one, no target of reference known, no change."""
+
+    def row(
+        kode,
+        segmen,
+        sasaran,
+        terlindungi,
+        persen,
+        *,
+        dihitung=1,
+        diharapkan=1,
+        sasaran_terlapor=None,
+        lengkap=True,
+        peringkat=None,
+        jumlah=None,
+        change=None,
+        lengkap_bulan_lalu=True,
+    ):
+        return cakupan_row(
+            kode,
+            segmen,
+            sasaran=sasaran,
+            terlindungi=terlindungi,
+            terlindungi_bersasaran=terlindungi,
+            persen_terlindungi=None if persen is None else Decimal(persen),
+            perubahan_persen_bulan_lalu=change,
+            pemerintah_diharapkan=diharapkan,
+            pemerintah_dihitung=dihitung,
+            pemerintah_bersasaran=dihitung,
+            sasaran_acuan=None,
+            persen_sasaran_terlapor=None if sasaran_terlapor is None else Decimal(sasaran_terlapor),
+            basis_lengkap=lengkap,
+            basis_lengkap_bulan_lalu=lengkap_bulan_lalu,
+            peringkat=peringkat,
+            jumlah_diperingkat=jumlah,
+        )
+
+    return row
+
+
+@pytest.fixture
+def laporan(wilayah):
+    """One pelapor's row of marts.fct_laporan_pelapor for October 2022."""
+    return lambda kode, status: {**wilayah(kode), "periode": "2022-10", "batas_lapor": BATAS, "status_laporan": status}
+
+
+@pytest.fixture
+def figures(cakupan, laporan, wilayah) -> Figures:
     """Sulawesi Tengah: the province reported (for itself and for Kota Palu), Banggai reported without a
     target for perangkat desa, Poso did not report. Maluku: nobody reported."""
     return Figures(
         periode="2022-10",
-        wilayah=WILAYAH,
+        wilayah=[wilayah(k) for k in KODE],
         cakupan=[
             cakupan(
                 "00",
@@ -155,7 +136,7 @@ def figures() -> Figures:
             laporan("81", "belum_lapor"),
             laporan("81.71", "belum_lapor"),
         ],
-        belum_pernah=[{**NAMA["81.71"], "kiriman_ditolak": 0, "ditolak_terakhir": None}],
+        belum_pernah=[{**wilayah("81.71"), "kiriman_ditolak": 0, "ditolak_terakhir": None}],
         rekonsiliasi=[
             {
                 "kode_provinsi": "72",
@@ -294,8 +275,8 @@ def test_an_incomplete_province_is_told_it_is_not_ranked_why_and_what_completes_
     assert "Peringkat" not in rows
 
 
-def test_the_pdf_names_regions_not_files_settings_or_codes(figures):
-    data = province.document(figures, _by_name(figures), NAMA["72"], version=VERSI, created=SEBELUM_BATAS).data
+def test_the_pdf_names_regions_not_files_settings_or_codes(figures, wilayah, versi):
+    data = province.document(figures, _by_name(figures), wilayah("72"), version=versi, created=SEBELUM_BATAS).data
     # The rejected file's own name is what the region sent; everything else is checked word for word.
     tanpa_berkas = json.dumps({k: v for k, v in data.items() if k != "penolakan"}, ensure_ascii=False, default=str)
     penolakan = json.dumps(data["penolakan"]["note"], ensure_ascii=False)
@@ -314,8 +295,8 @@ def test_the_pdf_names_regions_not_files_settings_or_codes(figures):
     assert [c for c in cells if "72.02" in c] == ["72.02_2022-10.xlsx"]
 
 
-def test_annex_b_says_in_one_line_that_a_province_has_no_reports(figures):
-    p = province.annex(figures, _by_name(figures), NAMA["81"])
+def test_annex_b_says_in_one_line_that_a_province_has_no_reports(figures, wilayah):
+    p = province.annex(figures, _by_name(figures), wilayah("81"))
     assert p["summary"] == [
         [
             "Laporan",
@@ -326,23 +307,23 @@ def test_annex_b_says_in_one_line_that_a_province_has_no_reports(figures):
     assert p["kabupaten_kota"] is None and p["klaim"]["rows"] == []
 
 
-def test_annex_b_lists_the_kab_kota_without_figures_under_the_table(figures):
-    p = province.annex(figures, _by_name(figures), NAMA["72"])
+def test_annex_b_lists_the_kab_kota_without_figures_under_the_table(figures, wilayah):
+    p = province.annex(figures, _by_name(figures), wilayah("72"))
     names = [row[1] for row in p["kabupaten_kota"]["rows"]]
     # Palu has figures (sent by the province), Poso has none: one line instead of a row of dashes.
     assert names == ["Kabupaten Banggai", "Kota Palu"]
     assert p["kabupaten_kota"]["note"] == "Belum melapor untuk Oktober 2022 dan belum ada angkanya (1): Kabupaten Poso."
 
 
-def _governors_pdf(figures, kode: str, created: datetime, tmp_path) -> str:
+def _governors_pdf(figures, w: dict, versi, created: datetime, tmp_path) -> str:
     """The governor's PDF as the night writes it, as its text."""
-    document = province.document(figures, _by_name(figures), NAMA[kode], version=VERSI, created=created)
-    build([document], ObjectStoragePath(tmp_path.as_uri()), version=VERSI, created=created)
+    document = province.document(figures, _by_name(figures), w, version=versi, created=created)
+    build([document], ObjectStoragePath(tmp_path.as_uri()), version=versi, created=created)
     return " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(tmp_path / document.pdf).pages)
 
 
-def test_the_governors_pdf_names_who_blocks_the_figure(figures, tmp_path):
-    text = _governors_pdf(figures, "72", SEBELUM_BATAS, tmp_path)
+def test_the_governors_pdf_names_who_blocks_the_figure(figures, tmp_path, wilayah, versi):
+    text = _governors_pdf(figures, wilayah("72"), versi, SEBELUM_BATAS, tmp_path)
     assert "Yang menghambat angka provinsi" in text
     assert "Belum melapor untuk Oktober 2022 (2): Kabupaten Poso; Kota Palu (hanya angka pekerja rentan" in text
     assert "Kabupaten Banggai: perangkat desa" in text
@@ -350,16 +331,16 @@ def test_the_governors_pdf_names_who_blocks_the_figure(figures, tmp_path):
     assert "Belum diberi peringkat karena angkanya belum lengkap" in text
     assert "mencakup 3 dari 552 pemerintah daerah" in text
 
-    kosong = _governors_pdf(figures, "81", SESUDAH_BATAS, tmp_path)
+    kosong = _governors_pdf(figures, wilayah("81"), versi, SESUDAH_BATAS, tmp_path)
     assert "Belum melapor untuk Oktober 2022 (2): Pemerintah Provinsi Maluku; Kota Ambon." in kosong
     assert "Belum ada kabupaten/kota di provinsi ini yang angkanya masuk" in kosong
 
 
-def test_annex_b_prints_the_province_wide_claims_not_every_kab_kota_row(figures):
+def test_annex_b_prints_the_province_wide_claims_not_every_kab_kota_row(figures, wilayah):
     def klaim(kode, tingkat, kasus):
         return {
             "kode_wilayah": kode,
-            "nama_wilayah": NAMA.get(kode, {}).get("nama_wilayah", "Indonesia"),
+            "nama_wilayah": wilayah(kode)["nama_wilayah"],
             "tingkat": tingkat,
             "kode_provinsi": kode.split(".")[0],
             "periode": "2022-10",
@@ -380,5 +361,99 @@ def test_annex_b_prints_the_province_wide_claims_not_every_kab_kota_row(figures)
         klaim("72.71", "kota", 1),
         klaim("81.71", "kota", 2),
     ]
-    p = province.annex(figures, _by_name(figures), NAMA["72"])
+    p = province.annex(figures, _by_name(figures), wilayah("72"))
     assert [row[1] for row in p["klaim"]["rows"]] == ["Sulawesi Tengah"]
+
+
+def _scorecard(w: dict, skor: str, peringkat: int, jumlah: int) -> dict:
+    """The provincial government's row of marts.fct_kepatuhan_pelapor: regulation met, budget not, the
+    pekerja-rentan coverage point unknown, the others partly met."""
+    status = {p: "sebagian" for p in POIN_KEPATUHAN}
+    status.update(regulasi="terpenuhi", anggaran="tidak_terpenuhi", cakupan_pekerja_rentan="tidak_diketahui")
+    return {
+        **w,
+        "jenjang": "provinsi",
+        **{f"status_{p}": s for p, s in status.items()},
+        "poin_diperoleh": 9,
+        "poin_maksimal": 14,
+        "skor": Decimal(skor),
+        "peringkat": peringkat,
+        "jumlah_diperingkat": jumlah,
+    }
+
+
+def test_the_standing_gives_the_scorecard_and_the_reports_received(figures, wilayah, versi):
+    rows = dict(content.summary(figures, "72"))
+    assert rows["Skor kepatuhan Inpres"] == "belum dapat dihitung (pemerintah provinsi belum melapor)"
+    assert rows["Laporan diterima"] == "2 dari 4 (2 tepat waktu)"
+    document = province.document(figures, _by_name(figures), wilayah("72"), version=versi, created=SEBELUM_BATAS)
+    assert document.data["poin"] == []
+
+    figures.kepatuhan = [_scorecard(wilayah("72"), "64.29", 3, 12)]
+    assert dict(content.summary(figures, "72"))["Skor kepatuhan Inpres"] == "64,29 %, peringkat 3 dari 12 provinsi"
+    document = province.document(figures, _by_name(figures), wilayah("72"), version=versi, created=SEBELUM_BATAS)
+    # The governor reads each point's status in words, the coverage points by segment.
+    assert document.data["poin"][:3] == [
+        ["Regulasi", "terpenuhi"],
+        ["Anggaran", "tidak terpenuhi"],
+        ["Cakupan P. rentan", "tidak diketahui"],
+    ]
+    assert len(document.data["poin"]) == len(POIN_KEPATUHAN)
+
+
+def test_a_province_without_a_pekerja_rentan_figure_says_so_in_one_line(figures):
+    assert content.summary(figures, "81") == [
+        ["Cakupan pekerja rentan", "belum ada laporan"],
+        ["Skor kepatuhan Inpres", "belum dapat dihitung (pemerintah provinsi belum melapor)"],
+    ]
+    assert not content.has_laporan(figures, "81") and content.has_laporan(figures, "72")
+    assert content.standing_table(figures, "81").rows == [(label, *[None] * 7) for label in SEGMEN_LABEL.values()]
+
+
+def test_a_figure_without_any_target_cannot_give_a_coverage(figures):
+    pr = next(r for r in figures.cakupan if r["kode_wilayah"] == "72" and r["segmen"] == "pekerja_rentan")
+    pr.update(persen_terlindungi=None, persen_sasaran_terlapor=None)
+    rows = dict(content.summary(figures, "72"))
+    assert rows["Cakupan pekerja rentan"] == (
+        "belum dapat dihitung: 12.000 terlindungi, belum ada sasaran yang dilaporkan — mencakup 3 dari 4 "
+        "pemerintah daerah; sasaran acuan belum diketahui"
+    )
+    assert "belum ada sasaran yang dilaporkan bulan ini" in content.why_unranked(pr)
+
+
+def test_the_standing_table_gives_a_rank_in_words_and_a_change_only_when_comparable(figures, as_rows):
+    pr = next(r for r in figures.cakupan if r["kode_wilayah"] == "72" and r["segmen"] == "pekerja_rentan")
+    pr.update(basis_lengkap=True, peringkat=3, jumlah_diperingkat=12)
+    rows = {r["segmen"]: r for r in as_rows(content.standing_table(figures, "72"))}
+    assert (rows["Pekerja rentan"]["peringkat"], rows["Pekerja rentan"]["perubahan_persen_bulan_lalu"]) == (
+        "3 dari 12",
+        Decimal("1.5"),
+    )
+    assert rows["Perangkat desa"]["peringkat"] == "belum lengkap"
+    # A segment without any figure is a row of dashes, so the five segments always read the same way.
+    assert set(rows["Pegawai BUMD"].values()) == {"Pegawai BUMD", None}
+    pr["basis_lengkap_bulan_lalu"] = False
+    rows = {r["segmen"]: r for r in as_rows(content.standing_table(figures, "72"))}
+    assert rows["Pekerja rentan"]["perubahan_persen_bulan_lalu"] is None
+
+
+def test_the_nation_as_benchmark_warns_only_while_it_is_incomplete(figures):
+    assert content.benchmark_sentence(figures).endswith(
+        "Angka nasional juga belum lengkap: bandingkan dengan hati-hati"
+    )
+    nasional = next(r for r in figures.cakupan if r["kode_wilayah"] == "00")
+    nasional.update(basis_lengkap=True, pemerintah_dihitung=540, persen_sasaran_terlapor=Decimal("95.00"))
+    assert content.benchmark_sentence(figures) == (
+        "Cakupan pekerja rentan nasional 40,00 % (12.000 dari 30.000) — mencakup 540 dari 552 pemerintah daerah; "
+        "sasaran terlapor 95,00 % dari sasaran acuan"
+    )
+    figures.cakupan = [r for r in figures.cakupan if r is not nasional]
+    assert content.benchmark_sentence(figures) == "belum ada laporan"
+
+
+def test_the_gaps_and_rejected_files_are_the_provinces_own(figures, as_rows):
+    by_name = _by_name(figures)
+    assert [r["nama_wilayah"] for r in as_rows(content.selisih(figures, by_name, "72"))] == ["Kabupaten Banggai"]
+    assert content.selisih(figures, by_name, "81").rows == []
+    assert [r["nama_pelapor"] for r in as_rows(content.penolakan(by_name, "72"))] == ["Kabupaten Poso"]
+    assert content.penolakan(by_name, "81").rows == []
