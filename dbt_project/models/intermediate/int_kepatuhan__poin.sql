@@ -34,28 +34,19 @@ cakupan_sendiri as (
     where {{ kode_kini('kode_wilayah') }} = pelapor
 ),
 
-daftar_segmen as (
-    {%- for segmen in daftar_segmen() %}
-    select '{{ segmen }}' as segmen
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
-),
-
 cakupan as (
     select
         s.pelapor,
         s.periode,
-        daftar.segmen,
+        daftar.kode as segmen,
         c.sasaran,
         c.terlindungi
     from submissions as s
     -- Every segment gets a status, also one the pelapor sent no row for.
-    cross join daftar_segmen as daftar
+    cross join {{ ref('segmen') }} as daftar
     left join cakupan_sendiri as c
         on s.submission_id = c.submission_id
-        and daftar.segmen = c.segmen
+        and daftar.kode = c.segmen
 )
 
 select

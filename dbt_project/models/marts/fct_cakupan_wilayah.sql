@@ -17,15 +17,6 @@ periode as (
     select distinct periode from wilayah
 ),
 
-daftar_segmen as (
-    {%- for segmen in daftar_segmen() %}
-    select '{{ segmen }}' as segmen
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
-),
-
 -- Who reported anything at all in a month.
 dilaporkan as (
     select distinct
@@ -41,18 +32,18 @@ bagian as (
         d.kode_wilayah,
         d.kode_provinsi,
         p.periode,
-        s.segmen,
+        s.kode as segmen,
         w.sasaran,
         w.terlindungi,
         w.kode_wilayah is not null as ada_angka,
         dilaporkan.kode_wilayah is not null as dihitung
     from {{ ref('dim_wilayah') }} as d
     cross join periode as p
-    cross join daftar_segmen as s
+    cross join {{ ref('segmen') }} as s
     left join wilayah as w
         on d.kode_wilayah = w.kode_wilayah
         and p.periode = w.periode
-        and s.segmen = w.segmen
+        and s.kode = w.segmen
     left join dilaporkan
         on d.kode_wilayah = dilaporkan.kode_wilayah
         and p.periode = dilaporkan.periode

@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from inpres import catalogue
 from inpres.privacy import mask_nik
 
-SEGMEN = ("pekerja_rentan", "non_asn", "perangkat_desa", "penyelenggara_pemilu", "pegawai_bumd")
-PROGRAM = ("JKK", "JKM", "JHT")
+# The codes an officer may write, from the one list of segments and programs (the dbt seeds).
+SEGMEN = catalogue.SEGMEN
+PROGRAM = catalogue.PROGRAM
 SUMBER_DANA = ("apbd", "apbdes", "bapak_asuh", "csr", "mandiri", "campuran")
 BUMD_TERDAFTAR = ("ya", "tidak", "sebagian")
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from string import Template
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from inpres import wilayah
+from inpres import catalogue, wilayah
 from inpres.paths import EXPECTATIONS
 from inpres.privacy import has_nik, mask_nik
 from inpres.quality.data_docs import make_offline, mark_passed_with_warnings
@@ -66,10 +66,15 @@ def load_suite(name: str) -> dict:
 
 
 def parameters() -> dict:
-    """Values the suites refer to as {"$PARAMETER": ...}: reference data and thresholds, kept out of code."""
+    """Values the suites refer to as {"$PARAMETER": ...}: reference data and thresholds, kept out of the suites.
+
+    The reference lists come from where the rest of the project reads them: `kode_wilayah_dikenal` from the
+    wilayah seeds (inpres.wilayah), `segmen_dikenal` from the segment seed (inpres.catalogue); the thresholds
+    from expectations/thresholds.json."""
     thresholds = json.loads((EXPECTATIONS / "thresholds.json").read_text(encoding="utf-8"))
     return {
         "kode_wilayah_dikenal": sorted(wilayah.kode_dikenal()),
+        "segmen_dikenal": list(catalogue.SEGMEN),
         **{k: v for k, v in thresholds.items() if not k.startswith("_")},
     }
 
