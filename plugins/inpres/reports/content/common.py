@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from inpres.reports.content.wording import BELUM_LENGKAP, LENGKAP, SEGMEN_LABEL, TANPA_LAPORAN, threshold_text
 from inpres.reports.formatting import format_number, format_percent, format_points
-from inpres.reports.tables import Table, hide, select
+from inpres.reports.tables import Chart, Table, hide, select
 
 # --- the basis of a figure ---------------------------------------------------------------------------------
 
@@ -175,6 +175,32 @@ def trend_series(rows: list[dict], column: str) -> dict[str, list[tuple[str, obj
         for segmen, label in SEGMEN_LABEL.items()
     }
     return {label: points for label, points in series.items() if sum(v is not None for _, v in points) >= 2}
+
+
+# The national trend table of both reports: its note and its chart.
+TREND_NOTE = (
+    "Jumlah nasional adalah jumlah dari yang dilaporkan setiap bulan: naik-turunnya juga mencerminkan "
+    "berapa pemerintah daerah yang melapor (kolom Pemda)."
+)
+TREND_CHART = Chart(
+    "line", "Pekerja terlindungi per segmen, nasional", "periode", tuple(f"terlindungi_{s}" for s in SEGMEN_LABEL)
+)
+KELENGKAPAN_COLUMNS = ("laporan_diharapkan", "laporan_diterima", "laporan_tepat_waktu")
+
+
+def kelengkapan_rows(rows: list[dict]) -> list[tuple]:
+    """Reports received, one row per territory, the nation first: code, name, expected, received, on time and
+    the two shares, as the completeness tables of both reports hold them."""
+    return [
+        (
+            r["kode_wilayah"],
+            r["nama_wilayah"],
+            *(r[c] for c in KELENGKAPAN_COLUMNS),
+            r["persen_diterima"],
+            r["persen_tepat_waktu"],
+        )
+        for r in sorted(rows, key=lambda r: (r["kode_wilayah"] != "00", r["kode_wilayah"]))
+    ]
 
 
 def split_ranking(peringkat: Table, rank: str, change: str, *, title: str, note: str) -> tuple[Table, Table]:

@@ -21,10 +21,14 @@ from inpres.reports.content.columns import (
     trend_basis_column,
 )
 from inpres.reports.content.common import (
+    KELENGKAPAN_COLUMNS,
+    TREND_CHART,
+    TREND_NOTE,
     basis_cells,
     basis_note,
     basis_word,
     change,
+    kelengkapan_rows,
     national_sentence,
     ranking_findings,
 )
@@ -382,13 +386,8 @@ def tren_nasional(f: Figures) -> Table:
             )
             for p in periodes
         ],
-        note=(
-            "Jumlah nasional adalah jumlah dari yang dilaporkan setiap bulan: naik-turunnya juga mencerminkan "
-            "berapa pemerintah daerah yang melapor (kolom Pemda)."
-        ),
-        chart=Chart(
-            "line", "Pekerja terlindungi per segmen, nasional", "periode", tuple(f"terlindungi_{s}" for s in segmen)
-        ),
+        note=TREND_NOTE,
+        chart=TREND_CHART,
         sources=(MART_CAKUPAN,),
     )
 
@@ -401,28 +400,15 @@ def _by_segmen_periode(rows: list[dict]) -> dict[tuple[str, str], dict]:
 
 
 def kelengkapan_provinsi(f: Figures) -> Table:
-    rows = sorted(f.kelengkapan, key=lambda r: (r["kode_wilayah"] != "00", r["kode_wilayah"]))
     return Table(
         "kelengkapan_laporan_provinsi",
         f"Kelengkapan dan ketepatan waktu laporan, {format_periode(f.periode)}",
         (
             column("kode_wilayah"),
             column("nama_wilayah"),
-            *columns("laporan_diharapkan", "laporan_diterima", "laporan_tepat_waktu", "persen_diterima"),
-            column("persen_tepat_waktu"),
+            *columns(*KELENGKAPAN_COLUMNS, "persen_diterima", "persen_tepat_waktu"),
         ),
-        [
-            (
-                r["kode_wilayah"],
-                r["nama_wilayah"],
-                r["laporan_diharapkan"],
-                r["laporan_diterima"],
-                r["laporan_tepat_waktu"],
-                r["persen_diterima"],
-                r["persen_tepat_waktu"],
-            )
-            for r in rows
-        ],
+        kelengkapan_rows(f.kelengkapan),
         note=(
             f"Batas lapor: {_batas_lapor(f)}. Ketepatan waktu ditentukan oleh versi pertama; revisi tidak mengubahnya."
         ),
@@ -694,11 +680,14 @@ def _number(x) -> str:
     return format_number(int(x)) if x is not None else "–"
 
 
+def _place(f: Figures, s: dict) -> str:
+    """Where and when a sample row is: 'Kabupaten Parigi Moutong, pegawai BUMD, Oktober 2022'."""
+    wilayah, segmen = _wilayah_name(f, s.get("kode_wilayah")), segmen_in_sentence(s.get("segmen", ""))
+    return f"{wilayah}, {segmen}, {_month(s.get('periode'))}"
+
+
 def _example_sasaran(f: Figures, s: dict) -> str:
-    sentence = (
-        f"{_wilayah_name(f, s.get('kode_wilayah'))}, {segmen_in_sentence(s.get('segmen', ''))}, "
-        f"{_month(s.get('periode'))}"
-    )
+    sentence = _place(f, s)
     if s.get("pelapor") and s.get("pelapor") != s.get("kode_wilayah"):
         sentence += f" (dilaporkan {_wilayah_name(f, s['pelapor'])})"
     return sentence
@@ -722,19 +711,14 @@ def _example_klaim(f: Figures, s: dict) -> str:
 def _example_bpjs(f: Figures, s: dict) -> str:
     persen = s.get("selisih_persen")
     return (
-        f"{_wilayah_name(f, s.get('kode_wilayah'))}, {segmen_in_sentence(s.get('segmen', ''))}, "
-        f"{_month(s.get('periode'))}: dilaporkan {_number(s.get('terlindungi'))}, data BPJS "
-        f"{_number(s.get('peserta_aktif'))}"
+        f"{_place(f, s)}: dilaporkan {_number(s.get('terlindungi'))}, data BPJS {_number(s.get('peserta_aktif'))}"
         + (f" (selisih {format_percent(Decimal(str(persen)))})" if persen is not None else "")
     )
 
 
 def _example_jump(f: Figures, s: dict) -> str:
-    return (
-        f"{_wilayah_name(f, s.get('kode_wilayah'))}, {segmen_in_sentence(s.get('segmen', ''))}, "
-        f"{_month(s.get('periode'))}: {_number(s.get('terlindungi_bulan_lalu'))} menjadi "
-        f"{_number(s.get('terlindungi'))} terlindungi"
-    )
+    before, now = _number(s.get("terlindungi_bulan_lalu")), _number(s.get("terlindungi"))
+    return f"{_place(f, s)}: {before} menjadi {now} terlindungi"
 
 
 def _example_other(f: Figures, s: dict) -> str:

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from inpres.reports.content.columns import basis_columns, column, columns, coverage_columns, trend_basis_column
 from inpres.reports.content.common import (
+    KELENGKAPAN_COLUMNS,
+    TREND_CHART,
+    TREND_NOTE,
     basis_cells,
     basis_note,
     basis_word,
     change,
+    kelengkapan_rows,
     national_sentence,
     ranking_findings,
 )
@@ -152,16 +156,8 @@ def tables(s: SemesterFigures) -> list[Table]:
                 )
                 for p in periodes
             ],
-            note=(
-                "Jumlah nasional adalah jumlah dari yang dilaporkan setiap bulan: naik-turunnya juga mencerminkan "
-                "berapa pemerintah daerah yang melapor (kolom Pemda)."
-            ),
-            chart=Chart(
-                "line",
-                "Pekerja terlindungi per segmen, nasional",
-                "periode",
-                tuple(f"terlindungi_{x}" for x in segmen),
-            ),
+            note=TREND_NOTE,
+            chart=TREND_CHART,
             sources=("marts.fct_cakupan_wilayah",),
         ),
         Table(
@@ -170,23 +166,13 @@ def tables(s: SemesterFigures) -> list[Table]:
             (
                 column("kode_wilayah"),
                 column("nama_wilayah"),
-                column("laporan_diharapkan", description=f"Laporan bulanan yang diharapkan, {months(s)}."),
-                column("laporan_diterima", description=f"Laporan bulanan yang diterima, {months(s)}."),
-                column("laporan_tepat_waktu", description=f"Laporan bulanan yang tepat waktu, {months(s)}."),
+                *(
+                    column(c, description=f"Laporan bulanan yang {what}, {months(s)}.")
+                    for c, what in zip(KELENGKAPAN_COLUMNS, ("diharapkan", "diterima", "tepat waktu"), strict=True)
+                ),
                 *columns("persen_diterima", "persen_tepat_waktu"),
             ),
-            [
-                (
-                    r["kode_wilayah"],
-                    r["nama_wilayah"],
-                    r["laporan_diharapkan"],
-                    r["laporan_diterima"],
-                    r["laporan_tepat_waktu"],
-                    r["persen_diterima"],
-                    r["persen_tepat_waktu"],
-                )
-                for r in sorted(s.kelengkapan, key=lambda r: (r["kode_wilayah"] != "00", r["kode_wilayah"]))
-            ],
+            kelengkapan_rows(s.kelengkapan),
             sources=("marts.fct_kelengkapan_semester",),
         ),
         Table(
