@@ -13,11 +13,12 @@ import pypdf
 import pytest
 from airflow.sdk import ObjectStoragePath
 
+from inpres.catalogue import SEGMEN_LABEL
 from inpres.reports import province
 from inpres.reports.build import build
 from inpres.reports.content import common, monthly
 from inpres.reports.content import province as content
-from inpres.reports.content.wording import POIN_KEPATUHAN, SEGMEN_LABEL
+from inpres.reports.content.wording import POIN_KEPATUHAN
 from inpres.reports.figures import Figures
 from inpres.transform import dbt_var
 

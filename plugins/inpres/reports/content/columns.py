@@ -11,14 +11,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from inpres.reports.content.wording import (
-    POIN_KEPATUHAN,
-    SEGMEN_LABEL,
-    SEGMEN_SHORT,
-    in_sentence,
-    segmen_in_sentence,
-    threshold_text,
-)
+from inpres.catalogue import SEGMEN_LABEL, SEGMEN_SHORT
+from inpres.reports.content.wording import POIN_KEPATUHAN, in_sentence, segmen_in_sentence, threshold_text
 from inpres.reports.tables import Column
 
 _EMPTY_UNLESS_COMPARABLE = "kosong bila basis salah satu bulan belum lengkap"

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from inpres.reports.content.wording import BELUM_LENGKAP, LENGKAP, SEGMEN_LABEL, TANPA_LAPORAN, threshold_text
+from inpres.catalogue import SEGMEN_LABEL
+from inpres.reports.content.wording import BELUM_LENGKAP, LENGKAP, TANPA_LAPORAN, threshold_text
 from inpres.reports.formatting import format_number, format_percent, format_points
 from inpres.reports.tables import Chart, Table, hide, select
 

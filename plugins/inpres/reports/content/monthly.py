@@ -11,6 +11,7 @@ import json
 from dataclasses import replace
 from decimal import Decimal
 
+from inpres.catalogue import SEGMEN_LABEL
 from inpres.paths import EXPECTATIONS
 from inpres.reports.content.columns import (
     basis_column,
@@ -34,7 +35,6 @@ from inpres.reports.content.common import (
 )
 from inpres.reports.content.wording import (
     POIN_KEPATUHAN,
-    SEGMEN_LABEL,
     STATUS_LAPORAN,
     TINGKAT,
     segmen_in_sentence,

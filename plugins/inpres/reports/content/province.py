@@ -12,15 +12,10 @@ import math
 from dataclasses import replace
 from datetime import datetime
 
+from inpres.catalogue import SEGMEN_LABEL
 from inpres.reports.content.columns import column, columns, coverage_columns
 from inpres.reports.content.common import basis_sentence, basis_word, change, pemda_dihitung
-from inpres.reports.content.wording import (
-    SEGMEN_LABEL,
-    basis_threshold,
-    segmen_in_sentence,
-    segmen_order,
-    threshold_text,
-)
+from inpres.reports.content.wording import basis_threshold, segmen_in_sentence, segmen_order, threshold_text
 from inpres.reports.figures import Figures
 from inpres.reports.formatting import WIB, format_date, format_number, format_percent, format_periode
 from inpres.reports.tables import Table, hide, select, show

@@ -8,6 +8,7 @@ every caption says so, and the title says how many of the six months it holds.
 
 from __future__ import annotations
 
+from inpres.catalogue import SEGMEN_LABEL
 from inpres.reports.content.columns import basis_columns, column, columns, coverage_columns, trend_basis_column
 from inpres.reports.content.common import (
     KELENGKAPAN_COLUMNS,
@@ -21,7 +22,7 @@ from inpres.reports.content.common import (
     national_sentence,
     ranking_findings,
 )
-from inpres.reports.content.wording import SEGMEN_LABEL, segmen_label, segmen_order
+from inpres.reports.content.wording import segmen_label, segmen_order
 from inpres.reports.figures import SEMESTER_MONTHS, SemesterFigures
 from inpres.reports.formatting import format_number, format_percent, format_periode, format_range
 from inpres.reports.tables import Chart, Table

@@ -1,28 +1,17 @@
 """The words every report uses for segments, government levels, statuses and the basis of a figure, and the
-basis threshold as the reports write it: declared once for the tables, the columns and the sentences."""
+basis threshold as the reports write it: declared once for the tables, the columns and the sentences.
+
+The segments' labels come from their one list, the dbt seed segmen.csv (inpres.catalogue); its order is the
+order of every table."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from inpres.catalogue import SEGMEN, SEGMEN_LABEL, SEGMEN_SHORT
 from inpres.reports.formatting import format_number, format_percent
 from inpres.transform import dbt_var
 
-# Dict order is the fixed segment order of every table.
-SEGMEN_LABEL = {
-    "pekerja_rentan": "Pekerja rentan",
-    "non_asn": "Pegawai non-ASN",
-    "perangkat_desa": "Perangkat desa",
-    "penyelenggara_pemilu": "Penyelenggara pemilu",
-    "pegawai_bumd": "Pegawai BUMD",
-}
-SEGMEN_SHORT = {
-    "pekerja_rentan": "P. rentan",
-    "non_asn": "Non-ASN",
-    "perangkat_desa": "Perangkat desa",
-    "penyelenggara_pemilu": "Pemilu",
-    "pegawai_bumd": "BUMD",
-}
 POIN_KEPATUHAN = {
     "regulasi": "Regulasi",
     "anggaran": "Anggaran",
@@ -43,7 +32,7 @@ def segmen_label(segmen: str) -> str:
 
 def segmen_order(r: dict) -> int:
     """A row's place in the fixed segment order (unknown segments last)."""
-    return list(SEGMEN_LABEL).index(r["segmen"]) if r["segmen"] in SEGMEN_LABEL else len(SEGMEN_LABEL)
+    return SEGMEN.index(r["segmen"]) if r["segmen"] in SEGMEN else len(SEGMEN)
 
 
 def in_sentence(label: str) -> str:
