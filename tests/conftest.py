@@ -41,7 +41,7 @@ os.environ.setdefault("XDG_RUNTIME_DIR", str(LOCAL / "run"))
 
 
 # Fixtures that run a whole night through Airflow: a test using one is end-to-end (`make test-fast` skips it).
-NIGHT_FIXTURES = {"run_nightly", "stack"}
+NIGHT_FIXTURES = {"run_nightly", "run_intake", "stack"}
 
 
 def pytest_collection_modifyitems(items):
@@ -50,11 +50,31 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.e2e)
 
 
+# Where a night copies rejected files and writes receipts: by default beside the output folder, which for a test
+# must never be the repository's.
+STORES = {"INPRES_KARANTINA": "karantina", "INPRES_TANDA_TERIMA": "tanda_terima"}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_stores(tmp_path_factory):
+    """Module- and session-scoped fixtures that load files start before any test's own stores are set: theirs go
+    to the session's temporary folder."""
+    before = dict(os.environ)
+    for variable, name in STORES.items():
+        os.environ[variable] = str(tmp_path_factory.mktemp(name))
+    yield
+    for variable in STORES:
+        if variable in before:
+            os.environ[variable] = before[variable]
+        else:
+            del os.environ[variable]
+
+
 @pytest.fixture(autouse=True)
-def _karantina(tmp_path, monkeypatch):
-    """Rejected files of a test go to its own quarantine, never to the repository's default one."""
-    if "INPRES_KARANTINA" not in os.environ:
-        monkeypatch.setenv("INPRES_KARANTINA", str(tmp_path / "karantina"))
+def _stores(tmp_path, monkeypatch):
+    """Rejected files and receipts of a test go to its own folders."""
+    for variable, name in STORES.items():
+        monkeypatch.setenv(variable, str(tmp_path / name))
 
 
 @pytest.fixture(scope="session")
@@ -139,6 +159,37 @@ def run_nightly(warehouse, manifest, tmp_path):
         log_line = next(line for line in (done.stdout + done.stderr).splitlines() if line.startswith("Full log: "))
         log_path = Path(log_line.removeprefix("Full log: ").split(" (")[0])
         return NightlyRun(done.returncode, done.stdout, done.stderr, log_path.read_text(encoding="utf-8"), output)
+
+    return run
+
+
+@dataclass
+class IntakeRun:
+    returncode: int
+    stdout: str
+    stderr: str
+    output: Path
+
+
+@pytest.fixture
+def run_intake(warehouse, manifest, tmp_path):
+    """The intake DAG once, through `airflow dags test inpres_intake`, on a given inbox and this test's warehouse."""
+    airflow = str(Path(sys.executable).parent / "airflow")
+
+    def run(inbox: Path, **env: str) -> IntakeRun:
+        output = tmp_path / "output"
+        environment = {
+            **os.environ,
+            "AIRFLOW_CONN_WAREHOUSE": warehouse,
+            "INPRES_INBOX": str(inbox),
+            "INPRES_OUTPUT": str(output),
+            **env,
+        }
+        subprocess.run([airflow, "db", "migrate"], env=environment, capture_output=True, check=True, timeout=600)
+        done = subprocess.run(
+            [airflow, "dags", "test", "inpres_intake"], env=environment, capture_output=True, text=True, timeout=600
+        )
+        return IntakeRun(done.returncode, done.stdout, done.stderr, output)
 
     return run
 
