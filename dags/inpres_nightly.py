@@ -1,22 +1,16 @@
-"""The nightly job: inbox → raw → quality gate → dbt → quality gate → reports → mail."""
+"""The nightly job: inbox → raw (with the intake DAG's tasks: whatever it has not judged yet) → quality gate →
+dbt → quality gate → reports → mail."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pendulum
-from airflow.sdk import Asset, Param, dag, get_current_context, task
+from airflow.sdk import Param, dag, get_current_context, task
 from airflow.timetables.trigger import CronTriggerTimetable
 
 from inpres import alerts
+from inpres.orchestration import MARTS, OUTSIDE, REPORT, intake_tasks
 from inpres.transform import dbt_build_group
 
-RAW = Asset("inpres_raw_kepesertaan")
-MARTS = Asset("inpres_marts_cakupan")
-REPORT = Asset("inpres_laporan_nasional")
-# Only what talks to another system is tried again (an object store or a mail server that is briefly away);
-# loading, the gates, dbt and the report fail the same way twice, so they fail at once.
-OUTSIDE = {"retries": 2, "retry_delay": timedelta(minutes=5)}
 # The month to report, offered by the UI's "Trigger with config" and given by `make run INPRES_PERIODE=…`;
 # empty (a scheduled run) is INPRES_PERIODE if set, else the latest month with submissions.
 PERIODE = Param(
@@ -42,23 +36,6 @@ PERIODE = Param(
 )
 def inpres_nightly():
     # The steps import their libraries (GX, Typst, matplotlib) when they run, not when the DAG is parsed.
-    @task(**OUTSIDE)
-    def pull_submissions() -> list[dict]:
-        from inpres import nightly
-
-        return nightly.pull("laporan")
-
-    @task(**OUTSIDE)
-    def pull_bpjs_extracts() -> list[dict]:
-        from inpres import nightly
-
-        return nightly.pull("bpjs")
-
-    @task(outlets=[RAW])
-    def load_raw(submissions: list[dict], extracts: list[dict]) -> dict:
-        from inpres import nightly
-
-        return nightly.load(submissions + extracts)
 
     # The month every later task reads (its XCom), decided once after the load.
     @task
@@ -93,7 +70,8 @@ def inpres_nightly():
         return nightly.deliver(laporan)
 
     periode = decide_periode()
-    load_raw(pull_submissions(), pull_bpjs_extracts()) >> periode
+    loaded, answers = intake_tasks()
+    loaded >> periode >> answers
     written = report(periode)
     quality_gate_raw(periode) >> dbt_build_group() >> quality_gate_marts(periode) >> written
     deliver(written)

@@ -19,7 +19,7 @@ def dagbag(manifest):
 
 def test_dag_folder_imports_without_errors(dagbag):
     assert dagbag.import_errors == {}
-    assert set(dagbag.dag_ids) == {"inpres_nightly"}
+    assert set(dagbag.dag_ids) == {"inpres_nightly", "inpres_intake"}
 
 
 def test_nightly_runs_at_one_in_the_morning_jakarta_time(dagbag):
@@ -84,7 +84,45 @@ def test_stages_run_in_order(dagbag):
     assert "decide_periode" in tasks["quality_gate_marts"].upstream_task_ids
     assert {t.task_id for t in dag.roots} == {"pull_submissions", "pull_bpjs_extracts"}
     assert tasks["deliver"].upstream_task_ids == {"report"}
-    assert {t.task_id for t in dag.leaves} == {"deliver"}
+    # The night answers what it judged itself (whatever the intake DAG had not seen yet).
+    assert tasks["send_receipts"].upstream_task_ids == {"load_raw"}
+    assert tasks["write_intake_status"].upstream_task_ids == {"load_raw"}
+    assert {t.task_id for t in dag.leaves} == {"deliver", "send_receipts", "write_intake_status"}
+
+
+def test_intake_runs_every_few_minutes_never_twice_at_once(dagbag, monkeypatch):
+    dag = dagbag.dags["inpres_intake"]
+    assert dag.timetable.summary == "*/5 * * * *"
+    assert dag.max_active_runs == 1 and dag.catchup is False
+    tasks = dag.task_dict
+    assert set(tasks) == {
+        "pull_submissions",
+        "pull_bpjs_extracts",
+        "load_raw",
+        "send_receipts",
+        "write_intake_status",
+    }
+    assert tasks["load_raw"].upstream_task_ids == {"pull_submissions", "pull_bpjs_extracts"}
+    assert [a.name for a in tasks["load_raw"].outlets] == ["inpres_raw_kepesertaan"]
+    # Only what talks to another system (the inbox's store, the mail server) is tried again.
+    assert {t: tasks[t].retries for t in tasks} == {
+        "pull_submissions": 2,
+        "pull_bpjs_extracts": 2,
+        "load_raw": 0,
+        "send_receipts": 2,
+        "write_intake_status": 0,
+    }
+
+
+def test_the_intake_interval_is_configurable_and_checked(monkeypatch):
+    from inpres.orchestration import intake_minutes
+
+    monkeypatch.setenv("INPRES_INTAKE_MENIT", "2")
+    assert intake_minutes() == 2
+    for wrong in ("0", "61", "lima", "-5"):
+        monkeypatch.setenv("INPRES_INTAKE_MENIT", wrong)
+        with pytest.raises(ValueError, match="INPRES_INTAKE_MENIT"):
+            intake_minutes()
 
 
 def test_dbt_runs_in_one_task_and_every_node_has_a_task_that_follows_it(dagbag, manifest):

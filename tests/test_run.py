@@ -105,7 +105,8 @@ def test_a_month_without_data_stops_after_the_load_and_says_so(run_nightly, ware
 
     assert run.returncode == 1
     stages = [line.split()[0] for line in run.stdout.splitlines() if line.startswith("  ")]
-    assert stages == ["pull", "load"]
+    # The receipts and the intake status follow the load, beside the month's decision; nothing after it runs.
+    assert stages[:2] == ["pull", "load"] and set(stages) <= {"pull", "load", "receipts", "status"}, stages
     [load] = [line for line in run.stdout.splitlines() if line.startswith("  load")]
     assert "FAILED: loaded 0, unchanged 0, rejected 0; nothing new in the inbox" in load
     [failure] = [line for line in run.stderr.splitlines() if line.startswith("FAILED ")]
@@ -168,7 +169,20 @@ def test_a_night_prints_each_stage_as_it_ends_then_the_gate_warnings(run_nightly
 
     assert run.returncode == 0, run.stderr + run.log[-3000:]
     stages = {m[1]: (float(m[2]), m[3]) for line in run.stdout.splitlines() if (m := STAGE_LINE.match(line))}
-    assert list(stages) == ["pull", "load", "raw gate", "dbt", "marts gate", "report", "deliver"]
+    # The receipts and the intake status go beside the build, once the month is decided.
+    assert [s for s in stages if s not in ("receipts", "status")] == [
+        "pull",
+        "load",
+        "raw gate",
+        "dbt",
+        "marts gate",
+        "report",
+        "deliver",
+    ]
+    assert stages["receipts"][1] == "2 written; 0 mailed"  # no address configured: they wait
+    assert (
+        stages["status"][1] == "periode 2022-10: 2 sudah mengirim, 0 ditolak, belum mengirim ulang, 550 belum mengirim"
+    )
     assert sorted(stages["pull"][1].split("; ")) == ["0 BPJS extract(s) (no BPJS inbox)", "2 submission(s)"]
     assert stages["load"][1] == "loaded 2, unchanged 0, rejected 0"
     assert stages["raw gate"][1].startswith("passed, ") and stages["raw gate"][1].endswith(", 1 warning(s)")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,7 +15,6 @@ from inpres.alerts import GATE_WARNING, REPORT, stage_done
 from inpres.data_version import DataVersion, data_version
 from inpres.deliver.mail import kirim_semua
 from inpres.deliver.manifest import write_manifest
-from inpres.ingest.inbox import BPJS, LAPORAN, Delivery, find_deliveries, load_deliveries
 from inpres.quality.gate import WARNING, run_gate
 from inpres.reports.exports import write_exports
 from inpres.reports.figures import load_figures, load_semester
@@ -24,44 +22,13 @@ from inpres.reports.national import write_monthly_reports
 from inpres.reports.semester import write_semester_report
 from inpres.storage import upload_tree
 from inpres.transform import publish_dbt_docs
-from inpres.warehouse import connect, ensure_schemas, warehouse_url
+from inpres.warehouse import connect, warehouse_url
 
 log = logging.getLogger(__name__)
 
 WIB = ZoneInfo("Asia/Jakarta")
 RAW_SUITE = "raw_kepesertaan"
 MARTS_SUITE = "marts_cakupan_wilayah"
-
-
-def pull(source: str) -> list[dict]:
-    """The deliveries waiting in the source's inbox (regional submissions or BPJS extracts)."""
-    settings.apply_umask()
-    inbox = settings.inbox() if source == LAPORAN else settings.bpjs_inbox()
-    what = "submission(s)" if source == LAPORAN else "BPJS extract(s)"
-    if source == BPJS and not inbox.exists():
-        log.info("no BPJS inbox at %s", inbox)
-        stage_done("pull", f"0 {what} (no BPJS inbox)")
-        return []
-    deliveries = find_deliveries(inbox, source)
-    log.info("%d %s delivery(ies) in %s", len(deliveries), source, inbox)
-    stage_done("pull", f"{len(deliveries)} {what}")
-    return [asdict(d) for d in deliveries]
-
-
-def load(deliveries: list[dict]) -> dict:
-    """Load what the inbox holds (decide_periode then checks that the month to report has data)."""
-    # What a task writes (the quarantine, reports) is for the night's owner only, unless INPRES_UMASK says
-    # otherwise; a task run by a scheduler's worker does not inherit `make run`'s mask.
-    settings.apply_umask()
-    ensure_schemas()
-    with connect() as conn:
-        summary = load_deliveries(conn, [Delivery(**d) for d in deliveries], settings.today())
-        counts = f"loaded {len(summary.loaded)}, unchanged {len(summary.unchanged)}, rejected {len(summary.rejected)}"
-        log.info("%s", counts)
-        if not summary.loaded and not summary.rejected:
-            counts += "; nothing new in the inbox: the night goes on with the submissions the warehouse already holds"
-        stage_done("load", counts)
-    return summary.xcom()
 
 
 def decide_periode(parameter: str | None) -> str:
@@ -117,6 +84,11 @@ def report(periode: str, run_id: str) -> dict:
         monthly = write_monthly_reports(figures, folder, version=versi, created=dibuat)
         semester = write_semester_report(load_semester(conn, periode), folder, version=versi, created=dibuat)
         write_exports(conn, periode, folder)
+        # The next night lists the rejections that arrive after this one (a re-run keeps the first time).
+        conn.execute(
+            "insert into audit.report_run (run_id, periode) values (%s, %s) on conflict (run_id) do nothing",
+            (run_id, periode),
+        )
     publish_dbt_docs(folder / "dbt_docs")
     write_manifest(folder, periode=periode, versi=versi, dibuat=dibuat)
     log.info("%s %s", REPORT, folder / monthly.pdf)

@@ -53,6 +53,8 @@ STAGES = {
     "pull_submissions": "pull",
     "pull_bpjs_extracts": "pull",
     "load_raw": "load",
+    "send_receipts": "receipts",
+    "write_intake_status": "status",
     "decide_periode": "load",
     "quality_gate_raw": "raw gate",
     "quality_gate_marts": "marts gate",

@@ -160,6 +160,14 @@ create table if not exists audit.pengiriman (
     lampiran        text[] not null,
     unique (jenis, periode, penerima, hash_masukan)
 );
+
+-- Every night that wrote its reports: a report lists the files rejected since the one before it, whatever
+-- month they claim (audit.penolakan.rejected_at after the previous run's written_at).
+create table if not exists audit.report_run (
+    run_id          text primary key,
+    periode         text not null,
+    written_at      timestamptz not null default now()
+);
 """
 
 
@@ -509,6 +517,21 @@ def night_lock(url: str, who: str) -> Iterator[None]:
         yield
     finally:
         conn.close()
+
+
+# One intake at a time: the intake DAG every few minutes and the night's own load may reach the same new file
+# together, and two judges of one file would each try to load it. The second waits for the first.
+INTAKE_LOCK = 2_2021_1
+
+
+@contextlib.contextmanager
+def intake_lock(conn: psycopg.Connection) -> Iterator[None]:
+    """Hold the warehouse's intake lock on `conn` for the block (waiting for another intake to finish)."""
+    conn.execute("select pg_advisory_lock(%s::bigint)", (INTAKE_LOCK,))
+    try:
+        yield
+    finally:
+        conn.execute("select pg_advisory_unlock(%s::bigint)", (INTAKE_LOCK,))
 
 
 def _running_since(since, who: str) -> str:

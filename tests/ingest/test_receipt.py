@@ -67,9 +67,15 @@ def _arrive(path: Path, when: datetime) -> Path:
 
 
 def _intake(conn, inbox: Path, source: str = LAPORAN):
-    """What intake does: judge the inbox, then write a receipt for each file judged."""
-    summary = load_deliveries(conn, find_deliveries(ObjectStoragePath(inbox.as_uri()), source), TODAY)
-    return summary, write_receipts(conn, summary.judged)
+    """What intake does (inpres.intake.load): judge the inbox, answering each file as soon as it is judged."""
+    written = []
+    summary = load_deliveries(
+        conn,
+        find_deliveries(ObjectStoragePath(inbox.as_uri()), source),
+        TODAY,
+        on_judged=lambda judgement: written.append(write_receipts(conn, [judgement])),
+    )
+    return summary, sum(written)
 
 
 def _receipts(conn) -> dict[str, dict]:
@@ -259,6 +265,30 @@ def test_a_rejection_whose_run_died_before_its_receipt_is_answered_by_the_next_r
     assert "Kepada: Pemerintah Kota Palu (72.71)" in r["teks"]
     assert "Waktu tiba: 20 November 2026 pukul 07.45 WIB" in r["teks"]
     assert Path(ObjectStoragePath(r["berkas_pdf"]).path).parent == _store() / "2026-11-20"
+
+
+def test_a_file_loaded_by_a_run_that_died_before_its_receipt_is_answered_by_the_next_run(conn, submission, tmp_path):
+    inbox = tmp_path / "inbox"
+    submission(
+        inbox / "72.71_2022-10.xlsx",
+        pelapor="72.71",
+        periode="2022-10",
+        kepesertaan=[("72.71", "pekerja_rentan", 10_000, 4_000, None, None)],
+    )
+    load_deliveries(conn, find_deliveries(ObjectStoragePath(inbox.as_uri()), LAPORAN), TODAY)
+
+    summary, written = _intake(conn, inbox)
+
+    assert summary.unchanged == ["72.71_2022-10.xlsx"] and written == 1
+    [r] = _receipts(conn).values()
+    assert (r["status"], r["pelapor"], r["periode"]) == ("diterima", "72.71", "2022-10")
+    # Answered once: the run after that has nothing to say.
+    assert _intake(conn, inbox)[1] == 0
+    # A file loaded before receipts existed (over a day ago) is not answered out of the blue.
+    conn.execute("delete from audit.tanda_terima")
+    conn.execute("update raw.submission set loaded_at = now() - interval '2 days'")
+    conn.commit()
+    assert _intake(conn, inbox)[1] == 0
 
 
 def test_a_bpjs_extract_gets_no_receipt(conn, tmp_path):

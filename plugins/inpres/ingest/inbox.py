@@ -22,7 +22,7 @@ import hashlib
 import logging
 import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -105,15 +105,22 @@ def find_deliveries(inbox: ObjectStoragePath, source: str) -> list[Delivery]:
 
 
 def load_deliveries(
-    conn: psycopg.Connection, deliveries: Iterable[Delivery], today: date, karantina: ObjectStoragePath | None = None
+    conn: psycopg.Connection,
+    deliveries: Iterable[Delivery],
+    today: date,
+    karantina: ObjectStoragePath | None = None,
+    on_judged: Callable[[Judgement], object] | None = None,
 ) -> LoadSummary:
     """Load each delivery on its own: a bad one never stops, or half-writes, the others.
 
-    `karantina`: where rejected files are copied; by default `settings.karantina()`.
+    `karantina`: where rejected files are copied; by default `settings.karantina()`. `on_judged` is called
+    with each delivery's judgement as soon as it is committed (the intake writes its receipt there).
     """
     summary = LoadSummary()
     for delivery in deliveries:
         judgement = load_delivery(conn, delivery, today, karantina)
+        if on_judged:
+            on_judged(judgement)
         if judgement.outcome == "loaded":
             summary.loaded.append(delivery.name)
         elif judgement.outcome == "unchanged":

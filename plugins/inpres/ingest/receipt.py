@@ -175,11 +175,13 @@ def write_receipts(conn: psycopg.Connection, judged: list[Judgement]) -> int:
     store = settings.tanda_terima()
     written = 0
     for judgement in judged:
-        if judgement.source != LAPORAN or judgement.outcome not in ("loaded", "rejected") or not judgement.sha256:
+        if judgement.source != LAPORAN or judgement.outcome == "vanished" or not judgement.sha256:
             continue
         if conn.execute("select 1 from audit.tanda_terima where sha256 = %s", (judgement.sha256,)).fetchone():
             continue
         judgement = _completed(conn, judgement)
+        if judgement.outcome == "unchanged":
+            continue
         notes = []
         try:
             receipt = _compose(conn, judgement)
@@ -223,9 +225,25 @@ def write_receipts(conn: psycopg.Connection, judged: list[Judgement]) -> int:
     return written
 
 
+# A file loaded this long ago without a receipt was loaded before receipts existed: it is not answered now.
+UNANSWERED_WITHIN = "1 day"
+
+
 def _completed(conn, judgement: Judgement) -> Judgement:
-    """A rejection judged again only to finish its quarantine (a run killed before its receipt) says no more than
-    its reasons: who sent it, for which month and when are in its record."""
+    """What a receipt needs of a file judged by a run killed before its receipt. A rejection judged again only to
+    finish its quarantine says no more than its reasons: who sent it, for which month and when are in its record.
+    A file loaded by such a run is "unchanged" now: it is answered as loaded when it was loaded in the last day."""
+    if judgement.outcome == "unchanged":
+        row = conn.execute(
+            f"""select submission_id, pelapor, periode, received_at from raw.submission
+                where sha256 = %s and loaded_at > now() - interval '{UNANSWERED_WITHIN}'""",
+            (judgement.sha256,),
+        ).fetchone()
+        if row is None:
+            return judgement
+        return replace(
+            judgement, outcome="loaded", submission_id=row[0], pelapor=row[1], periode=row[2], received_at=row[3]
+        )
     if judgement.outcome != "rejected" or judgement.received_at is not None:
         return judgement
     row = conn.execute(

@@ -1,0 +1,92 @@
+"""The intake DAG through Airflow (`airflow dags test inpres_intake`): every new file judged once, loaded or
+rejected whole, and answered with a receipt mailed to its sender; the ministry's intake status written."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+
+import psycopg
+
+from inpres import wilayah
+
+PALU, AMBON, MEJA = "disnaker@palukota.example", "disnaker@ambon.example", "meja@kemenkopmk.example"
+
+
+def _inbox(tmp_path, submission):
+    inbox = tmp_path / "inbox"
+    submission(
+        inbox / "72.71_2022-10.xlsx",
+        pelapor="72.71",
+        periode="2022-10",
+        kepesertaan=[("72.71", "pekerja_rentan", 10_000, 4_000, None, None)],
+    )
+    # More protected than targeted: rejected whole, with the row and column to fix.
+    submission(
+        inbox / "81.71_2022-10.xlsx",
+        pelapor="81.71",
+        periode="2022-10",
+        kepesertaan=[("81.71", "pekerja_rentan", 5_000, 6_000, None, None)],
+    )
+    # A pelapor code nobody has: the receipt goes to the ministry's desk.
+    submission(
+        inbox / "laporan_oktober.xlsx",
+        pelapor="99.99",
+        periode="2022-10",
+        kepesertaan=[("99.99", "pekerja_rentan", 1_000, 500, None, None)],
+    )
+    return inbox
+
+
+def _addresses(tmp_path):
+    path = tmp_path / "alamat_pelapor.csv"
+    path.write_text(f"kode_pelapor,email\n72.71,{PALU}\n81.71,{AMBON}\n", encoding="utf-8")
+    return {"INPRES_ALAMAT_PELAPOR": str(path), "INPRES_ALAMAT_MEJA": MEJA}
+
+
+def test_each_new_file_is_judged_once_and_answered_to_its_sender(
+    run_intake, submission, smtp_server, warehouse, tmp_path
+):
+    inbox = _inbox(tmp_path, submission)
+    run = run_intake(inbox, **_addresses(tmp_path))
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+
+    mails = {tuple(to): message for to, message in smtp_server.messages}
+    assert set(mails) == {(PALU,), (AMBON,), (MEJA,)}
+    assert "72.71_2022-10.xlsx diterima" in mails[(PALU,)]["Subject"]
+    assert "81.71_2022-10.xlsx ditolak" in mails[(AMBON,)]["Subject"]
+    assert mails[(MEJA,)]["Subject"].startswith("[Meja]")
+    for message in mails.values():
+        [pdf] = [p for p in message.walk() if p.get_filename()]
+        assert pdf.get_filename().endswith(".pdf") and pdf.get_payload(decode=True).startswith(b"%PDF")
+    body = next(p for p in mails[(AMBON,)].walk() if p.get_content_maintype() == "text").get_payload(decode=True)
+    assert "lembar kepesertaan, baris 2" in body.decode()
+
+    with psycopg.connect(warehouse) as conn:
+        assert conn.execute("select pelapor from raw.submission").fetchall() == [("72.71",)]
+        receipts = conn.execute(
+            "select file_name, status, penerima, dikirim_pada is not null from audit.tanda_terima order by file_name"
+        ).fetchall()
+    assert receipts == [
+        ("72.71_2022-10.xlsx", "diterima", [PALU], True),
+        ("81.71_2022-10.xlsx", "ditolak", [AMBON], True),
+        ("laporan_oktober.xlsx", "ditolak", [MEJA], True),
+    ]
+
+    # The ministry's view: every pelapor of the month, whether it has sent, was rejected, or is still awaited.
+    with open(run.output / "penerimaan" / "penerimaan_2022-10.csv", newline="", encoding="utf-8") as f:
+        status = {row["kode_pelapor"]: row for row in csv.DictReader(f)}
+    assert len(status) == len(wilayah.nama()) == 552
+    assert status["72.71"]["status"] == "sudah mengirim" and status["72.71"]["berkas_diterima"] == "72.71_2022-10.xlsx"
+    assert status["81.71"]["status"] == "ditolak, belum mengirim ulang"
+    assert "terlindungi" in status["81.71"]["alasan_penolakan"]
+    assert status["72.06"]["status"] == "belum mengirim"
+
+    # The next intake: the same files, and one sent again under another name: nothing judged, nothing mailed.
+    shutil.copy(inbox / "72.71_2022-10.xlsx", inbox / "72.71_2022-10 (1).xlsx")
+    again = run_intake(inbox, **_addresses(tmp_path))
+    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
+    assert len(smtp_server.messages) == 3
+    with psycopg.connect(warehouse) as conn:
+        assert conn.execute("select count(*) from raw.submission").fetchone() == (1,)
+        assert conn.execute("select count(*) from audit.tanda_terima").fetchone() == (3,)
