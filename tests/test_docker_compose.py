@@ -323,6 +323,6 @@ def test_quarantine_is_writable_and_the_inbox_only_read(config):
     env = environment(worker)
     volumes = mounts(worker)
     assert volumes[env["INPRES_INBOX"]][1], "the inbox must be mounted read-only"
-    karantina = env["INPRES_KARANTINA"]
-    assert karantina in volumes and not volumes[karantina][1], "the quarantine must be writable"
-    assert not karantina.startswith(env["INPRES_INBOX"] + "/")
+    for store in (env["INPRES_KARANTINA"], env["INPRES_TANDA_TERIMA"]):
+        assert store in volumes and not volumes[store][1], f"{store} must be writable"
+        assert not store.startswith(env["INPRES_INBOX"] + "/")
