@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+import uuid
 
 import psycopg
 
@@ -90,3 +91,60 @@ def test_each_new_file_is_judged_once_and_answered_to_its_sender(
     with psycopg.connect(warehouse) as conn:
         assert conn.execute("select count(*) from raw.submission").fetchone() == (1,)
         assert conn.execute("select count(*) from audit.tanda_terima").fetchone() == (3,)
+
+
+def _marts(url: str) -> dict[str, list[tuple]]:
+    """What the reports read, without the columns that say when a row was built."""
+    with psycopg.connect(url) as conn:
+        return {
+            table: conn.execute(f"select * from marts.{table} order by 1, 2, 3").fetchall()
+            for table in ("fct_cakupan_wilayah", "fct_laporan_pelapor", "fct_kelengkapan_laporan")
+        }
+
+
+def test_a_night_after_intake_builds_the_same_marts_and_reports_a_mistyped_month(
+    run_intake, run_nightly, pg_server, warehouse, submission, tmp_path
+):
+    from pypdf import PdfReader
+
+    from inpres.warehouse import create_database, ensure_schemas
+
+    inbox = tmp_path / "inbox"
+    for pelapor, sasaran, terlindungi in (("72.71", 10_000, 4_000), ("72.06", 20_000, 15_000)):
+        submission(
+            inbox / f"{pelapor}_2022-10.xlsx",
+            pelapor=pelapor,
+            periode="2022-10",
+            kepesertaan=[(pelapor, "pekerja_rentan", sasaran, terlindungi, None, None)],
+        )
+    # A year typed wrong: rejected (a month not yet come), and filed under 2202-10, which no report is about.
+    submission(
+        inbox / "72.08_2202-10.xlsx",
+        pelapor="72.08",
+        periode="2202-10",
+        kepesertaan=[("72.08", "pekerja_rentan", 5_000, 1_000, None, None)],
+    )
+
+    assert run_intake(inbox).returncode == 0
+    night = run_nightly(inbox)
+    assert night.returncode == 0, night.stderr + night.log[-3000:]
+    assert "loaded 0, unchanged 3, rejected 0" in night.stdout
+
+    name = f"alone_{uuid.uuid4().hex[:12]}"
+    create_database(pg_server, name)
+    alone = f"{pg_server}/{name}"
+    ensure_schemas(alone)
+    by_itself = run_nightly(inbox, AIRFLOW_CONN_WAREHOUSE=alone, INPRES_OUTPUT=str(tmp_path / "alone"))
+    assert by_itself.returncode == 0, by_itself.stderr + by_itself.log[-3000:]
+    assert "loaded 2, unchanged 0, rejected 1" in by_itself.stdout
+    assert _marts(warehouse) == _marts(alone)
+
+    # Tonight's report names the mistyped file: the national annex, penolakan.csv and the province's PDF.
+    with open(night.report.parent / "data" / "penolakan.csv", newline="", encoding="utf-8") as f:
+        [rejected] = list(csv.DictReader(f))
+    assert (rejected["file_name"], rejected["periode"]) == ("72.08_2202-10.xlsx", "2202-10")
+    assert rejected["received_at"] and rejected["rejected_at"]
+    national = " ".join(page.extract_text() for page in PdfReader(night.report).pages)
+    assert "72.08_2202-10.xlsx" in national
+    [province] = night.report.parent.glob("provinsi/*_72_2022-10.pdf")
+    assert "72.08_2202-10.xlsx" in " ".join(page.extract_text() for page in PdfReader(province).pages)

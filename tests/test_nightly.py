@@ -133,8 +133,16 @@ def test_sample_inbox_becomes_the_national_report(run_nightly, warehouse, sample
         int(nasional["laporan_tepat_waktu"]),
     ) == (552, len(key.melapor), len(key.tepat_waktu))
     assert float(nasional["persen_diterima"]) == round(100 * len(key.melapor) / 552, 2)
-    with open(data / "penolakan.csv", newline="", encoding="utf-8") as f:
-        assert {r["file_name"] for r in csv.DictReader(f)} == key.ditolak_bulan_ini
+    # The first report lists every file rejected so far (all arrived since "the report before"), whatever month.
+    with psycopg.connect(warehouse) as conn:
+        every_rejection = {row[0] for row in conn.execute("select file_name from audit.penolakan")}
+        about_the_month = {
+            row[0]
+            for row in conn.execute(
+                "select file_name from audit.penolakan where periode = '2022-10' or periode is null"
+            )
+        }
+    assert _rejections_listed(run) == every_rejection and key.ditolak <= every_rejection
     assert (run.report.parent / "dbt_docs" / "index.html").stat().st_size > 10_000
 
     with psycopg.connect(warehouse) as conn:
@@ -149,11 +157,19 @@ def test_sample_inbox_becomes_the_national_report(run_nightly, warehouse, sample
     with psycopg.connect(warehouse) as conn:
         assert conn.execute("select count(*), sum(terlindungi) from raw.kepesertaan").fetchone() == before
     assert _csv(again, "cakupan_wilayah.csv") == coverage
+    # The next report lists only the month's own rejections: the others were reported the night they arrived.
+    assert _rejections_listed(again) == about_the_month and key.ditolak_bulan_ini <= about_the_month
+    assert about_the_month < every_rejection
     assert len(smtp_server.messages) == mailed
     assert (
         json.loads((again.report.parent / "manifest.json").read_text())["versi_data"]["hash_masukan"]
         == json.loads((run.report.parent / "manifest.json").read_text())["versi_data"]["hash_masukan"]
     )
+
+
+def _rejections_listed(run) -> set[str]:
+    with open(run.report.parent / "data" / "penolakan.csv", newline="", encoding="utf-8") as f:
+        return {r["file_name"] for r in csv.DictReader(f)}
 
 
 def _text(pdf: Path) -> str:
@@ -321,7 +337,11 @@ def test_a_gate_failure_stops_the_run_before_the_report(run_nightly, warehouse, 
     run = run_nightly(inbox)
 
     assert run.returncode == 1
-    assert not list(run.output.rglob("*.pdf")) and not list(run.output.rglob("*.csv"))
+    # No report: only the intake's status, which the load writes before the gate.
+    assert not list(run.output.rglob("*.pdf"))
+    assert [p.relative_to(run.output).as_posix() for p in run.output.rglob("*.csv")] == [
+        "penerimaan/penerimaan_2022-10.csv"
+    ]
     [failure] = [line for line in run.stderr.splitlines() if line.startswith("FAILED ")]
     assert failure.startswith("FAILED quality_gate_raw: gate raw_kepesertaan failed")
     assert "expect_column_pair_values_a_to_be_greater_than_b [terlindungi ≤ sasaran]" in failure

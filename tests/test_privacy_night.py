@@ -10,6 +10,7 @@ for those numbers. The quarantined files themselves are the officers' originals 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import sqlite3
@@ -98,6 +99,19 @@ def _texts(folder: Path):
             yield str(path), path.read_bytes().decode("utf-8", "replace")
 
 
+def _mail_texts(message):
+    """A mail as its reader sees it: subject, text parts, and the text of each attached PDF."""
+    yield "mail subject", str(message["Subject"])
+    for part in message.walk():
+        if part.get_content_maintype() == "text":
+            yield "mail body", part.get_payload(decode=True).decode("utf-8", "replace")
+        elif part.get_filename():
+            yield f"mail attachment {part.get_filename()}", part.get_filename()
+            if part.get_filename().endswith(".pdf"):
+                pages = PdfReader(io.BytesIO(part.get_payload(decode=True))).pages
+                yield f"mail attachment {part.get_filename()}", " ".join(p.extract_text() or "" for p in pages)
+
+
 def _leaks(texts) -> list[str]:
     return [f"{where}: {nik}" for where, text in texts for nik in NIK if nik in text.replace(" ", "")]
 
@@ -128,14 +142,19 @@ def _not_vendored(texts):
 
 
 @pytest.fixture
-def night(run_nightly, submission, tmp_path, monkeypatch):
+def night(run_nightly, submission, tmp_path, monkeypatch, smtp_server):
     karantina = tmp_path / "karantina"
-    run = run_nightly(_inbox(tmp_path / "inbox", submission), INPRES_KARANTINA=str(karantina))
+    # Every receipt mailed (to the desk, as no pelapor has an address): the mails are searched too.
+    run = run_nightly(
+        _inbox(tmp_path / "inbox", submission),
+        INPRES_KARANTINA=str(karantina),
+        INPRES_ALAMAT_MEJA="meja@kemenkopmk.example",
+    )
     assert run.returncode == 0, run.stderr + run.log[-3000:]
     return run, karantina
 
 
-def test_a_night_of_nik_bearing_files_leaves_no_nik_in_clear(night, warehouse):
+def test_a_night_of_nik_bearing_files_leaves_no_nik_in_clear(night, warehouse, smtp_server):
     run, karantina = night
     rejected = [line for line in run.stdout.splitlines() if line.startswith("Rejected: ")]
     assert len(rejected) == 6, run.stdout
@@ -163,6 +182,12 @@ def test_a_night_of_nik_bearing_files_leaves_no_nik_in_clear(night, warehouse):
         ]
     assert any(where == "audit.penolakan" for where, _ in rows)
     seen += metadata + reasons + [(f"name {p}", p.name) for p in karantina.rglob("*")] + rows
+    # The receipts answered to each sender: their text and PDF files, and the mails that carried them.
+    store = Path(os.environ["INPRES_TANDA_TERIMA"])
+    assert len(list(store.rglob("*.tanda-terima.pdf"))) == len(list(store.rglob("*.tanda-terima.txt"))) == 7
+    receipts = list(_texts(store))
+    assert len(smtp_server.messages) == 7
+    seen += receipts + [text for _, message in smtp_server.messages for text in _mail_texts(message)]
 
     assert _leaks(seen) == []
     assert _nik_shaped(_not_vendored(seen)) == []

@@ -329,6 +329,7 @@ def test_rejected_files_name_their_sender(figures):
         "pelapor": "72.08",
         "periode": PERIODE,
         "received_at": datetime(2022, 11, 9, 20, 0, tzinfo=UTC),
+        "rejected_at": datetime(2022, 11, 9, 20, 5, tzinfo=UTC),
         "alasan": [
             "lembar kepesertaan, baris 2, kolom terlindungi: '48,55' bukan bilangan bulat",
             "lembar klaim tidak ada",
@@ -341,4 +342,12 @@ def test_rejected_files_name_their_sender(figures):
     assert row["Alasan"] == (
         "lembar kepesertaan, baris 2, kolom terlindungi: '48,55' bukan bilangan bulat; lembar klaim tidak ada"
     )
-    assert t.title == "Berkas yang ditolak untuk Oktober 2022 atau tanpa bulan yang terbaca"
+    # The month the file claims and the night it was rejected, each in a column of its own.
+    assert (row["Bulan diklaim"], row["Diterima"], row["Ditolak"]) == (
+        "Okt 2022",
+        "10 November 2022",
+        "10 November 2022",
+    )
+    assert t.title == (
+        "Berkas yang ditolak: untuk Oktober 2022, tanpa bulan yang terbaca, atau tiba sejak laporan sebelumnya"
+    )

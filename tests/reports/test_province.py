@@ -160,6 +160,7 @@ def figures(cakupan, laporan, wilayah) -> Figures:
                 "periode": "2022-10",
                 "alasan": ["Baris 7, kolom terlindungi: '48,55' bukan bilangan bulat"],
                 "received_at": datetime(2022, 11, 3, 2, 0, tzinfo=UTC),
+                "rejected_at": datetime(2022, 11, 3, 2, 5, tzinfo=UTC),
             }
         ],
     )

@@ -31,7 +31,7 @@ class Figures:
     rekonsiliasi: list[dict]  # fct_rekonsiliasi_bpjs for the month
     klaim: list[dict]  # fct_klaim_wilayah for the month
     non_asn: list[dict]  # fct_non_asn_provinsi for the month
-    penolakan: list[dict] = field(default_factory=list)  # audit.penolakan about the month (or no month)
+    penolakan: list[dict] = field(default_factory=list)  # REJECTED_TONIGHT
     # tonight's failed warning-level gate rules; a sample row about a raw submission row also names its
     # kode_wilayah, segmen, periode and pelapor
     peringatan: list[dict] = field(default_factory=list)
@@ -44,6 +44,20 @@ def _rows(conn, query: str, params=()) -> list[dict]:
     with conn.cursor(row_factory=dict_row) as cur:
         cur.execute(query, params)
         return cur.fetchall()
+
+
+# The rejected files a report lists: those about its month (or about no month that could be read), and every file
+# rejected since the report before it, whatever month it claims: a file whose month is mistyped (2202-10) or
+# earlier than the Inpres would otherwise be filed under that month and appear in no report.
+REJECTED_TONIGHT = """
+    select file_name, pelapor, periode, alasan, received_at, rejected_at
+    from audit.penolakan
+    where periode = %(periode)s
+       or periode is null
+       or rejected_at > coalesce(
+            (select max(written_at) from audit.report_run where run_id <> %(run_id)s), '-infinity'
+        )
+    order by file_name"""
 
 
 def load_figures(conn, periode: str, run_id: str) -> Figures:
@@ -99,12 +113,7 @@ def load_figures(conn, periode: str, run_id: str) -> Figures:
         non_asn=_rows(
             conn, "select * from marts.fct_non_asn_provinsi where periode = %s order by kode_wilayah", (periode,)
         ),
-        penolakan=_rows(
-            conn,
-            "select file_name, pelapor, periode, alasan, received_at from audit.penolakan "
-            "where periode = %s or periode is null order by file_name",
-            (periode,),
-        ),
+        penolakan=_rows(conn, REJECTED_TONIGHT, {"periode": periode, "run_id": run_id}),
         peringatan=[
             _with_regions(conn, r)
             for r in _rows(

@@ -255,6 +255,12 @@ ALL = (
     Column("pelapor", "Kode pelapor", "kode", "Kode pelapor bila terbaca."),
     Column("nama_pelapor", "Pelapor", "teks", "Nama pemerintah daerah pelapor bila kodenya terbaca."),
     Column("received_at", "Diterima", "tanggal", "Kapan berkas tiba."),
+    Column(
+        "rejected_at",
+        "Ditolak",
+        "tanggal",
+        "Kapan berkas dinilai dan ditolak: malam (atau putaran penerimaan) tempat berkas itu masuk.",
+    ),
     Column("alasan", "Alasan", "teks", "Semua alasan penolakan, dipisahkan titik koma."),
     Column("pemeriksaan", "Pemeriksaan", "teks", "Aturan mutu yang tidak terpenuhi."),
     Column("ditemukan", "Ditemukan", "teks", "Apa dan berapa yang melanggar, dan apa yang dihitung."),

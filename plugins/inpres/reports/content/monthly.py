@@ -636,13 +636,18 @@ def penolakan(f: Figures) -> Table:
     nama_wilayah = {w["kode_wilayah"]: w["nama_wilayah"] for w in f.wilayah}
     return Table(
         "penolakan",
-        f"Berkas yang ditolak untuk {format_periode(f.periode)} atau tanpa bulan yang terbaca",
+        f"Berkas yang ditolak: untuk {format_periode(f.periode)}, tanpa bulan yang terbaca, atau tiba sejak "
+        "laporan sebelumnya",
         (
             column("file_name"),
             column("pelapor", in_pdf=False),
             column("nama_pelapor"),
-            column("periode", description="Bulan laporan bila terbaca.", in_pdf=False),
-            *columns("received_at", "alasan"),
+            column(
+                "periode",
+                label="Bulan diklaim",
+                description="Bulan yang tertulis pada berkas (atau namanya), bila terbaca; bisa keliru ketik.",
+            ),
+            *columns("received_at", "rejected_at", "alasan"),
         ),
         [
             (
@@ -651,12 +656,14 @@ def penolakan(f: Figures) -> Table:
                 nama_wilayah.get(r["pelapor"]),
                 r["periode"],
                 r["received_at"],
+                r["rejected_at"],
                 "; ".join(r["alasan"]),
             )
             for r in f.penolakan
         ],
         note="Berkas ditolak seluruhnya: tidak ada angkanya yang masuk ke laporan. Pelapor perlu "
-        "memperbaiki dan mengirim ulang berkasnya.",
+        "memperbaiki dan mengirim ulang berkasnya. Berkas yang tiba sejak laporan sebelumnya dicantumkan apa "
+        "pun bulan yang diklaimnya.",
         sources=("audit.penolakan",),
         sheet="Berkas ditolak",
     )
