@@ -9,6 +9,8 @@ which must leave nothing running.
 
 from __future__ import annotations
 
+import csv
+import itertools
 import json
 import os
 import shutil
@@ -42,6 +44,7 @@ class Stack:
     home: Path
     pgdata: Path
     output: Path
+    inbox: Path
     lines: list[str] = field(default_factory=list)
     base: str = ""
     password: str = ""
@@ -145,7 +148,10 @@ def stack(manifest, request):
             "INPRES_INBOX": str(inbox),
             "INPRES_OUTPUT": str(tmp / "output"),
             "INPRES_KARANTINA": str(tmp / "karantina"),
+            "INPRES_TANDA_TERIMA": str(tmp / "tanda_terima"),
             "INPRES_ONCALL_EMAIL": ONCALL,
+            # The intake DAG every two minutes, so that a test sees it run on its schedule.
+            "INPRES_INTAKE_MENIT": "2",
         }
     )
     # Its own session, as `make serve` at a terminal: a Ctrl-C there reaches the whole foreground group.
@@ -157,7 +163,7 @@ def stack(manifest, request):
         text=True,
         start_new_session=True,
     )
-    stack = Stack(process, tmp / "home", tmp / "pgdata", tmp / "output")
+    stack = Stack(process, tmp / "home", tmp / "pgdata", tmp / "output", inbox)
     threading.Thread(
         target=lambda: stack.lines.extend(line.rstrip("\n") for line in process.stdout), daemon=True
     ).start()
@@ -208,7 +214,8 @@ def test_only_tasks_that_talk_to_other_systems_are_retried(manifest):
     dag = DagBag(dag_folder=str(PROJECT_ROOT / "dags")).dags[DAG_ID]
     retried = {t.task_id: (t.retries, t.retry_delay) for t in dag.tasks if t.retries}
     assert retried == {
-        name: (2, timedelta(minutes=5)) for name in ("pull_submissions", "pull_bpjs_extracts", "deliver")
+        name: (2, timedelta(minutes=5))
+        for name in ("pull_submissions", "pull_bpjs_extracts", "send_receipts", "deliver")
     }
     assert len(dag.tasks) > 10  # loading, the gates, every dbt task and the report: none retried
 
@@ -290,6 +297,34 @@ def test_a_blocked_gate_fails_the_run_and_mails_on_call(stack, smtp_server):
     assert "gerbang mutu raw_kepesertaan gagal" in mail["Subject"]
     body = next(part for part in mail.walk() if part.get_content_type() == "text/html").get_payload(decode=True)
     assert f"submission_id={submission_id}, baris=2, sasaran=40000, terlindungi=70000" in body.decode()
+
+
+def test_the_intake_dag_answers_a_new_file_on_its_schedule(stack):
+    _write_submission(stack.inbox / "72.03_2022-10.xlsx", "72.03", 10_000, 5_000)
+    deadline = time.monotonic() + 420
+    while _intake_status(stack).get("72.03") != "sudah mengirim":
+        assert time.monotonic() < deadline, "no intake run judged the new file"
+        time.sleep(5)
+    with stack.connect() as conn:
+        assert conn.execute("select 1 from raw.submission where pelapor = '72.03'").fetchone()
+        receipt = conn.execute("select status from audit.tanda_terima where file_name = '72.03_2022-10.xlsx'")
+        assert receipt.fetchone() == ("diterima",)
+    api = stack.api()
+    runs = api.get("/dags/inpres_intake/dagRuns", params={"limit": 100}).raise_for_status().json()["dag_runs"]
+    assert runs and {r["run_type"] for r in runs} == {"scheduled"}
+    assert "success" in {r["state"] for r in runs}
+    # Never two at once (max_active_runs=1): no two runs' times overlap.
+    spans = sorted((r["start_date"], r["end_date"] or "9999") for r in runs if r["start_date"])
+    assert all(end <= start for (_, end), (start, _) in itertools.pairwise(spans)), spans
+    assert _intake_status(stack)["72.01"] == "belum mengirim"
+
+
+def _intake_status(stack: Stack) -> dict[str, str]:
+    path = stack.output / "penerimaan" / "penerimaan_2022-10.csv"
+    if not path.exists():
+        return {}
+    with open(path, newline="", encoding="utf-8") as f:
+        return {row["kode_pelapor"]: row["status"] for row in csv.DictReader(f)}
 
 
 def test_ctrl_c_stops_every_process_and_the_database(stack):

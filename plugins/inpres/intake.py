@@ -111,10 +111,13 @@ def write_status(periode: str | None = None) -> str:
     folder = settings.output() / "penerimaan"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"penerimaan_{periode}.csv"
-    with path.open("w", newline="", encoding="utf-8") as f:
+    # Written beside, then renamed: whoever opens the status meanwhile reads the previous one whole.
+    partial = folder / f".{path.name}.partial"
+    with partial.open("w", newline="", encoding="utf-8") as f:
         out = csv.writer(f)
         out.writerow(STATUS_COLUMNS)
         out.writerows([safe_text(v) for v in row] for row in rows)
+    partial.rename(path)
     counts = {s: sum(r[5] == s for r in rows) for s in (SUDAH, DITOLAK, BELUM)}
     stage_done("status", f"periode {periode}: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
     return str(path)
