@@ -533,6 +533,25 @@ def test_without_any_address_the_receipts_wait_and_nothing_fails(conn, submissio
     assert all(r["dikirim"] is None and r["catatan"].startswith("tidak ada alamat") for r in _receipts(conn).values())
 
 
+def test_a_mail_server_that_does_not_answer_fails_the_task_and_the_receipts_wait(
+    conn, submission, tmp_path, alamat, monkeypatch
+):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    monkeypatch.setenv("AIRFLOW_CONN_SMTP_DEFAULT", f"smtp://127.0.0.1:{closed}?disable_tls=true&retry_limit=0")
+    inbox = tmp_path / "inbox"
+    _two_files(submission, inbox)
+    _intake(conn, inbox)
+
+    # Raised, so that Airflow tries the task again and on-call hears of it when it keeps failing.
+    with pytest.raises(OSError):
+        send_receipts(conn)
+    assert all(r["dikirim"] is None for r in _receipts(conn).values())
+
+
 def test_a_refused_address_is_tried_again_alone(conn, submission, tmp_path, smtp_server, alamat):
     inbox = tmp_path / "inbox"
     _two_files(submission, inbox)

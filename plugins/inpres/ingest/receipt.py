@@ -641,9 +641,10 @@ def send_receipts(conn: psycopg.Connection) -> int:
                 for row, recipients, desk_because in plan:
                     sent += _send_one(conn, smtp, row, recipients, desk_because)
         except (smtplib.SMTPException, OSError) as error:
-            # Only opening or closing the session lands here (each mail's failure is recorded by _send_one): the
-            # receipts not sent wait for the next run.
+            # Only opening or closing the session lands here (each mail's failure is recorded by _send_one). The
+            # receipts not sent wait; the task fails, so that Airflow tries again and on-call hears of it.
             log.error("receipts: the SMTP server cannot be used (%s)", mail.alasan_gagal(error))
+            raise
         log.info("%d receipt(s) mailed, %d left for the next run", sent, len(pending) - sent)
         return sent
 
