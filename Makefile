@@ -51,6 +51,7 @@ fmt: $(SYNCED) ## fix what `make lint` finds and can fix by itself
 bench: $(SYNCED) ## print the speed figures (never asserted in tests)
 	$(VENV)/bin/python bench/dag_parse.py
 	$(VENV)/bin/python bench/intake.py
+	$(VENV)/bin/python bench/intake_stream.py
 	$(VENV)/bin/python bench/dbt_build.py
 	$(VENV)/bin/python bench/report.py
 	$(VENV)/bin/python bench/night.py
