@@ -84,9 +84,11 @@ def test_stages_run_in_order(dagbag):
     assert "decide_periode" in tasks["quality_gate_marts"].upstream_task_ids
     assert {t.task_id for t in dag.roots} == {"pull_submissions", "pull_bpjs_extracts"}
     assert tasks["deliver"].upstream_task_ids == {"report"}
-    # The night answers what it judged itself (whatever the intake DAG had not seen yet).
-    assert tasks["send_receipts"].upstream_task_ids == {"load_raw"}
-    assert tasks["write_intake_status"].upstream_task_ids == {"load_raw"}
+    # The night answers what it judged itself (whatever the intake DAG had not seen yet), once the month is
+    # decided, beside the build, and whether or not the load and the decision succeeded.
+    for answer in ("send_receipts", "write_intake_status"):
+        assert tasks[answer].upstream_task_ids == {"decide_periode"}, answer
+        assert tasks[answer].trigger_rule == "all_done", answer
     assert {t.task_id for t in dag.leaves} == {"deliver", "send_receipts", "write_intake_status"}
 
 
@@ -104,6 +106,8 @@ def test_intake_runs_every_few_minutes_never_twice_at_once(dagbag, monkeypatch):
     }
     assert tasks["load_raw"].upstream_task_ids == {"pull_submissions", "pull_bpjs_extracts"}
     assert [a.name for a in tasks["load_raw"].outlets] == ["inpres_raw_kepesertaan"]
+    for answer in ("send_receipts", "write_intake_status"):
+        assert tasks[answer].upstream_task_ids == {"load_raw"} and tasks[answer].trigger_rule == "all_done"
     # Only what talks to another system (the inbox's store, the mail server) is tried again.
     assert {t: tasks[t].retries for t in tasks} == {
         "pull_submissions": 2,
