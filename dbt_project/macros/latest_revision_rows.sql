@@ -26,3 +26,15 @@ where not exists (
     where terkini.submission_id = loaded.submission_id
 )
 {% endmacro %}
+
+
+{#- A newer BPJS extract of a month replaces the earlier ones whole for that month (int_bpjs__peserta_terkini). -#}
+{% macro delete_older_extracts() %}
+delete from {{ this }} as loaded
+using (
+    select distinct on (periode) periode, extract_id
+    from (select distinct periode, extract_id, received_at from {{ this }}) as extracts
+    order by periode, received_at desc, extract_id desc
+) as newest
+where loaded.periode = newest.periode and loaded.extract_id <> newest.extract_id
+{% endmacro %}

@@ -1,0 +1,23 @@
+-- BPJS Ketenagakerjaan's active participants per month from the newest extract of that month. A night appends
+-- only the extracts not in the table yet; the post-hook then removes the rows of a month's older extracts.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    post_hook="{{ delete_older_extracts() }}",
+    indexes=[
+        {'columns': ['periode', 'extract_id']},
+        {'columns': ['periode', 'nik_pseudonim']},
+    ],
+) }}
+
+select
+    extract_id,
+    baris,
+    periode,
+    nik_pseudonim,
+    received_at
+from {{ ref('stg_bpjs__peserta') }} as bpjs
+{%- if is_incremental() %}
+where not exists (select from {{ this }} as loaded where loaded.extract_id = bpjs.extract_id)
+{%- endif %}
