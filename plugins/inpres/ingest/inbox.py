@@ -31,7 +31,7 @@ from airflow.sdk import ObjectStoragePath
 
 from inpres import settings
 from inpres.alerts import REJECTED
-from inpres.ingest import contract, reader
+from inpres.ingest import contract, peserta, reader
 from inpres.ingest.reader import Unreadable, check_size, csv_sheet, xlsx_sheets
 from inpres.privacy import mask_nik
 
@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 
 LAPORAN, BPJS = "laporan", "bpjs"
 REASONS_SUFFIX = ".alasan.txt"
-_CSV_SHEET = re.compile(r"^(?P<stem>.+)_(?P<sheet>identitas|kepesertaan|kepatuhan|klaim)\.csv$", re.IGNORECASE)
+_CSV_SHEET = re.compile(r"^(?P<stem>.+)_(?P<sheet>identitas|kepesertaan|kepatuhan|klaim|peserta)\.csv$", re.IGNORECASE)
 _NAME_HINT = re.compile(r"^(?P<pelapor>\d{2}(?:\.?\d{2})?)_(?P<periode>\d{4}-\d{2})")
 
 
@@ -253,6 +253,8 @@ def _load_laporan(conn, delivery, paths, sha256, received_at, reasons, today, st
         contract.rows(sheets.get("klaim"), "klaim", contract.KLAIM, reasons),
     )
     contract.duplicates(conn, "raw.klaim", parent, ("program", "segmen"), "klaim", reasons)
+    if "peserta" in sheets:  # template v1.1; a v1 submission has none
+        peserta.load(conn, submission_id, who, sheets["peserta"], reasons)
     return who, submission_id
 
 
@@ -261,11 +263,16 @@ def _load_bpjs(conn, delivery, paths, sha256, received_at, reasons, today, strea
     if not path.name.lower().endswith(".csv"):
         raise Unreadable("ekstrak BPJS harus berupa berkas .csv")
     size = path.stat()["size"]
-    sheet = csv_sheet("bpjs", streams.enter_context(path.open("rb")), size)
+    per_participant = peserta.BPJS_NAME.match(path.name)
+    if not per_participant:
+        sheet = csv_sheet("bpjs", streams.enter_context(path.open("rb")), size)
     extract_id = conn.execute(
         "insert into raw.bpjs_extract (file_name, sha256, received_at) values (%s, %s, %s) returning extract_id",
         (delivery.name, sha256, received_at),
     ).fetchone()[0]
+    if per_participant:
+        peserta.load_bpjs(conn, extract_id, streams.enter_context(path.open("rb")), size, reasons, today)
+        return
     _copy(
         conn,
         "raw.bpjs_kepesertaan",
@@ -279,9 +286,13 @@ def _load_bpjs(conn, delivery, paths, sha256, received_at, reasons, today, strea
 
 
 def _sheets(delivery: Delivery, paths: list[ObjectStoragePath], streams) -> dict:
+    """The sheets by name; `peserta`, when sent, as records (header first) for `peserta.load`."""
     if len(paths) == 1 and paths[0].name.lower().endswith(".xlsx"):
         check_size(paths[0].stat()["size"])
-        return xlsx_sheets(paths[0].read_bytes())
+        sheets = xlsx_sheets(paths[0].read_bytes())
+        if "peserta" in sheets:
+            sheets["peserta"] = peserta.sheet_records(sheets["peserta"])
+        return sheets
     sheets = {}
     for path in paths:
         match = _CSV_SHEET.match(path.name)
@@ -292,7 +303,11 @@ def _sheets(delivery: Delivery, paths: list[ObjectStoragePath], streams) -> dict
             )
         sheet = match.group("sheet").lower()
         try:
-            sheets[sheet] = csv_sheet(sheet, streams.enter_context(path.open("rb")), path.stat()["size"])
+            stream, size = streams.enter_context(path.open("rb")), path.stat()["size"]
+            if sheet == "peserta":
+                sheets[sheet] = reader.csv_records(sheet, stream, size, peserta.MAX_CSV_BYTES)
+            else:
+                sheets[sheet] = csv_sheet(sheet, stream, size)
         except Unreadable as unreadable:
             # In a set of four files, say which one (an empty klaim.csv, a binary kepesertaan.csv).
             raise Unreadable(*(f"{path.name}: {r}" for r in unreadable.reasons)) from None
@@ -392,8 +407,11 @@ def _quarantine(paths: list[ObjectStoragePath], name: str, texts: list[str], fol
     """
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        skipped = []
+        skipped, personal = [], []
         for path in paths:
+            if (sheet := _CSV_SHEET.match(path.name)) and sheet.group("sheet").lower() == "peserta":
+                personal.append(mask_nik(path.name))  # clear NIKs: kept where the pelapor put them, nowhere else
+                continue
             if path.stat()["size"] > reader.MAX_FILE_BYTES:
                 skipped.append(mask_nik(path.name))  # the officer has it; a copy would only fill the disk
                 continue
@@ -402,7 +420,8 @@ def _quarantine(paths: list[ObjectStoragePath], name: str, texts: list[str], fol
         (folder / f"{name}{REASONS_SUFFIX}").write_text(
             f"Berkas {name} ditolak seluruhnya. Perbaiki hal berikut lalu kirim ulang:\n"
             + "".join(f"- {t}\n" for t in texts)
-            + "".join(f"(Berkas {s} tidak disalin ke karantina karena terlalu besar.)\n" for s in skipped),
+            + "".join(f"(Berkas {s} tidak disalin ke karantina karena terlalu besar.)\n" for s in skipped)
+            + "".join(f"(Berkas {s} tidak disalin ke karantina karena berisi NIK.)\n" for s in personal),
             encoding="utf-8",
         )
     except OSError as error:

@@ -29,7 +29,8 @@ MAX_CELL_CHARS = 32_767
 # The csv module refuses fields over 128 KiB with an English error; the file size limit bounds them
 # already, and a long cell is refused below with a sentence that points at it.
 csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))
-TEMPLATE_SHEETS = ("identitas", "kepesertaan", "kepatuhan", "klaim")
+# `peserta` (template v1.1) is optional: a workbook without it is a v1 workbook.
+TEMPLATE_SHEETS = ("identitas", "kepesertaan", "kepatuhan", "klaim", "peserta")
 
 
 class Unreadable(Exception):
@@ -59,9 +60,11 @@ class Sheet:
     rows: Iterable[tuple[int, dict[str, object]]]
 
 
-def check_size(size: int) -> None:
-    if size > MAX_FILE_BYTES:
-        raise Unreadable(f"berkas terlalu besar ({size / MiB:.1f} MB; batas {MAX_FILE_BYTES / MiB:.0f} MB)")
+def check_size(size: int, limit: int | None = None) -> None:
+    """`limit`: MAX_FILE_BYTES unless given (a participant list has its own)."""
+    limit = MAX_FILE_BYTES if limit is None else limit
+    if size > limit:
+        raise Unreadable(f"berkas terlalu besar ({size / MiB:.1f} MB; batas {limit / MiB:.0f} MB)")
     if size == 0:
         raise Unreadable("berkas kosong")
 
@@ -136,7 +139,12 @@ def _template_sheets(names: list[tuple[str, bool]]) -> dict[str, str]:
 
 def csv_sheet(name: str, stream: io.BufferedIOBase, size: int) -> Sheet:
     """One CSV sheet, read as a stream: memory stays flat however long the file is."""
-    check_size(size)
+    return _sheet(name, csv_records(name, stream, size))
+
+
+def csv_records(name: str, stream: io.BufferedIOBase, size: int, limit: int | None = None) -> Iterator[list]:
+    """A CSV file's records as lists of strings, header first, streamed (a participant list reads these)."""
+    check_size(size, limit)
     head = stream.read(64 * 1024)
     encoding = _encoding(head)
     if encoding != "utf-16" and b"\x00" in head:
@@ -145,7 +153,7 @@ def csv_sheet(name: str, stream: io.BufferedIOBase, size: int) -> Sheet:
     # Excel's "Unicode Text" is UTF-16 with tabs; Indonesian Excel writes ';' (the decimal mark is ',').
     delimiter = max(CSV_DELIMITERS, key=first_line.count)
     text = io.TextIOWrapper(_Rewound(head, stream), encoding=encoding, newline="")
-    return _sheet(name, _csv_rows(name, csv.reader(text, delimiter=delimiter)))
+    return _csv_rows(name, csv.reader(text, delimiter=delimiter))
 
 
 def _csv_rows(name: str, reader) -> Iterator[list]:

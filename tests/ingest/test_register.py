@@ -1,0 +1,374 @@
+"""Participant lists (template v1.1) against a real PostgreSQL: pseudonymised at intake, judged whole."""
+
+from __future__ import annotations
+
+import csv
+import hmac
+import logging
+import re
+import secrets
+import subprocess
+import sys
+import textwrap
+from datetime import date
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from inpres.generate.writer import write_csv, write_xlsx
+from inpres.ingest import peserta, pseudonym, rotate
+from inpres.ingest.inbox import BPJS, LAPORAN, find_deliveries, load_deliveries
+from inpres.ingest.pseudonym import MissingKey
+
+TODAY = date(2026, 11, 24)
+KEY = "ab" * 32
+# Kota Ambon, kecamatan 81.71.01: a woman born 5 July 1990 (day + 40) and a man born 17 August 1985.
+NIK_A, NIK_B = "8171014507900012", "8171011708850003"
+KEPESERTAAN = [("81.71", "non_asn", 2, 2, None, "apbd")]
+SIXTEEN_DIGITS = re.compile(rb"\d{16}")
+
+
+@pytest.fixture(autouse=True)
+def key(monkeypatch):
+    monkeypatch.setenv(pseudonym.ENV, KEY)
+    monkeypatch.delenv("AIRFLOW_CONN_INPRES_NIK_KEY", raising=False)
+    return bytes.fromhex(KEY)
+
+
+def pseudonym_of(nik: str, key_hex: str = KEY) -> bytes:
+    return hmac.digest(bytes.fromhex(key_hex), nik.encode(), "sha256")
+
+
+def row(nik, segmen="non_asn", kode="81.71", kpj="", lahir="", status="aktif"):
+    return (nik, segmen, kode, kpj, lahir, status)
+
+
+def identitas(pelapor="81.71", periode="2022-10"):
+    return {
+        "kode_pelapor": pelapor,
+        "periode": periode,
+        "nama_instansi": "Dinas Tenaga Kerja",
+        "tanggal_laporan": f"{periode}-28",
+    }
+
+
+def sheets(rows, kepesertaan=KEPESERTAAN):
+    return {
+        "kepesertaan": list(kepesertaan),
+        "kepatuhan": [(None, None, None, "Tidak", None)],
+        "klaim": [],
+        "peserta": list(rows),
+    }
+
+
+def write(folder: Path, rows, *, pelapor="81.71", periode="2022-10", fmt="csv", kepesertaan=KEPESERTAAN):
+    folder.mkdir(parents=True, exist_ok=True)
+    headers = {"peserta": peserta.COLUMNS}
+    stem = f"{pelapor}_{periode}"
+    if fmt == "xlsx":
+        return [
+            write_xlsx(folder / f"{stem}.xlsx", identitas(pelapor, periode), sheets(rows, kepesertaan), headers=headers)
+        ]
+    return write_csv(folder, stem, identitas(pelapor, periode), sheets(rows, kepesertaan), headers=headers)
+
+
+def load(warehouse, inbox: Path, source=LAPORAN):
+    with psycopg.connect(warehouse) as conn:
+        return load_deliveries(conn, find_deliveries(_path(inbox), source), TODAY)
+
+
+def _path(folder: Path):
+    from airflow.sdk import ObjectStoragePath
+
+    return ObjectStoragePath(folder.absolute().as_uri())
+
+
+def rows_of(warehouse, query: str):
+    with psycopg.connect(warehouse) as conn:
+        return conn.execute(query).fetchall()
+
+
+def warehouse_text(warehouse) -> bytes:
+    """Every raw and audit table dumped as text: where a clear NIK must never be."""
+    with psycopg.connect(warehouse) as conn:
+        tables = conn.execute(
+            "select table_schema || '.' || table_name from information_schema.tables "
+            "where table_schema in ('raw', 'audit')"
+        ).fetchall()
+        out = []
+        for (table,) in tables:
+            with conn.cursor().copy(f"copy {table} to stdout") as copy:
+                out.extend(bytes(chunk) for chunk in copy)
+        return b"".join(out)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_valid_list_loads_pseudonymised(warehouse, tmp_path, fmt, caplog):
+    caplog.set_level(logging.DEBUG)
+    write(
+        tmp_path / "inbox",
+        [
+            row(NIK_A, kpj="21099887766", lahir="1990-07-05"),
+            row(NIK_B, segmen="Non_ASN", kode="8171", status="Nonaktif"),
+        ],
+        fmt=fmt,
+    )
+    summary = load(warehouse, tmp_path / "inbox")
+    assert summary.rejected == {}
+    assert rows_of(
+        warehouse,
+        "select baris, nik_pseudonim, segmen, kode_wilayah, kpj_pseudonim, status from raw.peserta order by baris",
+    ) == [
+        (2, pseudonym_of(NIK_A), "non_asn", "81.71", pseudonym_of("21099887766"), "aktif"),
+        (3, pseudonym_of(NIK_B), "non_asn", "81.71", None, "nonaktif"),
+    ]
+    dumped = warehouse_text(warehouse)
+    assert not SIXTEEN_DIGITS.search(dumped)
+    assert b"21099887766" not in dumped
+    assert NIK_A not in caplog.text and NIK_B not in caplog.text
+    assert rows_of(warehouse, "select sidik from raw.peserta_kunci") == [(pseudonym.sidik(bytes.fromhex(KEY)),)]
+
+
+def test_a_submission_without_a_list_loads_without_a_key(warehouse, tmp_path, monkeypatch, submission):
+    monkeypatch.delenv(pseudonym.ENV)
+    submission(tmp_path / "inbox" / "81.71_2022-10.xlsx", pelapor="81.71", periode="2022-10", kepesertaan=KEPESERTAAN)
+    assert load(warehouse, tmp_path / "inbox").loaded == ["81.71_2022-10.xlsx"]
+
+
+def test_a_list_without_a_key_is_a_clear_error_and_waits(warehouse, tmp_path, monkeypatch):
+    monkeypatch.delenv(pseudonym.ENV)
+    write(tmp_path / "inbox", [row(NIK_A)])
+    with pytest.raises(MissingKey, match=f"{pseudonym.ENV}.*{pseudonym.CONN_ID}"):
+        load(warehouse, tmp_path / "inbox")
+    assert rows_of(warehouse, "select count(*) from raw.submission") == [(0,)]
+    assert rows_of(warehouse, "select count(*) from audit.penolakan") == [(0,)]
+    # The Airflow connection's password is the other way to give it.
+    monkeypatch.setenv("AIRFLOW_CONN_INPRES_NIK_KEY", f'{{"conn_type": "generic", "password": "{KEY}"}}')
+    assert load(warehouse, tmp_path / "inbox").rejected == {}
+    assert rows_of(warehouse, "select nik_pseudonim from raw.peserta") == [(pseudonym_of(NIK_A),)]
+
+
+def test_a_short_key_is_refused(monkeypatch):
+    monkeypatch.setenv(pseudonym.ENV, "ab" * 16)
+    with pytest.raises(MissingKey, match="at least 32 bytes"):
+        pseudonym.nik_key()
+
+
+def test_the_fast_hmac_is_hmac_sha256(key):
+    digest = pseudonym.hasher(key)
+    for value in (NIK_A.encode(), b"", b"x" * 200):
+        assert digest(value) == hmac.digest(key, value, "sha256")
+    long_key = secrets.token_bytes(100)
+    assert pseudonym.hasher(long_key)(b"abc") == hmac.digest(long_key, b"abc", "sha256")
+
+
+INVALID = [
+    ("817101450790001", "NIK harus 16 angka tanpa spasi atau tanda baca (terisi 15 karakter, 15 angka)"),
+    ("8171 0145 0790 0012", "NIK harus 16 angka tanpa spasi atau tanda baca (terisi 19 karakter, 16 angka)"),
+    ("8,17101E+15", "NIK tertulis dalam notasi ilmiah"),
+    ("8199014507900012", "NIK 8199********0012: 6 angka pertama bukan kode kecamatan yang ada atau pernah ada"),
+    ("8171013102900012", "NIK 8171********0012: angka ke-7 sampai ke-12 bukan tanggal lahir"),
+    ("8171017202900012", "NIK 8171********0012: angka ke-7 sampai ke-12 bukan tanggal lahir"),
+    ("8171014513900012", "NIK 8171********0012: angka ke-7 sampai ke-12 bukan tanggal lahir"),
+    ("8171014507900000", "NIK 8171********0000: nomor urut (4 angka terakhir) tidak boleh 0000"),
+    ("", "wajib diisi"),
+]
+
+
+def test_every_invalid_nik_is_rejected_with_its_masked_reason(warehouse, tmp_path):
+    rows = [row(NIK_A)] + [row(nik) for nik, _ in INVALID]
+    write(tmp_path / "inbox", rows)
+    summary = load(warehouse, tmp_path / "inbox")
+    [reasons] = summary.rejected.values()
+    for number, (_, expected) in enumerate(INVALID, start=3):
+        assert any(r.startswith(f"lembar peserta, baris {number}, kolom nik: {expected}") for r in reasons), expected
+    assert len(reasons) == len(INVALID)
+    assert rows_of(warehouse, "select count(*) from raw.peserta") == [(0,)]
+    assert rows_of(warehouse, "select count(*) from raw.submission") == [(0,)]
+    dumped = warehouse_text(warehouse)
+    assert not SIXTEEN_DIGITS.search(dumped)
+    for folder in Path(tmp_path / "karantina").rglob("*"):
+        assert not folder.name.endswith("_peserta.csv")  # the list itself is not copied: it holds clear NIKs
+        if folder.is_file():
+            assert not SIXTEEN_DIGITS.search(folder.read_bytes())
+
+
+def test_a_nik_under_papuas_old_code_is_valid(warehouse, tmp_path):
+    # Kecamatan 93.01.01 (Merauke) was 91.01.01 before the 2022 split; both prefixes exist or existed.
+    assert peserta.nik_problem("9101010101800001") is None
+    assert peserta.nik_problem("9301010101800001") is None
+
+
+def test_every_other_rule_is_judged_in_sql_and_all_reasons_given(warehouse, tmp_path):
+    rows = [
+        row(NIK_A),
+        row(NIK_B, segmen="guru"),
+        row("8171010101800001", kode="81.01"),
+        row("8171010101800002", status="pensiun"),
+        row(NIK_A),
+        row("8171010101800003", lahir="1980-01-02"),
+        row("8171010101800004", segmen="", kode="99.99", status=""),
+    ]
+    write(tmp_path / "inbox", rows)
+    [reasons] = load(warehouse, tmp_path / "inbox").rejected.values()
+    assert sorted(reasons) == sorted(
+        [
+            "lembar peserta, baris 3, kolom segmen: segmen 'guru' tidak dikenal (pilihan: "
+            + ", ".join(peserta.catalogue.SEGMEN)
+            + ")",
+            "lembar peserta, baris 4, kolom kode_wilayah: 81.71 hanya boleh mendaftar peserta wilayahnya sendiri, "
+            "bukan 81.01",
+            "lembar peserta, baris 5, kolom status: status 'pensiun' tidak dikenal (pilihan: aktif, nonaktif)",
+            "lembar peserta, baris 6, kolom nik: NIK yang sama sudah ada di baris 2",
+            "lembar peserta, baris 7, kolom tanggal_lahir: tidak sama dengan tanggal lahir pada NIK 8171********0003",
+            "lembar peserta, baris 8, kolom segmen: wajib diisi",
+            "lembar peserta, baris 8, kolom kode_wilayah: kode wilayah 99.99 tidak dikenal "
+            "(lihat Kepmendagri 300.2.2-2138/2025)",
+            "lembar peserta, baris 8, kolom status: wajib diisi",
+        ]
+    )
+
+
+def test_a_province_lists_its_kab_kota(warehouse, tmp_path):
+    write(
+        tmp_path / "inbox",
+        [row(NIK_A, kode="81.71"), row(NIK_B, kode="81")],
+        pelapor="81",
+        kepesertaan=[("81", "non_asn", 2, 1, None, "apbd")],
+    )
+    assert load(warehouse, tmp_path / "inbox").rejected == {}
+    assert rows_of(warehouse, "select kode_wilayah from raw.peserta order by baris") == [("81.71",), ("81",)]
+
+
+def test_the_same_person_in_two_lists_has_one_pseudonym(warehouse, tmp_path):
+    write(tmp_path / "inbox", [row(NIK_A)], pelapor="81.71")
+    write(
+        tmp_path / "inbox",
+        [row(NIK_A, kode="81.71")],
+        pelapor="81",
+        kepesertaan=[("81", "non_asn", 2, 1, None, "apbd")],
+    )
+    assert load(warehouse, tmp_path / "inbox").rejected == {}
+    assert rows_of(
+        warehouse,
+        "select s.pelapor, p.nik_pseudonim from raw.peserta p join raw.submission s using (submission_id) order by 1",
+    ) == [("81", pseudonym_of(NIK_A)), ("81.71", pseudonym_of(NIK_A))]
+
+
+def test_rotation_rekeys_every_pseudonym_consistently(warehouse, tmp_path, monkeypatch):
+    inbox = tmp_path / "inbox"
+    write(inbox, [row(NIK_A, kpj="123"), row(NIK_B)], pelapor="81.71")
+    write(inbox, [row(NIK_A, kode="81.71")], pelapor="81", kepesertaan=[("81", "non_asn", 2, 1, None, "apbd")])
+    load(warehouse, inbox)
+    before = rows_of(
+        warehouse, "select submission_id, baris, nik_pseudonim, kpj_pseudonim from raw.peserta order by 1, 2"
+    )
+    new_key = "cd" * 32
+    monkeypatch.setenv(pseudonym.ENV, new_key)
+    with psycopg.connect(warehouse) as conn:
+        result = rotate.rotate(conn, _path(inbox))
+    assert (result.rekeyed, result.missing) == (2, [])
+    after = rows_of(
+        warehouse, "select submission_id, baris, nik_pseudonim, kpj_pseudonim from raw.peserta order by 1, 2"
+    )
+    assert [(s, b) for s, b, *_ in after] == [(s, b) for s, b, *_ in before]
+    assert {p for *_, p, _ in after}.isdisjoint({p for *_, p, _ in before})
+    assert [p for *_, p, _ in after] == [pseudonym_of(n, new_key) for n in (NIK_A, NIK_B, NIK_A)]
+    assert after[0][3] == pseudonym_of("123", new_key)
+    assert rows_of(warehouse, "select distinct sidik from raw.peserta_kunci") == [
+        (pseudonym.sidik(bytes.fromhex(new_key)),)
+    ]
+    # Run again: nothing left to re-key.
+    with psycopg.connect(warehouse) as conn:
+        assert rotate.rotate(conn, _path(inbox)).rekeyed == 0
+
+
+def test_rotation_names_a_list_whose_file_left_the_inbox(warehouse, tmp_path, monkeypatch):
+    inbox = tmp_path / "inbox"
+    files = write(inbox, [row(NIK_A)])
+    load(warehouse, inbox)
+    for f in files:
+        f.unlink()
+    monkeypatch.setenv(pseudonym.ENV, "cd" * 32)
+    with psycopg.connect(warehouse) as conn:
+        result = rotate.rotate(conn, _path(inbox))
+    assert result.rekeyed == 0
+    assert result.missing == ["81.71_2022-10"]
+    assert rows_of(warehouse, "select nik_pseudonim from raw.peserta") == [(pseudonym_of(NIK_A),)]
+
+
+def test_bpjs_per_participant_extract(warehouse, tmp_path):
+    bpjs = tmp_path / "bpjs"
+    bpjs.mkdir()
+    (bpjs / "bpjs_peserta_2022-10.csv").write_text(
+        "periode,nik_pseudonim\r\n" + "".join(f"2022-10,{pseudonym_of(n).hex()}\r\n" for n in (NIK_A, NIK_B))
+    )
+    assert load(warehouse, bpjs, BPJS).rejected == {}
+    assert rows_of(warehouse, "select baris, periode, nik_pseudonim from raw.bpjs_peserta order by baris") == [
+        (2, "2022-10", pseudonym_of(NIK_A)),
+        (3, "2022-10", pseudonym_of(NIK_B)),
+    ]
+
+
+def test_a_bpjs_extract_with_a_clear_nik_is_rejected_without_quoting_it(warehouse, tmp_path):
+    bpjs = tmp_path / "bpjs"
+    bpjs.mkdir()
+    (bpjs / "bpjs_peserta_2022-10.csv").write_text(
+        f"periode,nik_pseudonim\n2022-10,{NIK_A}\n2030-01,{pseudonym_of(NIK_B).hex()}\n2022-10,{pseudonym_of(NIK_B).hex()}\n"
+        f"2022-10,{pseudonym_of(NIK_B).hex().upper()}\n"
+    )
+    [reasons] = load(warehouse, bpjs, BPJS).rejected.values()
+    assert reasons == [
+        "lembar bpjs_peserta, baris 2, kolom nik_pseudonim: bukan pseudonim HMAC-SHA256 (64 angka heksadesimal)",
+        "lembar bpjs_peserta, baris 3, kolom periode: bukan bulan TAHUN-BULAN antara 2021-04 dan bulan ini",
+    ]
+    assert not SIXTEEN_DIGITS.search(warehouse_text(warehouse))
+
+
+def test_a_few_mb_csv_streams_with_flat_memory(warehouse, tmp_path):
+    """Two lists, one ten times the other: the larger must not need (much) more memory to load."""
+    script = textwrap.dedent(
+        """
+        import resource, sys
+        from datetime import date
+        from pathlib import Path
+        import psycopg
+        from airflow.sdk import ObjectStoragePath
+        from inpres.ingest.inbox import LAPORAN, find_deliveries, load_deliveries
+        inbox = ObjectStoragePath(Path(sys.argv[2]).absolute().as_uri())
+        with psycopg.connect(sys.argv[1]) as conn:
+            summary = load_deliveries(conn, find_deliveries(inbox, LAPORAN), date(2026, 11, 24))
+        assert summary.rejected == {}, summary.rejected
+        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        """
+    )
+    peaks = {}
+    for n in (10_000, 100_000):
+        inbox = tmp_path / f"inbox{n}"
+        write(inbox, [])
+        with (inbox / "81.71_2022-10_peserta.csv").open("w", newline="") as f:
+            out = csv.writer(f)
+            out.writerow(peserta.COLUMNS)
+            for i in range(1, n + 1):
+                out.writerow(row(_nik(i)))
+        size = (inbox / "81.71_2022-10_peserta.csv").stat().st_size
+        if n == 100_000:
+            assert size > 3_000_000
+        with psycopg.connect(warehouse) as conn:
+            conn.execute("delete from raw.submission")
+        done = subprocess.run(
+            [sys.executable, "-c", script, warehouse, str(inbox)], capture_output=True, text=True, check=True
+        )
+        peaks[n] = int(done.stdout.split()[-1])
+        assert rows_of(warehouse, "select count(*) from raw.peserta") == [(n,)]
+    # ru_maxrss in KiB; ten times the rows may not cost ten times the memory (allow 30 MB of noise).
+    assert peaks[100_000] < peaks[10_000] + 30_000
+
+
+def _nik(i: int) -> str:
+    """The i-th distinct valid NIK of kecamatan 81.71.01: birth dates over 1950–1999, serial 0001–0999."""
+    day = i % 28 + 1
+    month = i // 28 % 12 + 1
+    year = i // 336 % 50 + 50
+    return f"817101{day:02d}{month:02d}{year:02d}{i // 16800 + 1:04d}"
