@@ -22,7 +22,7 @@ def test_the_tables_take_their_columns_from_the_catalogue_and_keep_its_kind():
     )
     semester_kosong = SemesterFigures(tahun=2022, semester=2, cakupan=[], kelengkapan=[], klaim=[], tren=[])
     tables = [*monthly.tables(kosong), *semester.tables(semester_kosong)]
-    assert len(tables) == 20
+    assert len(tables) == 22
     # The one table that holds the mart's segment code ('pekerja_rentan'); the others hold its label.
     kode_segmen = ("cakupan_wilayah", "segmen")
     for t in tables:

@@ -156,6 +156,7 @@ def test_region_names_cannot_break_the_template(tmp_path):
         "blockers": {"belum_lapor": [nasty], "actions": [nasty], "sasaran_kosong": [nasty]},
         "selisih": table_pdf(t),
         "penolakan": table_pdf(t),
+        "register": {"ada": True, "kalimat": nasty, "wilayah": table_pdf(t), "ganda": table_pdf(t)},
     }
     pdf = compile_pdf("provinsi.typ", data, tmp_path, created=datetime(2022, 11, 10, tzinfo=UTC))
     (tmp_path / "x.pdf").write_bytes(pdf)

@@ -32,6 +32,8 @@ class Figures:
     klaim: list[dict]  # fct_klaim_wilayah for the month
     non_asn: list[dict]  # fct_non_asn_provinsi for the month
     penolakan: list[dict] = field(default_factory=list)  # REJECTED_TONIGHT
+    register: list[dict] = field(default_factory=list)  # fct_register_wilayah for the month
+    register_ganda: list[dict] = field(default_factory=list)  # fct_register_ganda for the month
     # tonight's failed warning-level gate rules; a sample row about a raw submission row also names its
     # kode_wilayah, segmen, periode and pelapor
     peringatan: list[dict] = field(default_factory=list)
@@ -114,6 +116,16 @@ def load_figures(conn, periode: str, run_id: str) -> Figures:
             conn, "select * from marts.fct_non_asn_provinsi where periode = %s order by kode_wilayah", (periode,)
         ),
         penolakan=_rows(conn, REJECTED_TONIGHT, {"periode": periode, "run_id": run_id}),
+        register=_rows(
+            conn,
+            "select * from marts.fct_register_wilayah where periode = %s order by kode_wilayah, segmen",
+            (periode,),
+        ),
+        register_ganda=_rows(
+            conn,
+            "select * from marts.fct_register_ganda where periode = %s order by pelapor_a, pelapor_b",
+            (periode,),
+        ),
         peringatan=[
             _with_regions(conn, r)
             for r in _rows(

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from inpres.data_version import DataVersion
 from inpres.reports import charts, province
 from inpres.reports.build import Document, build, cover_info, draw_map, draw_trend
-from inpres.reports.content import monthly
+from inpres.reports.content import monthly, register
 from inpres.reports.content.common import split_ranking
 from inpres.reports.content.wording import TANPA_LAPORAN
 from inpres.reports.figures import Figures
@@ -56,6 +56,7 @@ def write_monthly_reports(
             "belum_lapor": _by_province(f, by_name["belum_lapor_bulan_ini"]),
             "belum_pernah": _by_province(f, by_name["belum_pernah_lapor"]),
             "annex": [province.annex(f, by_name, w) for w in f.wilayah if w["tingkat"] == "provinsi"],
+            "register": _register(f, by_name),
         },
         charts=lambda work: _charts(f, work),
         tables=tables,
@@ -120,6 +121,18 @@ def _printed_tables(f: Figures, by_name: dict[str, Table]) -> dict[str, dict]:
         csv=False,
     )
     return printed
+
+
+def _register(f: Figures, by_name: dict[str, Table]) -> dict:
+    """The double-counting section: only for a month some register list arrived for."""
+    if not register.ada_register(f):
+        return {"ada": False, "kalimat": register.tanpa_register_sentence(f)}
+    return {
+        "ada": True,
+        "kalimat": register.register_sentence(f),
+        "ringkasan": table_pdf(hide(register.ringkasan(by_name), "kode_wilayah"), csv=False),
+        "ganda": table_pdf(by_name["register_ganda"], csv=False),
+    }
 
 
 def _tanpa_laporan(peringkat: Table) -> list[str]:

@@ -9,6 +9,7 @@ from datetime import datetime
 from inpres.data_version import DataVersion
 from inpres.reports.build import Document, cover_info
 from inpres.reports.content import province as content
+from inpres.reports.content import register
 from inpres.reports.content.wording import POIN_KEPATUHAN
 from inpres.reports.figures import Figures
 from inpres.reports.formatting import format_periode
@@ -26,6 +27,7 @@ def annex(f: Figures, by_name: dict[str, Table], w: dict) -> dict:
             "summary": [["Laporan", content.tanpa_laporan_sentence(f, kode)]],
             "kabupaten_kota": None,
             "klaim": table_pdf(select(by_name["klaim"], lambda r: False), csv=False),
+            "register": _register(f, by_name, kode),
         }
     # The province-wide claims: a page, not the dozens each kab/kota's rows would fill (they are in the workbook).
     klaim = select(by_name["klaim"], lambda r: r["kode_wilayah"] == kode)
@@ -36,6 +38,20 @@ def annex(f: Figures, by_name: dict[str, Table], w: dict) -> dict:
         "summary": content.summary(f, kode),
         "kabupaten_kota": table_pdf(kabkota, csv=False) if kabkota else None,
         "klaim": table_pdf(klaim, csv=False),
+        "register": _register(f, by_name, kode),
+    }
+
+
+def _register(f: Figures, by_name: dict[str, Table], kode: str) -> dict:
+    """The province's double counting and unverified claims: its rows and the pairs involving its governments."""
+    wilayah, ganda = register.of_province(by_name, kode)
+    if not wilayah.rows:
+        return {"ada": False, "kalimat": register.register_sentence(f, kode)}
+    return {
+        "ada": True,
+        "kalimat": register.register_sentence(f, kode),
+        "wilayah": table_pdf(hide(wilayah, "kode_wilayah"), csv=False),
+        "ganda": table_pdf(ganda, csv=False),
     }
 
 
@@ -73,5 +89,6 @@ def document(f: Figures, by_name: dict[str, Table], w: dict, *, version: DataVer
             "belum_pernah": [content.pemerintah_name(r) for r in f.belum_pernah if r["kode_provinsi"] == kode],
             "selisih": table_pdf(content.selisih(f, by_name, kode), csv=False),
             "penolakan": table_pdf(content.penolakan(by_name, kode), csv=False),
+            "register": _register(f, by_name, kode),
         },
     )

@@ -252,6 +252,50 @@ ALL = (
     Column("persen_terlindungi_semua", "% kab/kota", "persen", "100 × terlindungi semua / melapor."),
     # --- rejected files and quality warnings
     Column("file_name", "Berkas", "kode", "Nama berkas seperti dikirim."),
+    # --- the register lists (daftar nama peserta)
+    Column(
+        "pelapor_berdaftar",
+        "Daftar dari",
+        "angka",
+        "Pemerintah daerah yang daftar namanya memuat orang di baris ini.",
+    ),
+    Column(
+        "terlindungi_diklaim",
+        "Diklaim",
+        "angka",
+        "Terlindungi yang dilaporkan untuk wilayah dan segmen yang sama, hanya wilayah dan segmen yang ada daftar "
+        "namanya.",
+    ),
+    Column(
+        "orang_unik",
+        "Orang unik",
+        "angka",
+        "Orang berstatus aktif dalam daftar nama, setiap orang dihitung satu kali siapa pun pelapornya.",
+    ),
+    Column(
+        "orang_tercatat_ganda",
+        "Dicatat ganda",
+        "angka",
+        "Dari orang unik, yang dicatat oleh lebih dari satu pemerintah daerah pada bulan yang sama.",
+    ),
+    Column(
+        "orang_tidak_aktif_bpjs",
+        "Tidak aktif di BPJS",
+        "angka",
+        "Dari orang unik, yang tidak aktif menurut data peserta BPJS Ketenagakerjaan bulan itu (klaim yang belum "
+        "terverifikasi); kosong bila data itu belum diterima.",
+    ),
+    Column("pelapor_a", "Kode pelapor 1", "kode", "Kode pemerintah daerah pertama pasangan (provinsi lebih dulu)."),
+    Column("nama_pelapor_a", "Pelapor 1", "teks", "Pemerintah daerah pertama pasangan."),
+    Column("pelapor_b", "Kode pelapor 2", "kode", "Kode pemerintah daerah kedua pasangan."),
+    Column("nama_pelapor_b", "Pelapor 2", "teks", "Pemerintah daerah kedua pasangan."),
+    Column(
+        "jenis_ganda",
+        "Jenis",
+        "teks",
+        "Provinsi dan kab/kotanya sendiri, antar-kab/kota, atau lainnya.",
+    ),
+    Column("orang", "Orang", "angka", "Orang yang dicatat oleh kedua pemerintah daerah."),
     Column("pelapor", "Kode pelapor", "kode", "Kode pelapor bila terbaca."),
     Column("nama_pelapor", "Pelapor", "teks", "Nama pemerintah daerah pelapor bila kodenya terbaca."),
     Column("received_at", "Diterima", "tanggal", "Kapan berkas tiba."),

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from inpres.catalogue import SEGMEN_LABEL
 from inpres.paths import EXPECTATIONS
+from inpres.reports.content import register
 from inpres.reports.content.columns import (
     basis_column,
     basis_columns,
@@ -838,6 +839,8 @@ def tables(f: Figures) -> list[Table]:
         penolakan(f),
         peringatan_mutu(f),
         cakupan_wilayah(f),
+        register.register_wilayah(f),
+        register.register_ganda(f),
     ]
 
 
@@ -877,6 +880,8 @@ def findings(f: Figures) -> list[str]:
             f"{format_number(len(gaps))} angka terlindungi kab/kota untuk {month} (kab/kota × segmen) "
             f"berselisih lebih dari {_tolerance()} dengan data BPJS Ketenagakerjaan (lihat bagian Rekonsiliasi)."
         )
+    if register.ada_register(f):
+        sentences.append(register.register_sentence(f))
     if f.penolakan:
         sentences.append(
             f"{format_number(len(f.penolakan))} berkas ditolak dan menunggu perbaikan dari pelapor (lihat Lampiran A)."
