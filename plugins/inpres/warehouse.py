@@ -99,26 +99,6 @@ create table if not exists raw.bpjs_kepesertaan (
     primary key (extract_id, baris)
 );
 
--- The persons behind a submission's coverage figures (register lists) and BPJS's per-participant extract:
--- keyed by a pseudonym of the NIK, never the NIK itself.
-create table if not exists raw.peserta (
-    submission_id   bigint not null references raw.submission on delete cascade,
-    baris           bigint not null,
-    nik_pseudonim   bytea not null,      -- HMAC-SHA256(key, NIK), 32 bytes
-    segmen          text not null,
-    kode_wilayah    text not null,
-    kpj_pseudonim   bytea,
-    status          text not null check (status in ('aktif', 'nonaktif')),
-    primary key (submission_id, baris)
-);
-create table if not exists raw.bpjs_peserta (   -- BPJS's per-participant extract, same key, active participants
-    extract_id      bigint not null references raw.bpjs_extract on delete cascade,
-    baris           bigint not null,
-    periode         text not null,
-    nik_pseudonim   bytea not null,
-    primary key (extract_id, baris)
-);
-
 -- Template v1.1: a pelapor's list of participants, one row per person. The NIK is never stored: only its
 -- pseudonym, HMAC-SHA256 with a key kept outside the warehouse (inpres.ingest.pseudonym).
 create table if not exists raw.peserta (
