@@ -47,7 +47,7 @@ def main() -> None:
         load(url, inbox, set(periodes))
         dbt_build("--full-refresh")
         out = ObjectStoragePath((Path(tmp) / "out").as_uri())
-        dibuat = datetime.now(ZoneInfo("Asia/Jakarta"))
+        created = datetime.now(ZoneInfo("Asia/Jakarta"))
         with psycopg.connect(url) as conn:
             started = time.perf_counter()
             figures = load_figures(conn, periodes[-1], "bench")
@@ -55,7 +55,7 @@ def main() -> None:
                 f"reading the marts for {periodes[-1]}: {time.perf_counter() - started:.2f} s "
                 f"({len(figures.cakupan):,} coverage rows)"
             )
-            versi = data_version(conn, "bench")
+            version = data_version(conn, "bench")
 
             rendered = []
             original = build.compile_pdf
@@ -68,7 +68,7 @@ def main() -> None:
 
             build.compile_pdf = timed
             started = time.perf_counter()
-            monthly = national.write_monthly_reports(figures, out, version=versi, created=dibuat)
+            monthly = national.write_monthly_reports(figures, out, version=version, created=created)
             total = time.perf_counter() - started
             [(_, pdf_time, size)] = [r for r in rendered if r[0] == "nasional.typ"]
             pages = len(__import__("pypdf").PdfReader(Path(tmp) / "out" / monthly.pdf).pages)
@@ -80,7 +80,7 @@ def main() -> None:
                 f"whole monthly set (national PDF, workbook, {len(monthly.csv)} CSV, 38 province PDFs): {total:.1f} s"
             )
             started = time.perf_counter()
-            write_semester_report(load_semester(conn, periodes[-1]), out, version=versi, created=dibuat)
+            write_semester_report(load_semester(conn, periodes[-1]), out, version=version, created=created)
             print(f"semester report: {time.perf_counter() - started:.1f} s")
 
 

@@ -64,10 +64,10 @@ def inpres_nightly():
 
     # A retry mails only whom the failed try did not reach (audit.pengiriman).
     @task(**OUTSIDE)
-    def deliver(laporan: dict) -> dict:
+    def deliver(report: dict) -> dict:
         from inpres import nightly
 
-        return nightly.deliver(laporan)
+        return nightly.deliver(report)
 
     periode = decide_periode()
     loaded, answers = intake_tasks()

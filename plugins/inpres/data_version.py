@@ -17,12 +17,12 @@ class DataVersion:
     """Which inputs a night's outputs were built from: the run, and the content hash of its inputs."""
 
     run_id: str
-    hash_masukan: str
+    input_hash: str  # stored and printed as hash_masukan (manifest.json, audit.pengiriman)
 
     @property
-    def pendek(self) -> str:
+    def short(self) -> str:
         """The first 12 hex digits: what a subject line or a page footer shows."""
-        return self.hash_masukan[:12]
+        return self.input_hash[:12]
 
 
 def data_version(conn, run_id: str) -> DataVersion:
@@ -31,4 +31,4 @@ def data_version(conn, run_id: str) -> DataVersion:
     digest = hashlib.sha256()
     for sha in sorted(row[0].strip().lower() for row in rows):
         digest.update(sha.encode("ascii") + b"\n")
-    return DataVersion(run_id=run_id, hash_masukan=digest.hexdigest())
+    return DataVersion(run_id=run_id, input_hash=digest.hexdigest())

@@ -13,7 +13,7 @@ from airflow.sdk import ObjectStoragePath
 from inpres import settings
 from inpres.alerts import GATE_WARNING, REPORT, stage_done
 from inpres.data_version import DataVersion, data_version
-from inpres.deliver.mail import kirim_semua
+from inpres.deliver.mail import send_reports
 from inpres.deliver.manifest import write_manifest
 from inpres.quality.gate import WARNING, run_gate
 from inpres.reports.exports import write_exports
@@ -74,15 +74,15 @@ def gate(suite: str, periode: str, run_id: str) -> None:
 def report(periode: str, run_id: str) -> dict:
     """Write the reports for the night's month and its semester, then the manifest of everything in the folder."""
     settings.apply_umask()
-    dibuat = datetime.now(WIB)
+    created = datetime.now(WIB)
     with connect() as conn:
         figures = load_figures(conn, periode, run_id)
         if not figures.cakupan:
             raise RuntimeError(f"no coverage figures for periode {periode}: nothing to report")
-        versi = data_version(conn, run_id)
+        version = data_version(conn, run_id)
         folder = _run_folder(periode, run_id)
-        monthly = write_monthly_reports(figures, folder, version=versi, created=dibuat)
-        semester = write_semester_report(load_semester(conn, periode), folder, version=versi, created=dibuat)
+        monthly = write_monthly_reports(figures, folder, version=version, created=created)
+        semester = write_semester_report(load_semester(conn, periode), folder, version=version, created=created)
         write_exports(conn, periode, folder)
         # The next night lists the rejections that arrive after this one (a re-run keeps the first time).
         conn.execute(
@@ -90,41 +90,42 @@ def report(periode: str, run_id: str) -> dict:
             (run_id, periode),
         )
     publish_dbt_docs(folder / "dbt_docs")
-    write_manifest(folder, periode=periode, versi=versi, dibuat=dibuat)
+    write_manifest(folder, periode=periode, version=version, created=created)
     log.info("%s %s", REPORT, folder / monthly.pdf)
     stage_done("report", f"periode {periode}, {len(monthly.provinsi)} province report(s)")
     return {
         "folder": str(folder),
         "periode": periode,
-        "run_id": versi.run_id,
-        "hash_masukan": versi.hash_masukan,
+        "run_id": version.run_id,
+        "hash_masukan": version.input_hash,
         "nasional": [monthly.pdf, monthly.workbook, semester],
         "provinsi": monthly.provinsi,
     }
 
 
-def deliver(laporan: dict) -> dict[str, int]:
-    """Mail tonight's reports; a report already mailed with the same data version is not mailed again."""
-    folder = ObjectStoragePath(laporan["folder"])
-    versi = DataVersion(laporan["run_id"], laporan["hash_masukan"])
+def deliver(report: dict) -> dict[str, int]:
+    """Mail tonight's reports (`report`: what report() returned); a report already mailed with the same data
+    version is not mailed again."""
+    folder = ObjectStoragePath(report["folder"])
+    version = DataVersion(report["run_id"], report["hash_masukan"])
     with connect() as conn:
-        terkirim = kirim_semua(
+        sent = send_reports(
             conn,
             folder,
-            periode=laporan["periode"],
-            versi=versi,
-            laporan_nasional=[folder / name for name in laporan["nasional"]],
-            laporan_provinsi={kode: folder / name for kode, name in laporan["provinsi"].items()},
+            periode=report["periode"],
+            version=version,
+            national_files=[folder / name for name in report["nasional"]],
+            provinsi_files={code: folder / name for code, name in report["provinsi"].items()},
         )
-    if not terkirim:
+    if not sent:
         stage_done("deliver", "nothing mailed: no distribution list or province address is set")
     else:
         stage_done(
             "deliver",
-            f"{sum(terkirim.values())} mail(s) sent for {len(terkirim)} report(s) "
+            f"{sum(sent.values())} mail(s) sent for {len(sent)} report(s) "
             "(a recipient who has this data version already is not mailed again)",
         )
-    return terkirim
+    return sent
 
 
 def _run_folder(periode: str, run_id: str):

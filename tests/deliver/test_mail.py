@@ -9,7 +9,7 @@ import pytest
 from airflow.sdk import ObjectStoragePath
 
 from inpres.data_version import data_version
-from inpres.deliver.mail import PengirimanGagal, alamat_meja, alamat_pelapor, kirim_laporan, kirim_semua
+from inpres.deliver.mail import SendFailed, desk_addresses, pelapor_addresses, send_report, send_reports
 
 DISTRIBUSI = ["Menko@kemenkopmk.example", "deputi@kemenkopmk.example"]
 MALUKU = ["disnaker@malukuprov.example", "bappeda@malukuprov.example"]
@@ -52,14 +52,14 @@ def reports(tmp_path, monkeypatch):
     }
 
 
-def _send(conn, reports, versi):
-    return kirim_semua(
+def _send(conn, reports, version):
+    return send_reports(
         conn,
         reports["folder"],
         periode="2022-10",
-        versi=versi,
-        laporan_nasional=reports["nasional"],
-        laporan_provinsi=reports["provinsi"],
+        version=version,
+        national_files=reports["nasional"],
+        provinsi_files=reports["provinsi"],
     )
 
 
@@ -94,10 +94,10 @@ def test_national_report_to_the_list_each_province_pdf_to_its_own_addresses(
     conn, smtp_server, reports, caplog, load_submission
 ):
     load_submission(conn, b"ambon")
-    versi = data_version(conn, "manual__1")
+    version = data_version(conn, "manual__1")
     caplog.set_level(logging.DEBUG)
 
-    assert _send(conn, reports, versi) == {"nasional": 2, "provinsi_72": 1, "provinsi_81": 2}
+    assert _send(conn, reports, version) == {"nasional": 2, "provinsi_72": 1, "provinsi_81": 2}
 
     mails = _by_recipient(smtp_server.messages)
     assert len(smtp_server.messages) == 5 and set(mails) == set(EVERY_ADDRESS)
@@ -107,23 +107,23 @@ def test_national_report_to_the_list_each_province_pdf_to_its_own_addresses(
         assert _attachments(message) == {
             name: reports["bytes"][name] for name in ("laporan_nasional_2022-10.pdf", "laporan_nasional_2022-10.xlsx")
         }
-        assert "Oktober 2022" in message["Subject"] and versi.pendek in message["Subject"]
-        assert versi.hash_masukan in _body(message) and "Oktober 2022" in _body(message)
-        assert message["X-Inpres-Versi-Data"] == versi.hash_masukan
+        assert "Oktober 2022" in message["Subject"] and version.short in message["Subject"]
+        assert version.input_hash in _body(message) and "Oktober 2022" in _body(message)
+        assert message["X-Inpres-Versi-Data"] == version.input_hash
     for kode, addresses in (("81", MALUKU), ("72", SULTENG)):
         province = {a: m for a, m in mails.items() if m["X-Inpres-Jenis"] == f"provinsi_{kode}"}
         assert set(province) == set(addresses)
         name = f"laporan_provinsi_{kode}_2022-10.pdf"
         for message in province.values():
             assert _attachments(message) == {name: reports["bytes"][name]}
-            assert "Oktober 2022" in message["Subject"] and versi.pendek in message["Subject"]
+            assert "Oktober 2022" in message["Subject"] and version.short in message["Subject"]
     assert "Maluku" in mails[MALUKU[0]]["Subject"]
 
     recorded = conn.execute(
         "select jenis, periode, penerima, hash_masukan, run_id, lampiran from audit.pengiriman order by jenis, penerima"
     ).fetchall()
     assert len(recorded) == 5
-    assert all(r[1:2] == ("2022-10",) and r[3:5] == (versi.hash_masukan, "manual__1") for r in recorded)
+    assert all(r[1:2] == ("2022-10",) and r[3:5] == (version.input_hash, "manual__1") for r in recorded)
     assert {r[2] for r in recorded if r[0] == "provinsi_81"} == set(MALUKU)
     # Personal data: the log has counts, never an address.
     assert "@" not in _our_log(caplog)
@@ -143,13 +143,13 @@ def test_the_same_data_is_sent_once_a_changed_one_again_as_a_revision(conn, smtp
     # A late file arrives: the revised reports go out again, marked as a revision of what they replace.
     load_submission(conn, b"palu, terlambat", pelapor="72.71")
     revised = data_version(conn, "scheduled__3")
-    assert revised.hash_masukan != first.hash_masukan
+    assert revised.input_hash != first.input_hash
     assert _send(conn, reports, revised) == {"nasional": 2, "provinsi_72": 1, "provinsi_81": 2}
     new = smtp_server.messages[5:]
     assert len(new) == 5
     for _, message in new:
-        assert message["Subject"].startswith("[Revisi] ") and revised.pendek in message["Subject"]
-        assert first.pendek in _body(message)
+        assert message["Subject"].startswith("[Revisi] ") and revised.short in message["Subject"]
+        assert first.short in _body(message)
     assert conn.execute("select count(*) from audit.pengiriman").fetchone()[0] == 10
 
 
@@ -157,10 +157,10 @@ def test_a_new_address_on_the_list_gets_the_report_the_others_already_have(
     conn, smtp_server, reports, monkeypatch, load_submission
 ):
     load_submission(conn, b"ambon")
-    versi = data_version(conn, "r1")
-    _send(conn, reports, versi)
+    version = data_version(conn, "r1")
+    _send(conn, reports, version)
     monkeypatch.setenv("INPRES_DISTRIBUSI", ", ".join([*DISTRIBUSI, "staf.khusus@kemenkopmk.example"]))
-    assert _send(conn, reports, versi)["nasional"] == 1
+    assert _send(conn, reports, version)["nasional"] == 1
     [(recipients, message)] = smtp_server.messages[5:]
     assert recipients == ["staf.khusus@kemenkopmk.example"]
     assert not message["Subject"].startswith("[Revisi]")
@@ -170,17 +170,17 @@ def test_a_refused_recipient_fails_the_call_and_only_they_are_mailed_by_the_re_r
     conn, smtp_server, reports, caplog, load_submission
 ):
     load_submission(conn, b"ambon")
-    versi = data_version(conn, "r1")
+    version = data_version(conn, "r1")
     smtp_server.refuse = {MALUKU[1]}
-    with pytest.raises(PengirimanGagal) as failed:
-        _send(conn, reports, versi)
+    with pytest.raises(SendFailed) as failed:
+        _send(conn, reports, version)
     assert "provinsi_81" in str(failed.value) and "SMTPRecipientsRefused" in str(failed.value)
-    assert failed.value.terkirim == {"nasional": 2, "provinsi_72": 1, "provinsi_81": 1}
+    assert failed.value.sent == {"nasional": 2, "provinsi_72": 1, "provinsi_81": 1}
     assert len(smtp_server.messages) == 4
     assert "@" not in _our_log(caplog) + str(failed.value)
 
     smtp_server.refuse = set()
-    assert _send(conn, reports, versi) == {"nasional": 0, "provinsi_72": 0, "provinsi_81": 1}
+    assert _send(conn, reports, version) == {"nasional": 0, "provinsi_72": 0, "provinsi_81": 1}
     assert [r for r, _ in smtp_server.messages[4:]] == [[MALUKU[1]]]
 
 
@@ -219,19 +219,18 @@ def test_a_province_without_an_address_is_logged_by_code_and_not_sent(
     assert "@" not in _our_log(caplog)
 
 
-def test_kirim_laporan_sends_what_it_is_given_once(conn, smtp_server, reports):
-    versi = data_version(conn, "r1")
+def test_send_report_sends_what_it_is_given_once(conn, smtp_server, reports):
     kwargs = dict(
-        jenis="nasional",
+        kind="nasional",
         periode="2022-10",
-        versi=versi,
-        judul="Laporan Oktober 2022",
-        isi="Yth. Bapak/Ibu,\n\nTerlampir <laporan>.",
-        lampiran=reports["nasional"][:1],
-        penerima=["A@example.org", "a@example.org"],
+        version=data_version(conn, "r1"),
+        subject="Laporan Oktober 2022",
+        body="Yth. Bapak/Ibu,\n\nTerlampir <laporan>.",
+        attachments=reports["nasional"][:1],
+        recipients=["A@example.org", "a@example.org"],
     )
-    assert kirim_laporan(conn, **kwargs) is True
-    assert kirim_laporan(conn, **kwargs) is False
+    assert send_report(conn, **kwargs) is True
+    assert send_report(conn, **kwargs) is False
     [(recipients, message)] = smtp_server.messages
     assert recipients == ["a@example.org"] and message["Subject"] == "Laporan Oktober 2022"
     assert "Terlampir &lt;laporan&gt;." in _body(message)
@@ -247,11 +246,11 @@ def test_the_pelapor_addresses_are_read_by_code_as_officers_write_it(tmp_path, m
     monkeypatch.setenv("INPRES_ALAMAT_PELAPOR", str(alamat))
     monkeypatch.setenv("INPRES_ALAMAT_MEJA", "Meja@kemenkopmk.example; bukan-alamat")
 
-    assert alamat_pelapor() == {
+    assert pelapor_addresses() == {
         "81.71": ["disnaker@ambon.example", "operator@ambon.example"],
         "81": ["disnaker@malukuprov.example"],
     }
-    assert alamat_meja() == ["meja@kemenkopmk.example"]
+    assert desk_addresses() == ["meja@kemenkopmk.example"]
     # The rows ignored are named by number; a NIK typed as a code is not repeated.
     assert all(f"row {n}" in caplog.text for n in (5, 6, 7)) and "3171********0123" in caplog.text
     assert "3171234567890123" not in caplog.text and "@" not in _our_log(caplog)

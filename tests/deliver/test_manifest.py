@@ -36,8 +36,10 @@ def test_manifest_lists_every_other_file_with_its_size_and_hash(tmp_path):
     files = _files(folder)
     (folder / "manifest.json").write_text('{"stale": true}')  # an earlier manifest is replaced, not listed
 
-    versi = DataVersion(run_id="manual__1", hash_masukan="a" * 64)
-    written = write_manifest(folder, periode="2022-10", versi=versi, dibuat=datetime(2022, 11, 1, 18, 30, tzinfo=UTC))
+    version = DataVersion(run_id="manual__1", input_hash="a" * 64)
+    written = write_manifest(
+        folder, periode="2022-10", version=version, created=datetime(2022, 11, 1, 18, 30, tzinfo=UTC)
+    )
 
     assert str(written) == str(folder / "manifest.json")
     manifest = json.loads(written.read_text(encoding="utf-8"))
@@ -56,6 +58,6 @@ def test_manifest_refuses_a_time_without_a_zone(tmp_path):
         write_manifest(
             ObjectStoragePath(tmp_path.as_uri()),
             periode="2022-10",
-            versi=DataVersion(run_id="manual__1", hash_masukan="a" * 64),
-            dibuat=datetime(2022, 11, 1, 1, 30),
+            version=DataVersion(run_id="manual__1", input_hash="a" * 64),
+            created=datetime(2022, 11, 1, 1, 30),
         )

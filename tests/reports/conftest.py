@@ -72,7 +72,7 @@ def cakupan_row(wilayah):
 
 @pytest.fixture
 def versi() -> DataVersion:
-    return DataVersion(run_id="scheduled__2022-11-20", hash_masukan="ab" * 32)
+    return DataVersion(run_id="scheduled__2022-11-20", input_hash="ab" * 32)
 
 
 @pytest.fixture

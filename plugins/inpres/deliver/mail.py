@@ -1,6 +1,6 @@
 """The reports by mail: who receives what, sent once per recipient and data version.
 
-`kirim_semua(...)` mails the national report (PDF and workbook) to the distribution list and each
+`send_reports(...)` mails the national report (PDF and workbook) to the distribution list and each
 province's PDF to that province's addresses, through Airflow's SMTP provider and the connection `smtp_default`
 (e.g. `AIRFLOW_CONN_SMTP_DEFAULT=smtp://mail.example:25?from_email=inpres%40kemenkopmk.go.id`); every
 recipient gets a mail of their own (nobody sees the other addresses). Settings (environment):
@@ -9,7 +9,7 @@ recipient gets a mail of their own (nobody sees the other addresses). Settings (
 - `INPRES_ALAMAT_PROVINSI`: who receives each province's report, a CSV `kode_provinsi,email` (header row;
   several rows per province allowed), as a local path or a URL `ObjectStoragePath` understands.
 
-The receipts of intake (inpres.ingest.receipt) go out the same way (`kirim_surel`), to the addresses of
+The receipts of intake (inpres.ingest.receipt) go out the same way (`send_mail`), to the addresses of
 `INPRES_ALAMAT_PELAPOR` (a CSV `kode_pelapor,email`, read like the provinces' list) or the ministry's desk,
 `INPRES_ALAMAT_MEJA` (comma-separated, like the distribution list).
 
@@ -54,90 +54,90 @@ from inpres.reports.formatting import format_date, format_periode
 
 log = logging.getLogger(__name__)
 
-DISTRIBUSI_ENV = "INPRES_DISTRIBUSI"
-ALAMAT_PROVINSI_ENV = "INPRES_ALAMAT_PROVINSI"
-ALAMAT_PELAPOR_ENV = "INPRES_ALAMAT_PELAPOR"
-ALAMAT_MEJA_ENV = "INPRES_ALAMAT_MEJA"
+DISTRIBUTION_ENV = "INPRES_DISTRIBUSI"
+PROVINSI_ADDRESSES_ENV = "INPRES_ALAMAT_PROVINSI"
+PELAPOR_ADDRESSES_ENV = "INPRES_ALAMAT_PELAPOR"
+DESK_ENV = "INPRES_ALAMAT_MEJA"
 SMTP_CONN_ID = "smtp_default"
-NASIONAL = "nasional"
+NATIONAL = "nasional"
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
 _CHUNK = 1 << 20
-_ALAMAT = re.compile(r"[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+")
-_KODE_PROVINSI = re.compile(r"\d{2}")
+_ADDRESS = re.compile(r"[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+")
+_PROVINSI_CODE = re.compile(r"\d{2}")
 
 
-class PengirimanGagal(RuntimeError):
+class SendFailed(RuntimeError):
     """Some mails were not accepted by the SMTP server; what was sent is recorded, a re-run sends the rest."""
 
-    def __init__(self, message: str, terkirim: Mapping[str, int] | None = None):
+    def __init__(self, message: str, sent: Mapping[str, int] | None = None):
         super().__init__(message)
-        self.terkirim = dict(terkirim or {})
+        self.sent = dict(sent or {})
 
 
 # --- who receives what ------------------------------------------------------------------------------------
 
 
-def daftar_distribusi() -> list[str]:
+def distribution_list() -> list[str]:
     """`INPRES_DISTRIBUSI`: the national report's recipients (lower case, each once)."""
-    return daftar_alamat(DISTRIBUSI_ENV)
+    return address_list(DISTRIBUTION_ENV)
 
 
-def alamat_meja() -> list[str]:
+def desk_addresses() -> list[str]:
     """`INPRES_ALAMAT_MEJA`: the ministry's desk, which answers for a file whose pelapor has no address."""
-    return daftar_alamat(ALAMAT_MEJA_ENV)
+    return address_list(DESK_ENV)
 
 
-def daftar_alamat(variable: str) -> list[str]:
+def address_list(variable: str) -> list[str]:
     """The addresses in the environment variable `variable`, comma- or semicolon-separated (lower case, each once)."""
     raw = os.environ.get(variable, "")
-    alamat, salah = [], 0
+    addresses, invalid = [], 0
     for item in re.split(r"[,;]", raw):
         if not (item := item.strip()):
             continue
-        if _ALAMAT.fullmatch(item):
-            alamat.append(item.lower())
+        if _ADDRESS.fullmatch(item):
+            addresses.append(item.lower())
         else:
-            salah += 1
-    if salah:
-        log.warning("%s: %d entry(ies) are not e-mail addresses and are ignored", variable, salah)
-    return _unik(alamat)
+            invalid += 1
+    if invalid:
+        log.warning("%s: %d entry(ies) are not e-mail addresses and are ignored", variable, invalid)
+    return _unique(addresses)
 
 
-def alamat_provinsi() -> dict[str, list[str]]:
+def provinsi_addresses() -> dict[str, list[str]]:
     """`INPRES_ALAMAT_PROVINSI`: each province's recipients by two-digit code; {} when unset or unreadable."""
     from inpres.wilayah import nama
 
-    def kode_provinsi(kode: str) -> str | None:
-        return kode if _KODE_PROVINSI.fullmatch(kode) and kode in nama() else None
+    def provinsi_code(cell: str) -> str | None:
+        return cell if _PROVINSI_CODE.fullmatch(cell) and cell in nama() else None
 
-    return alamat_csv(ALAMAT_PROVINSI_ENV, "kode_provinsi", kode_provinsi, "no province report is mailed")
+    return addresses_csv(PROVINSI_ADDRESSES_ENV, "kode_provinsi", provinsi_code, "no province report is mailed")
 
 
-def alamat_pelapor() -> dict[str, list[str]]:
+def pelapor_addresses() -> dict[str, list[str]]:
     """`INPRES_ALAMAT_PELAPOR`: each pelapor's addresses by dotted code (`81`, `81.71`); {} when unset or
     unreadable. A code may be written as the template allows (`8171`, ` 81.71 `)."""
     from inpres.ingest.values import kode_wilayah
     from inpres.wilayah import kode_dikenal
 
-    def kode_pelapor(kode: str) -> str | None:
+    def pelapor_code(cell: str) -> str | None:
         try:
-            kode = kode_wilayah(kode)
+            code = kode_wilayah(cell)
         except ValueError:
             return None
-        return kode if kode in kode_dikenal() else None
+        return code if code in kode_dikenal() else None
 
-    return alamat_csv(ALAMAT_PELAPOR_ENV, "kode_pelapor", kode_pelapor, "receipts go to the desk")
+    return addresses_csv(PELAPOR_ADDRESSES_ENV, "kode_pelapor", pelapor_code, "receipts go to the desk")
 
 
-def alamat_csv(
-    variable: str, kolom_kode: str, kode: Callable[[str], str | None], tanpa_daftar: str
+def addresses_csv(
+    variable: str, code_column: str, code_of: Callable[[str], str | None], without_list: str
 ) -> dict[str, list[str]]:
-    """The CSV `<kolom_kode>,email` that the environment variable `variable` names: addresses by code.
+    """The CSV `<code_column>,email` that the environment variable `variable` names: addresses by code.
 
-    `kode` turns a cell into the code it stands for, or None when it is none; a row without a code or an
+    `code_of` turns a cell into the code it stands for, or None when it is none; a row without a code or an
     address is logged by row number and ignored. Unset: {}; unreadable: {} and an error that ends with
-    `tanpa_daftar` (what happens without the list)."""
+    `without_list` (what happens without the list)."""
     value = os.environ.get(variable, "").strip()
     if not value:
         return {}
@@ -145,26 +145,26 @@ def alamat_csv(
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as error:
-        log.error("%s=%s cannot be read (%s): %s", variable, value, type(error).__name__, tanpa_daftar)
+        log.error("%s=%s cannot be read (%s): %s", variable, value, type(error).__name__, without_list)
         return {}
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    kolom = {(c or "").strip().lower(): c for c in reader.fieldnames or []}
-    if not {kolom_kode, "email"} <= kolom.keys():
-        log.error("%s: the CSV needs a header row %s,email: %s", variable, kolom_kode, tanpa_daftar)
+    columns = {(c or "").strip().lower(): c for c in reader.fieldnames or []}
+    if not {code_column, "email"} <= columns.keys():
+        log.error("%s: the CSV needs a header row %s,email: %s", variable, code_column, without_list)
         return {}
-    hasil: dict[str, list[str]] = {}
-    for baris, row in enumerate(reader, start=2):
-        isi_kode = (row[kolom[kolom_kode]] or "").strip()
-        email = (row[kolom["email"]] or "").strip()
-        if not isi_kode and not email:
+    by_code: dict[str, list[str]] = {}
+    for row_number, row in enumerate(reader, start=2):
+        cell = (row[columns[code_column]] or "").strip()
+        email = (row[columns["email"]] or "").strip()
+        if not cell and not email:
             continue
-        if (dikenal := kode(isi_kode)) is None:
-            log.warning("%s row %d: %r is not a %s; row ignored", variable, baris, mask_nik(isi_kode), kolom_kode)
-        elif not _ALAMAT.fullmatch(email):
-            log.warning("%s row %d: not an e-mail address; row ignored", variable, baris)
+        if (code := code_of(cell)) is None:
+            log.warning("%s row %d: %r is not a %s; row ignored", variable, row_number, mask_nik(cell), code_column)
+        elif not _ADDRESS.fullmatch(email):
+            log.warning("%s row %d: not an e-mail address; row ignored", variable, row_number)
         else:
-            hasil.setdefault(dikenal, []).append(email.lower())
-    return {k: _unik(alamat) for k, alamat in hasil.items()}
+            by_code.setdefault(code, []).append(email.lower())
+    return {code: _unique(addresses) for code, addresses in by_code.items()}
 
 
 def _location(value: str) -> ObjectStoragePath:
@@ -173,227 +173,234 @@ def _location(value: str) -> ObjectStoragePath:
     return ObjectStoragePath(Path(value).absolute().as_uri())
 
 
-def _unik(alamat: Sequence[str]) -> list[str]:
-    return list(dict.fromkeys(a.strip().lower() for a in alamat if a.strip()))
+def _unique(addresses: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(a.strip().lower() for a in addresses if a.strip()))
 
 
 # --- sending ----------------------------------------------------------------------------------------------
 
 
-def kirim_semua(
+def send_reports(
     conn,
     folder: ObjectStoragePath,
     *,
     periode: str,
-    versi: DataVersion,
-    laporan_nasional: Sequence[ObjectStoragePath],
-    laporan_provinsi: Mapping[str, ObjectStoragePath],
+    version: DataVersion,
+    national_files: Sequence[ObjectStoragePath],
+    provinsi_files: Mapping[str, ObjectStoragePath],
 ) -> dict[str, int]:
-    """Mail the national report (all of `laporan_nasional`, e.g. PDF and workbook) to `INPRES_DISTRIBUSI`,
-    and each province's report (`laporan_provinsi`: two-digit code -> PDF) to that province's addresses in
+    """Mail the national report (all of `national_files`, e.g. PDF and workbook) to `INPRES_DISTRIBUSI`,
+    and each province's report (`provinsi_files`: two-digit code -> PDF) to that province's addresses in
     `INPRES_ALAMAT_PROVINSI`. `folder` is the run folder, named in the body as where everything else is.
 
     Returns, by report kind (`nasional`, `provinsi_<kode>`), how many recipients were mailed now (0: all of
-    them already had this data version). Raises `PengirimanGagal` after trying every mail if any failed."""
-    distribusi = daftar_distribusi()
-    provinsi = alamat_provinsi()
-    if not distribusi and not provinsi:
-        log.warning("neither %s nor %s is set: no report was mailed", DISTRIBUSI_ENV, ALAMAT_PROVINSI_ENV)
+    them already had this data version). Raises `SendFailed` after trying every mail if any failed."""
+    distribution = distribution_list()
+    by_provinsi = provinsi_addresses()
+    if not distribution and not by_provinsi:
+        log.warning("neither %s nor %s is set: no report was mailed", DISTRIBUTION_ENV, PROVINSI_ADDRESSES_ENV)
         return {}
-    bulan = format_periode(periode)
-    terkirim: dict[str, int] = {}
-    gagal: list[str] = []
+    month = format_periode(periode)
+    sent: dict[str, int] = {}
+    failures: list[str] = []
 
-    def kirim(jenis: str, **kwargs) -> None:
+    def send(kind: str, **kwargs) -> None:
         try:
-            terkirim[jenis] = _kirim(conn, jenis=jenis, periode=periode, versi=versi, **kwargs)
-        except PengirimanGagal as error:
-            terkirim[jenis] = error.terkirim.get(jenis, 0)
-            gagal.append(str(error))
+            sent[kind] = _send(conn, kind=kind, periode=periode, version=version, **kwargs)
+        except SendFailed as error:
+            sent[kind] = error.sent.get(kind, 0)
+            failures.append(str(error))
 
-    if not distribusi:
-        log.warning("%s is not set: the national report was not mailed", DISTRIBUSI_ENV)
-    elif not laporan_nasional:
+    if not distribution:
+        log.warning("%s is not set: the national report was not mailed", DISTRIBUTION_ENV)
+    elif not national_files:
         log.warning("no national report file was given: the national report was not mailed")
     else:
-        kirim(
-            NASIONAL,
-            penerima=distribusi,
-            lampiran=laporan_nasional,
-            judul=f"[Inpres 2/2021] Laporan nasional cakupan jaminan sosial ketenagakerjaan {bulan} "
-            f"(versi data {versi.pendek})",
-            isi=_isi("laporan nasional pemantauan", bulan, versi, folder, laporan_nasional),
+        send(
+            NATIONAL,
+            recipients=distribution,
+            attachments=national_files,
+            subject=f"[Inpres 2/2021] Laporan nasional cakupan jaminan sosial ketenagakerjaan {month} "
+            f"(versi data {version.short})",
+            body=_body("laporan nasional pemantauan", month, version, folder, national_files),
         )
 
     from inpres.wilayah import nama
 
-    tanpa_alamat = []
-    for kode, pdf in sorted(laporan_provinsi.items()):
-        if not provinsi.get(kode):
-            tanpa_alamat.append(kode)
+    without_address = []
+    for code, pdf in sorted(provinsi_files.items()):
+        if not by_provinsi.get(code):
+            without_address.append(code)
             continue
-        wilayah = f"Provinsi {nama().get(kode, kode)}"
-        kirim(
-            f"provinsi_{kode}",
-            penerima=provinsi[kode],
-            lampiran=[pdf],
-            judul=f"[Inpres 2/2021] Laporan cakupan {wilayah} {bulan} (versi data {versi.pendek})",
-            isi=_isi(f"laporan pemantauan {wilayah}", bulan, versi, folder, [pdf]),
+        place = f"Provinsi {nama().get(code, code)}"
+        send(
+            f"provinsi_{code}",
+            recipients=by_provinsi[code],
+            attachments=[pdf],
+            subject=f"[Inpres 2/2021] Laporan cakupan {place} {month} (versi data {version.short})",
+            body=_body(f"laporan pemantauan {place}", month, version, folder, [pdf]),
         )
-    if tanpa_alamat and provinsi:
+    if without_address and by_provinsi:
         log.warning(
             "%d province report(s) not mailed, no address in %s: %s",
-            len(tanpa_alamat),
-            ALAMAT_PROVINSI_ENV,
-            ", ".join(tanpa_alamat),
+            len(without_address),
+            PROVINSI_ADDRESSES_ENV,
+            ", ".join(without_address),
         )
-    elif tanpa_alamat:
-        log.warning("%s is not set: %d province report(s) not mailed", ALAMAT_PROVINSI_ENV, len(tanpa_alamat))
-    if gagal:
-        raise PengirimanGagal("; ".join(gagal), terkirim)
-    return terkirim
+    elif without_address:
+        log.warning("%s is not set: %d province report(s) not mailed", PROVINSI_ADDRESSES_ENV, len(without_address))
+    if failures:
+        raise SendFailed("; ".join(failures), sent)
+    return sent
 
 
-def kirim_laporan(
+def send_report(
     conn,
     *,
-    jenis: str,
+    kind: str,
     periode: str,
-    versi: DataVersion,
-    judul: str,
-    isi: str,
-    lampiran: Sequence[ObjectStoragePath],
-    penerima: Sequence[str],
+    version: DataVersion,
+    subject: str,
+    body: str,
+    attachments: Sequence[ObjectStoragePath],
+    recipients: Sequence[str],
 ) -> bool:
     """Mail one report kind for a month to every recipient that does not have this data version yet.
 
-    `isi` is plain text (paragraphs separated by a blank line). A recipient who had an earlier version gets
+    `body` is plain text (paragraphs separated by a blank line). A recipient who had an earlier version gets
     the subject prefixed with "[Revisi]" and a sentence saying what it replaces. Commits `conn` after each
-    mail recorded. Returns whether any mail was sent; raises `PengirimanGagal` after trying everyone if the
+    mail recorded. Returns whether any mail was sent; raises `SendFailed` after trying everyone if the
     SMTP server refused any."""
     return (
-        _kirim(
-            conn, jenis=jenis, periode=periode, versi=versi, judul=judul, isi=isi, lampiran=lampiran, penerima=penerima
+        _send(
+            conn,
+            kind=kind,
+            periode=periode,
+            version=version,
+            subject=subject,
+            body=body,
+            attachments=attachments,
+            recipients=recipients,
         )
         > 0
     )
 
 
-def _kirim(
+def _send(
     conn,
     *,
-    jenis: str,
+    kind: str,
     periode: str,
-    versi: DataVersion,
-    judul: str,
-    isi: str,
-    lampiran: Sequence[ObjectStoragePath],
-    penerima: Sequence[str],
+    version: DataVersion,
+    subject: str,
+    body: str,
+    attachments: Sequence[ObjectStoragePath],
+    recipients: Sequence[str],
 ) -> int:
-    alamat = _unik(penerima)
-    if not alamat:
-        log.warning("%s %s: no recipient, nothing sent", jenis, periode)
+    addresses = _unique(recipients)
+    if not addresses:
+        log.warning("%s %s: no recipient, nothing sent", kind, periode)
         return 0
-    with kunci_pengiriman(conn, jenis, periode):
-        sudah = {
+    with sending_lock(conn, kind, periode):
+        already = {
             row[0]
             for row in conn.execute(
                 """select penerima from audit.pengiriman
                where jenis = %s and periode = %s and hash_masukan = %s and penerima = any(%s)""",
-                (jenis, periode, versi.hash_masukan, alamat),
+                (kind, periode, version.input_hash, addresses),
             )
         }
-        belum = [a for a in alamat if a not in sudah]
+        pending = [a for a in addresses if a not in already]
         log.info(
             "%s %s (versi data %s): %d recipient(s) already have it, %d to mail",
-            jenis,
+            kind,
             periode,
-            versi.pendek,
-            len(sudah),
-            len(belum),
+            version.short,
+            len(already),
+            len(pending),
         )
-        if not belum:
+        if not pending:
             return 0
-        sebelumnya = {
+        earlier = {
             row[0]: (row[1], row[2])
             for row in conn.execute(
                 """select distinct on (penerima) penerima, hash_masukan, dikirim_pada from audit.pengiriman
                where jenis = %s and periode = %s and hash_masukan <> %s and penerima = any(%s)
                order by penerima, dikirim_pada desc""",
-                (jenis, periode, versi.hash_masukan, belum),
+                (kind, periode, version.input_hash, pending),
             )
         }
-        nama_lampiran = [str(p) for p in lampiran]
+        attachment_names = [str(p) for p in attachments]
         headers = {
-            "X-Inpres-Jenis": jenis,
+            "X-Inpres-Jenis": kind,
             "X-Inpres-Periode": periode,
-            "X-Inpres-Versi-Data": versi.hash_masukan,
-            "X-Inpres-Run-Id": versi.run_id,
+            "X-Inpres-Versi-Data": version.input_hash,
+            "X-Inpres-Run-Id": version.run_id,
         }
-        terkirim, gagal = 0, []
+        sent, failures = 0, []
         with tempfile.TemporaryDirectory(prefix="inpres-lampiran-") as tmp:
-            files = salin_lampiran(lampiran, Path(tmp))
-            with sesi_smtp() as smtp:
-                for a in belum:
-                    subjek, badan = judul, isi
-                    if a in sebelumnya:
-                        hash_lama, kapan = sebelumnya[a]
-                        subjek = f"[Revisi] {judul}"
-                        badan = (
+            files = copy_attachments(attachments, Path(tmp))
+            with smtp_session() as smtp:
+                for a in pending:
+                    mail_subject, mail_body = subject, body
+                    if a in earlier:
+                        old_hash, sent_at = earlier[a]
+                        mail_subject = f"[Revisi] {subject}"
+                        mail_body = (
                             f"Laporan ini menggantikan laporan yang dikirim kepada Anda pada "
-                            f"{format_date(kapan.astimezone(JAKARTA).date())} (versi data "
-                            f"{hash_lama[:12]}): data masukan telah berubah sejak itu.\n\n{isi}"
+                            f"{format_date(sent_at.astimezone(JAKARTA).date())} (versi data "
+                            f"{old_hash[:12]}): data masukan telah berubah sejak itu.\n\n{body}"
                         )
                     try:
-                        kirim_surel(smtp, a, judul=subjek, isi=badan, files=files, headers=headers)
+                        send_mail(smtp, a, subject=mail_subject, body=mail_body, files=files, headers=headers)
                     except (smtplib.SMTPException, OSError) as error:
                         # The exception's text may quote the address: log its kind and code only.
-                        gagal.append(alasan_gagal(error))
+                        failures.append(failure_reason(error))
                         continue
                     conn.execute(
                         """insert into audit.pengiriman (jenis, periode, penerima, hash_masukan, run_id, lampiran)
                            values (%s, %s, %s, %s, %s, %s) on conflict do nothing""",
-                        (jenis, periode, a, versi.hash_masukan, versi.run_id, nama_lampiran),
+                        (kind, periode, a, version.input_hash, version.run_id, attachment_names),
                     )
                     conn.commit()
-                    terkirim += 1
+                    sent += 1
     log.info(
         "%s %s (versi data %s): mailed %d recipient(s), %d revision(s)",
-        jenis,
+        kind,
         periode,
-        versi.pendek,
-        terkirim,
-        sum(1 for a in belum if a in sebelumnya),
+        version.short,
+        sent,
+        sum(1 for a in pending if a in earlier),
     )
-    if gagal:
+    if failures:
         message = (
-            f"{jenis} {periode}: {len(gagal)} of {len(belum)} mail(s) not accepted "
-            f"({', '.join(sorted(set(gagal)))}); a re-run mails only those"
+            f"{kind} {periode}: {len(failures)} of {len(pending)} mail(s) not accepted "
+            f"({', '.join(sorted(set(failures)))}); a re-run mails only those"
         )
         log.error("%s", message)
-        raise PengirimanGagal(message, {jenis: terkirim})
-    return terkirim
+        raise SendFailed(message, {kind: sent})
+    return sent
 
 
-def sesi_smtp():
+def smtp_session():
     """A session with the SMTP server of the connection `smtp_default` (a context manager: one login, many mails)."""
     from airflow.providers.smtp.hooks.smtp import SmtpHook
 
     return SmtpHook(smtp_conn_id=SMTP_CONN_ID)
 
 
-def kirim_surel(smtp, alamat: str, *, judul: str, isi: str, files: Sequence[str], headers: Mapping[str, str]) -> None:
-    """One mail to one address in an open `sesi_smtp()`: `isi` plain text (paragraphs separated by a blank
+def send_mail(smtp, address: str, *, subject: str, body: str, files: Sequence[str], headers: Mapping[str, str]) -> None:
+    """One mail to one address in an open `smtp_session()`: `body` plain text (paragraphs separated by a blank
     line), `files` local paths attached. Raises smtplib.SMTPException or OSError when the server refuses it."""
     smtp.send_email_smtp(
-        to=[alamat], subject=judul, html_content=_html(isi), files=list(files), custom_headers=dict(headers)
+        to=[address], subject=subject, html_content=_html(body), files=list(files), custom_headers=dict(headers)
     )
 
 
 @contextmanager
-def kunci_pengiriman(conn, jenis: str, periode: str) -> Iterator[None]:
+def sending_lock(conn, kind: str, periode: str) -> Iterator[None]:
     """A session advisory lock per mail kind and month: two runs never mail the same thing at once."""
-    key = f"inpres.pengiriman:{jenis}:{periode}"
+    key = f"inpres.pengiriman:{kind}:{periode}"
     conn.execute("select pg_advisory_lock(hashtextextended(%s, 0))", (key,))
     try:
         yield
@@ -404,10 +411,10 @@ def kunci_pengiriman(conn, jenis: str, periode: str) -> Iterator[None]:
         conn.commit()
 
 
-def salin_lampiran(lampiran: Sequence[ObjectStoragePath], tmp: Path) -> list[str]:
+def copy_attachments(attachments: Sequence[ObjectStoragePath], tmp: Path) -> list[str]:
     """Copy the attachments, streamed, into a local folder under their own names (the SMTP hook reads files)."""
     files = []
-    for source in lampiran:
+    for source in attachments:
         local = tmp / source.name
         if local.exists():
             raise ValueError(f"two attachments are named {source.name}: a mail cannot carry both")
@@ -417,15 +424,15 @@ def salin_lampiran(lampiran: Sequence[ObjectStoragePath], tmp: Path) -> list[str
     return files
 
 
-def _isi(
-    apa: str, bulan: str, versi: DataVersion, folder: ObjectStoragePath, lampiran: Sequence[ObjectStoragePath]
+def _body(
+    what: str, month: str, version: DataVersion, folder: ObjectStoragePath, attachments: Sequence[ObjectStoragePath]
 ) -> str:
-    daftar = ", ".join(p.name for p in lampiran)
+    names = ", ".join(p.name for p in attachments)
     return (
         "Yth. Bapak/Ibu,\n\n"
-        f"Terlampir {apa} pelaksanaan Instruksi Presiden Nomor 2 Tahun 2021 tentang Optimalisasi Pelaksanaan "
-        f"Program Jaminan Sosial Ketenagakerjaan untuk periode {bulan}: {daftar}.\n\n"
-        f"Versi data: {versi.pendek} (sidik lengkap {versi.hash_masukan}, proses {versi.run_id}). Versi data "
+        f"Terlampir {what} pelaksanaan Instruksi Presiden Nomor 2 Tahun 2021 tentang Optimalisasi Pelaksanaan "
+        f"Program Jaminan Sosial Ketenagakerjaan untuk periode {month}: {names}.\n\n"
+        f"Versi data: {version.short} (sidik lengkap {version.input_hash}, proses {version.run_id}). Versi data "
         "adalah sidik isi seluruh berkas masukan yang telah dimuat; laporan dengan versi data yang sama "
         "dihitung dari berkas masukan yang sama. Bila ada laporan daerah yang terlambat atau direvisi, laporan "
         "ini dikirim ulang dengan versi data yang baru.\n\n"
@@ -440,7 +447,7 @@ def _html(text: str) -> str:
     return "".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
 
 
-def alasan_gagal(error: BaseException) -> str:
+def failure_reason(error: BaseException) -> str:
     """Why a mail failed, without the server's text (which may quote the address): its kind and code."""
     code = getattr(error, "smtp_code", None)
     return f"{type(error).__name__} {code}" if code else type(error).__name__

@@ -26,30 +26,30 @@ _CHUNK = 1 << 20
 
 
 def write_manifest(
-    folder: ObjectStoragePath, *, periode: str, versi: DataVersion, dibuat: datetime
+    folder: ObjectStoragePath, *, periode: str, version: DataVersion, created: datetime
 ) -> ObjectStoragePath:
     """Write `folder/manifest.json` listing every other file under `folder` (path relative to the manifest
     with '/' separators, bytes, sha256), sorted by path. Files are read in chunks, never whole."""
-    if dibuat.tzinfo is None:
-        raise ValueError("dibuat must carry a time zone: a naive time is ambiguous")
-    berkas = []
+    if created.tzinfo is None:
+        raise ValueError("created must carry a time zone: a naive time is ambiguous")
+    entries = []
     for root, _dirs, files in folder.walk():
         under = root.relative_to(folder).parts
         for name in files:
             if not under and name == MANIFEST:
                 continue  # itself (a manifest.json deeper down, e.g. dbt's, is listed like any file)
             size, sha = _size_and_sha256(root / name)
-            berkas.append({"path": "/".join((*under, name)), "bytes": size, "sha256": sha})
-    berkas.sort(key=lambda b: b["path"])
+            entries.append({"path": "/".join((*under, name)), "bytes": size, "sha256": sha})
+    entries.sort(key=lambda b: b["path"])
     manifest = {
         "periode": periode,
-        "dibuat": dibuat.astimezone(JAKARTA).isoformat(timespec="seconds"),
-        "versi_data": {"run_id": versi.run_id, "hash_masukan": versi.hash_masukan},
-        "berkas": berkas,
+        "dibuat": created.astimezone(JAKARTA).isoformat(timespec="seconds"),
+        "versi_data": {"run_id": version.run_id, "hash_masukan": version.input_hash},
+        "berkas": entries,
     }
     target = folder / MANIFEST
     target.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    log.info("manifest lists %d file(s) in %s", len(berkas), folder)
+    log.info("manifest lists %d file(s) in %s", len(entries), folder)
     return target
 
 

@@ -609,7 +609,7 @@ def send_receipts(conn: psycopg.Connection) -> int:
     To the pelapor's addresses (`INPRES_ALAMAT_PELAPOR`), else the desk (`INPRES_ALAMAT_MEJA`). No address at
     all: a warning, and the receipts wait for the next run. Each address the server accepted is recorded at
     once; what failed is recorded in `catatan` and logged (kinds and counts, never an address)."""
-    with mail.kunci_pengiriman(conn, KIND, "semua"):
+    with mail.sending_lock(conn, KIND, "semua"):
         pending = conn.execute(
             """select tanda_terima_id, sha256, file_name, pelapor, status, teks, berkas_pdf,
                       coalesce(penerima, '{}')
@@ -618,7 +618,7 @@ def send_receipts(conn: psycopg.Connection) -> int:
         conn.commit()
         if not pending:
             return 0
-        by_pelapor, desk = mail.alamat_pelapor(), mail.alamat_meja()
+        by_pelapor, desk = mail.pelapor_addresses(), mail.desk_addresses()
         plan = []
         for row in pending:
             recipients, desk_because = _recipients(row[3], by_pelapor, desk)
@@ -630,20 +630,20 @@ def send_receipts(conn: psycopg.Connection) -> int:
             log.warning(
                 "%d receipt(s) not mailed: no address for their pelapor in %s and no desk in %s",
                 len(pending) - len(plan),
-                mail.ALAMAT_PELAPOR_ENV,
-                mail.ALAMAT_MEJA_ENV,
+                mail.PELAPOR_ADDRESSES_ENV,
+                mail.DESK_ENV,
             )
         if not plan:
             return 0
         sent = 0
         try:
-            with mail.sesi_smtp() as smtp:
+            with mail.smtp_session() as smtp:
                 for row, recipients, desk_because in plan:
                     sent += _send_one(conn, smtp, row, recipients, desk_because)
         except (smtplib.SMTPException, OSError) as error:
             # Only opening or closing the session lands here (each mail's failure is recorded by _send_one). The
             # receipts not sent wait; the task fails, so that Airflow tries again and on-call hears of it.
-            log.error("receipts: the SMTP server cannot be used (%s)", mail.alasan_gagal(error))
+            log.error("receipts: the SMTP server cannot be used (%s)", mail.failure_reason(error))
             raise
         log.info("%d receipt(s) mailed, %d left for the next run", sent, len(pending) - sent)
         return sent
@@ -676,19 +676,19 @@ def _send_one(conn, smtp, row, recipients: list[str], desk_because: str | None) 
         attachments = []
         if pdf:
             try:
-                attachments = mail.salin_lampiran([ObjectStoragePath(pdf)], Path(tmp))
+                attachments = mail.copy_attachments([ObjectStoragePath(pdf)], Path(tmp))
             except OSError as error:
                 notes.append(f"PDF tidak dapat dilampirkan ({type(error).__name__}); dikirim tanpa PDF")
         for address in recipients:
             if address in already:
                 continue
             try:
-                mail.kirim_surel(
-                    smtp, address, judul=_masked(subject), isi=_masked(body), files=attachments, headers=headers
+                mail.send_mail(
+                    smtp, address, subject=_masked(subject), body=_masked(body), files=attachments, headers=headers
                 )
             except (smtplib.SMTPException, OSError) as error:
                 failed += 1
-                notes.append(f"surel ditolak ({mail.alasan_gagal(error)})")
+                notes.append(f"surel ditolak ({mail.failure_reason(error)})")
                 continue
             conn.execute(
                 "update audit.tanda_terima set penerima = array_append(coalesce(penerima, '{}'), %s) "

@@ -67,7 +67,7 @@ def build(documents: Sequence[Document], out: ObjectStoragePath, *, version: Dat
             (result / d.pdf).parent.mkdir(parents=True, exist_ok=True)
             if d.tables:
                 _write_files(d, result, created)
-            data = {"title": d.title, "version": version.pendek, "cover": d.cover, **d.data}
+            data = {"title": d.title, "version": version.short, "cover": d.cover, **d.data}
             if d.charts is not None:
                 data["charts"] = d.charts(work)
             (result / d.pdf).write_bytes(compile_pdf(d.template, data, work, created=created))
@@ -88,8 +88,8 @@ def cover_info(periode_label: str, version: DataVersion, created: datetime) -> l
     return [
         ["Periode", periode_label],
         ["Dibuat", f"{format_date(created)} pukul {created:%H.%M} WIB"],
-        ["Versi data", version.pendek],
-        ["Hash masukan (SHA-256)", version.hash_masukan],
+        ["Versi data", version.short],
+        ["Hash masukan (SHA-256)", version.input_hash],
         ["ID proses (run id)", version.run_id],
     ]
 
