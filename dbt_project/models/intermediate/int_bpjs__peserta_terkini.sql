@@ -12,11 +12,11 @@
 ) }}
 
 select
-    extract_id,
-    baris,
-    periode,
-    nik_pseudonim,
-    received_at
+    bpjs.extract_id,
+    bpjs.baris,
+    bpjs.periode,
+    bpjs.nik_pseudonim,
+    bpjs.received_at
 from {{ ref('stg_bpjs__peserta') }} as bpjs
 {%- if is_incremental() %}
 where not exists (select from {{ this }} as loaded where loaded.extract_id = bpjs.extract_id)

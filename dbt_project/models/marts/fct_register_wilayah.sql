@@ -74,6 +74,23 @@ register as (
     group by t.kode_wilayah, t.periode, t.segmen
 ),
 
+daftar_pelapor as (
+    select distinct
+        periode,
+        pelapor,
+        kode_wilayah,
+        segmen
+    from daftar
+),
+
+tercakup as (
+    select distinct
+        periode,
+        kode_wilayah,
+        segmen
+    from orang_wilayah
+),
+
 -- The governments whose lists a row counts.
 pelapor as (
     select
@@ -81,7 +98,7 @@ pelapor as (
         segmen_rollup.segmen,
         l.periode,
         count(distinct l.pelapor) as pelapor_berdaftar
-    from (select distinct periode, pelapor, kode_wilayah, segmen from daftar) as l
+    from daftar_pelapor as l
     cross join {{ rollup_wilayah('l.kode_wilayah', kabupaten_kota=true) }}
     cross join unnest(array[l.segmen, 'semua']) as segmen_rollup (segmen)
     group by rollup_wilayah.kode_rollup, segmen_rollup.segmen, l.periode
@@ -96,8 +113,7 @@ klaim as (
         k.periode,
         sum(k.terlindungi) as terlindungi_diklaim
     from {{ ref('int_kepesertaan__wilayah') }} as k
-    inner join (select distinct periode, kode_wilayah, segmen from orang_wilayah) as tercakup
-        using (periode, kode_wilayah, segmen)
+    inner join tercakup using (periode, kode_wilayah, segmen)
     cross join {{ rollup_wilayah('k.kode_wilayah', kabupaten_kota=true) }}
     cross join unnest(array[k.segmen, 'semua']) as segmen_rollup (segmen)
     group by rollup_wilayah.kode_rollup, segmen_rollup.segmen, k.periode
