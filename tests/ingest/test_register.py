@@ -194,6 +194,17 @@ def test_every_invalid_nik_is_rejected_with_its_masked_reason(warehouse, tmp_pat
             assert not SIXTEEN_DIGITS.search(folder.read_bytes())
 
 
+def test_a_rejected_workbook_with_a_list_is_not_copied_to_the_quarantine(warehouse, tmp_path):
+    write(tmp_path / "inbox", [row(NIK_A), row("8171014507900000")], fmt="xlsx")
+    summary = load(warehouse, tmp_path / "inbox")
+    assert len(summary.rejected) == 1
+    quarantined = [p for p in Path(tmp_path / "karantina").rglob("*") if p.is_file()]
+    [reasons] = [p for p in quarantined if p.name.endswith(".alasan.txt")]
+    assert quarantined == [reasons]  # the workbook holds clear NIKs: it stays where the pelapor put it
+    assert "tidak disalin ke karantina karena berisi NIK" in reasons.read_text(encoding="utf-8")
+    assert not SIXTEEN_DIGITS.search(reasons.read_bytes())
+
+
 def test_a_nik_under_papuas_old_code_is_valid(warehouse, tmp_path):
     # Kecamatan 93.01.01 (Merauke) was 91.01.01 before the 2022 split; both prefixes exist or existed.
     assert peserta.nik_problem("9101010101800001") is None

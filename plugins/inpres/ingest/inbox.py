@@ -22,6 +22,7 @@ import hashlib
 import logging
 import re
 import shutil
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -409,7 +410,7 @@ def _quarantine(paths: list[ObjectStoragePath], name: str, texts: list[str], fol
         folder.mkdir(parents=True, exist_ok=True)
         skipped, personal = [], []
         for path in paths:
-            if (sheet := _CSV_SHEET.match(path.name)) and sheet.group("sheet").lower() == "peserta":
+            if _holds_participants(path):
                 personal.append(mask_nik(path.name))  # clear NIKs: kept where the pelapor put them, nowhere else
                 continue
             if path.stat()["size"] > reader.MAX_FILE_BYTES:
@@ -426,6 +427,23 @@ def _quarantine(paths: list[ObjectStoragePath], name: str, texts: list[str], fol
         )
     except OSError as error:
         log.error("could not quarantine %s in %s (%s); the next run tries again", name, folder, mask_nik(str(error)))
+
+
+_SHEET_NAME = re.compile(rb"<sheet\b[^>]*\bname=\"\s*peserta\s*\"", re.IGNORECASE)
+
+
+def _holds_participants(path: ObjectStoragePath) -> bool:
+    """Whether a file carries a participant list (clear NIKs): a `_peserta.csv`, or a workbook with a sheet
+    `peserta` (read from the workbook's directory, not its cells)."""
+    if (sheet := _CSV_SHEET.match(path.name)) and sheet.group("sheet").lower() == "peserta":
+        return True
+    if not path.name.lower().endswith(".xlsx"):
+        return False
+    try:
+        with path.open("rb") as f, zipfile.ZipFile(f) as workbook:
+            return bool(_SHEET_NAME.search(workbook.read("xl/workbook.xml")))
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
 
 
 def _masked_path(file: str) -> str:
