@@ -40,9 +40,10 @@ import psycopg
 
 from inpres import settings
 from inpres.alerts import FAILED, GATE_WARNING, REJECTED, REPORT, STAGE, WAREHOUSE_DOWN
+from inpres.ingest import pseudonym
 from inpres.paths import PROJECT_ROOT
 from inpres.transform import compile_manifest
-from inpres.warehouse import CONN_ENV, NightRunning, local_warehouse, night_lock
+from inpres.warehouse import CONN_ENV, NightRunning, local_warehouse, night_lock, secret_file
 
 DAG_ID = "inpres_nightly"
 LOCAL = PROJECT_ROOT / ".local"
@@ -64,6 +65,24 @@ STAGES = {
 TASK_STARTS = re.compile(r"\[DAG TEST\] starting task_id=(\S+)")
 TASK_ENDS = re.compile(r"\[DAG TEST\] end task task_id=(\S+)")
 TIMESTAMP = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?)Z?\s")
+
+
+NIK_KEY_FILE = LOCAL / "nik_key"
+
+
+def local_nik_key() -> None:
+    """With no NIK key configured (neither INPRES_NIK_KEY nor the connection inpres_nik_key in the environment),
+    the one kept in .local/nik_key, made the first time and readable by its owner only, becomes INPRES_NIK_KEY of
+    this process and all it starts: participant lists then load on a fresh clone. One machine's key, for `make
+    run`/`make serve` only; docker-compose starts neither, so production still needs a configured key."""
+    if os.environ.get(pseudonym.ENV) or os.environ.get(f"AIRFLOW_CONN_{pseudonym.CONN_ID.upper()}"):
+        return
+    os.environ[pseudonym.ENV] = secret_file(NIK_KEY_FILE, pseudonym.MIN_BYTES)
+    print(
+        f"No NIK key configured: participant lists are pseudonymised with the local key in {NIK_KEY_FILE} "
+        f"(set {pseudonym.ENV} or the connection {pseudonym.CONN_ID} to use another)",
+        flush=True,
+    )
 
 
 def airflow_env(airflow_home: Path, warehouse_url: str) -> dict[str, str]:
@@ -391,6 +410,7 @@ def main() -> int:
     for path in (logs, *logs.glob("*.log")):
         with contextlib.suppress(OSError):
             path.chmod(path.stat().st_mode & ~settings.umask() | 0o700 * path.is_dir())
+    local_nik_key()
     # Two nights started in the same second must not write one file.
     log_path = logs / f"{DAG_ID}-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}.log"
     signal.signal(signal.SIGTERM, _interrupt)

@@ -34,7 +34,7 @@ import psutil
 
 from inpres import settings
 from inpres.paths import PROJECT_ROOT
-from inpres.run import AIRFLOW, DAG_ID, airflow_env
+from inpres.run import AIRFLOW, DAG_ID, airflow_env, local_nik_key
 from inpres.transform import compile_manifest
 from inpres.warehouse import CONN_ENV, create_database, embedded_postgres, free_port
 
@@ -335,6 +335,8 @@ def main() -> int:
     runtime = LOCAL / "run"
     runtime.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))
+    # Read by the components at start: a connection inpres_nik_key added in the UI later is not seen over it.
+    local_nik_key()
     # The DAG is rendered from dbt's manifest: it must exist before the dag-processor reads the DAG.
     compile_manifest()
     spare = {child.pid for child in psutil.Process().children(recursive=True)}

@@ -318,8 +318,9 @@ def password_file(pgdata: Path) -> Path:
     return pgdata.absolute().parent / PASSWORD_FILE
 
 
-def _password(path: Path) -> str:
-    """The password kept in `path`, generated the first time; only its owner may read it."""
+def secret_file(path: Path, nbytes: int = 24) -> str:
+    """The secret kept in `path` (`nbytes` random bytes as hex), generated the first time; only its owner may
+    read it."""
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         # Written whole under another name, then linked into place: a start racing this one (two test
@@ -328,7 +329,7 @@ def _password(path: Path) -> str:
         descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as f:
             # Hex: safe inside a URL without quoting.
-            f.write(secrets.token_hex(24) + "\n")
+            f.write(secrets.token_hex(nbytes) + "\n")
         with contextlib.suppress(FileExistsError):
             os.link(draft, path)
         draft.unlink()
@@ -351,7 +352,7 @@ def embedded_postgres(pgdata: Path, port: int = 54329, say: Callable[[str], None
     # The library logs every command it runs with its full output; only its problems are news.
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     pgdata = pgdata.absolute()
-    password = _password(password_file(pgdata))
+    password = secret_file(password_file(pgdata))
     pgdata.mkdir(parents=True, exist_ok=True)
     as_user = _run_as_postgres_user()
     if as_user:

@@ -1,5 +1,5 @@
 """python -m inpres.generate --out DIR [--from YYYY-MM --to YYYY-MM --seed N --scale X --missing F --late F
---revised F --broken F --skip-broken KIND,... --formats xlsx,csv --no-progress]"""
+--revised F --broken F --skip-broken KIND,... --formats xlsx,csv --peserta [--peserta-scale X] --no-progress]"""
 
 from __future__ import annotations
 
@@ -36,6 +36,15 @@ def main(argv: list[str] | None = None) -> None:
         "--skip-broken", default="", metavar="KIND,...", help="broken kinds not to make, e.g. zip_bomb,oversized"
     )
     parser.add_argument("--formats", default="xlsx,csv", help="xlsx, csv or both")
+    parser.add_argument(
+        "--peserta",
+        action="store_true",
+        help="add participant lists (template v1.1) and BPJS's per-participant extracts, pseudonymised with "
+        "INPRES_NIK_KEY (or, when no key is configured, the local one make run uses)",
+    )
+    parser.add_argument(
+        "--peserta-scale", type=float, default=0.01, help="persons listed per terlindungi (0.01: one per hundred)"
+    )
     parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)
     if args.restore_times:
@@ -59,6 +68,8 @@ def main(argv: list[str] | None = None) -> None:
         skip_broken=tuple(k.strip() for k in args.skip_broken.split(",") if k.strip()),
         formats=formats,
         progress=not args.no_progress,
+        peserta=args.peserta_scale if args.peserta else None,
+        nik_key=_nik_key() if args.peserta else None,
     )
     seconds = time.perf_counter() - began
     stats = [(args.out / e.path).stat() for e in manifest.files]
@@ -69,6 +80,15 @@ def main(argv: list[str] | None = None) -> None:
         f"{len(manifest.files)} files ({kinds}), {len(manifest.missing)} pelapor-months missing; "
         f"{apparent / 1e6:.1f} MB ({on_disk / 1e6:.1f} MB on disk); {seconds:.1f} s -> {args.out}"
     )
+
+
+def _nik_key() -> bytes:
+    """The key intake will use: the configured one, else the local one `make run` would make and use."""
+    from inpres.ingest import pseudonym
+    from inpres.run import local_nik_key
+
+    local_nik_key()
+    return pseudonym.nik_key()
 
 
 if __name__ == "__main__":

@@ -26,13 +26,16 @@ from tqdm import tqdm
 
 from inpres import wilayah
 from inpres.generate import broken as breaking
-from inpres.generate.writer import Submission, write_bpjs_extract
+from inpres.generate import peserta as lists
+from inpres.generate.writer import Submission, write_bpjs_extract, write_bpjs_peserta
+from inpres.ingest import pseudonym
 from inpres.ingest.contract import PERIODE_PERTAMA
 from inpres.ingest.values import SEGMEN
 
 # The answer key (what each file is and how intake must judge it), hidden so intake never sees a delivery.
 MANIFEST = ".manifest.json"
 GOOD, LATE, REVISED_OLD, REVISED_NEW, BROKEN, BPJS = "good", "late", "revised_old", "revised_new", "broken", "bpjs"
+BPJS_PESERTA = "bpjs_peserta"
 SANTUNAN_JKM = 42_000_000  # JKM death benefit since PP 82/2019
 # Contribution per participant per month: the usual minimum for BPU (JKK + JKM); BUMD staff are wage earners.
 IURAN = {
@@ -429,15 +432,21 @@ class Manifest:
     files: list[Entry] = field(default_factory=list)
     # Pelapor-months never sent (--missing): no file says so, only this answer key does. [pelapor, periode].
     missing: list[list[str]] = field(default_factory=list)
+    # With --peserta, per month what the register marts must find nationally (see _register_key).
+    peserta: dict[str, dict] = field(default_factory=dict)
 
     def save(self, path: Path) -> None:
         data = {"params": self.params, "files": [asdict(e) for e in self.files], "missing": self.missing}
+        if self.peserta:
+            data["peserta"] = self.peserta
         Path(path).write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
     @classmethod
     def load(cls, path: Path) -> Manifest:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        return cls(data["params"], [Entry(**e) for e in data["files"]], data.get("missing", []))
+        return cls(
+            data["params"], [Entry(**e) for e in data["files"]], data.get("missing", []), data.get("peserta", {})
+        )
 
     def counts(self) -> dict[str, int]:
         found: dict[str, int] = {}
@@ -544,10 +553,16 @@ def _touch(paths: list[Path], day: date) -> None:
         os.utime(path, (stamp, stamp))
 
 
-def _write(seed: int, job: _Job, out: Path, rng: random.Random) -> list[tuple[list[Path], str, str]]:
-    """Write one job's files: [(paths, kind, stem)]."""
+def _write(
+    seed: int, job: _Job, out: Path, rng: random.Random, peserta: float | None = None, listed: dict | None = None
+) -> list[tuple[list[Path], str, str]]:
+    """Write one job's files: [(paths, kind, stem)]. With `peserta` (the scale factor) a submission that is not
+    broken carries its list, and `listed[pelapor]` gets that list's NIKs."""
     tanggal = tanggal_laporan(job.periode, rng, late=job.kind == LATE)
     sub = build_submission(seed, job.pelapor, job.periode, on_behalf=job.on_behalf, tanggal=tanggal, fmt=job.fmt)
+    if peserta is not None and job.kind != BROKEN:
+        sub.sheets["peserta"] = lists.daftar(job.pelapor, sub.sheets["kepesertaan"], peserta)
+        listed[job.pelapor] = [row[0] for row in sub.sheets["peserta"]]
     sub.encoding, sub.delimiter = job.encoding, job.delimiter
     stem = f"{job.pelapor}_{job.periode}"
     typed = _as_typed_in_indonesia if job.ribuan else (lambda s: s)
@@ -585,6 +600,36 @@ def _bpjs_rows(seed: int, periode: str):
             yield kode, periode, segmen, aktif, baru, aktif * IURAN[segmen]
 
 
+def _register_key(seed: int, listed: dict[str, list[str]], key: bytes) -> tuple[dict, list[bytes]]:
+    """A month's answer key from its final lists (each pelapor's newest, valid version), as the register marts
+    count: persons once nationally, those listed by more than one pelapor, the pairs of pelapor listing the same
+    persons; and the pseudonyms of BPJS's extract, which leaves out a TIDAK_AKTIF share of the persons."""
+    by_person: dict[str, list[str]] = {}
+    for pelapor in sorted(listed):
+        for nik in listed[pelapor]:
+            by_person.setdefault(nik, []).append(pelapor)
+    pairs: dict[tuple[str, str], int] = {}
+    for names in by_person.values():
+        for i, a in enumerate(names):
+            for b in names[i + 1 :]:
+                pairs[a, b] = pairs.get((a, b), 0) + 1
+    digest = pseudonym.hasher(key)
+    aktif = [digest(nik.encode()) for nik in by_person if lists.aktif_di_bpjs(seed, nik)]
+    return {
+        "orang_unik": len(by_person),
+        "orang_tercatat_ganda": sum(len(names) > 1 for names in by_person.values()),
+        "orang_tidak_aktif_bpjs": len(by_person) - len(aktif),
+        "pasangan": [[a, b, _jenis_ganda(a, b), n] for (a, b), n in sorted(pairs.items())],
+    }, aktif
+
+
+def _jenis_ganda(a: str, b: str) -> str:
+    """As fct_register_ganda names a pair."""
+    if not wilayah.is_kabupaten_kota(a) and wilayah.provinsi(b) == a:
+        return "provinsi_dan_kabkota"
+    return "antar_kabkota" if wilayah.is_kabupaten_kota(a) and wilayah.is_kabupaten_kota(b) else "lain"
+
+
 def generate(
     out_dir: Path,
     *,
@@ -599,13 +644,19 @@ def generate(
     skip_broken: tuple[str, ...] = (),
     formats: tuple[str, ...] = ("xlsx", "csv"),
     progress: bool = True,
+    peserta: float | None = None,
+    nik_key: bytes | None = None,
 ) -> Manifest:
     """Write the inbox for months start..end into `out_dir` (BPJS extracts in `out_dir/bpjs/`).
 
     `missing` is the share of pelapor-months never sent (never a seed one, never Sulawesi Tengah or Maluku);
     `skip_broken` names broken kinds not to make (the bundled sample leaves out the zip bomb and the
-    oversized file, which a repository should not carry).
+    oversized file, which a repository should not carry). `peserta`, a scale factor (0.01: one person listed
+    per hundred terlindungi), adds template v1.1's participant lists and BPJS's per-participant extracts,
+    pseudonymised with `nik_key`; the manifest's `peserta` is their answer key.
     """
+    if peserta is not None and not (0 < peserta <= 1 and nik_key):
+        raise ValueError("peserta needs a scale factor in (0, 1] and the NIK key BPJS's extract is made with")
     if not PERIODE_PERTAMA <= start <= end:
         raise ValueError(f"need {PERIODE_PERTAMA} <= start <= end, got {start}..{end}")
     if not formats or set(formats) - {"xlsx", "csv"}:
@@ -634,10 +685,14 @@ def generate(
         ),
         missing=absent,
     )
+    if peserta is not None:
+        manifest.params.update(peserta=peserta, pindah=lists.PINDAH, dari_kabkota=lists.DARI_KABKOTA)
+        manifest.params.update(tidak_aktif=lists.TIDAK_AKTIF)
+    listed: dict[str, dict[str, list[str]]] = {periode: {} for periode in periodes}
     with tqdm(total=len(jobs) + len(periodes), unit="submission", disable=not progress, desc="inpres.generate") as bar:
         for job in jobs:
             rng = _rng(seed, "berkas", job.pelapor, job.periode)
-            for paths, kind, stem in _write(seed, job, out, rng):
+            for paths, kind, stem in _write(seed, job, out, rng, peserta, listed[job.periode]):
                 for path in paths:
                     manifest.files.append(
                         Entry(
@@ -659,6 +714,22 @@ def generate(
             manifest.files.append(
                 Entry(path.relative_to(out).as_posix(), path.name, None, periode, "csv", BPJS, [], path.stat().st_mtime)
             )
+            if peserta is not None:
+                manifest.peserta[periode], aktif = _register_key(seed, listed[periode], nik_key)
+                path = write_bpjs_peserta(out / "bpjs" / f"bpjs_peserta_{periode}.csv", periode, aktif)
+                _touch([path], date(year, month + 1, 15))
+                manifest.files.append(
+                    Entry(
+                        path.relative_to(out).as_posix(),
+                        path.name,
+                        None,
+                        periode,
+                        "csv",
+                        BPJS_PESERTA,
+                        [],
+                        path.stat().st_mtime,
+                    )
+                )
             bar.update()
     manifest.save(out / MANIFEST)
     return manifest

@@ -10,12 +10,14 @@ construction. A province's own people take serials from 9000 up, so they never m
 from __future__ import annotations
 
 import csv
+import hashlib
 from collections.abc import Iterator
 from datetime import date, timedelta
 from functools import cache
 
 from inpres import wilayah
 from inpres.ingest import peserta as contract_peserta
+from inpres.ingest.values import SEGMEN
 
 # Far apart, so that the people of two segments of one territory never overlap.
 SEGMENT_OFFSET = 10_000_000
@@ -51,3 +53,45 @@ def nik(kode: str, j: int) -> str:
 def people(kode: str, segmen_index: int, count: int, start: int = 0) -> Iterator[str]:
     base = segmen_index * SEGMENT_OFFSET
     return (nik(kode, base + j) for j in range(start, start + count))
+
+
+# --- the lists a generated inbox carries (--peserta) ---------------------------------------------------
+
+# Of a kab/kota's list, the share who moved in from the next kab/kota of the province and are still on its list;
+# of a province's own list, the share who are also people of one of its kab/kota. Both are listed twice.
+PINDAH = 0.03
+DARI_KABKOTA = 0.05
+# Of the persons listed, the share BPJS Ketenagakerjaan's per-participant extract does not show as active.
+TIDAK_AKTIF = 0.04
+
+
+def _asal(pelapor: str, on_behalf: set[str]) -> str | None:
+    """Whose people a list borrows: a kab/kota the next one of its province (a move), a province its first
+    kab/kota it does not report for (its rows for that one would name the same persons twice in one list)."""
+    provinsi = wilayah.provinsi(pelapor)
+    kabkota = sorted(k for k in wilayah.nama() if wilayah.is_kabupaten_kota(k) and wilayah.provinsi(k) == provinsi)
+    if wilayah.is_kabupaten_kota(pelapor):
+        return kabkota[(kabkota.index(pelapor) + 1) % len(kabkota)] if len(kabkota) > 1 else None
+    return next((k for k in kabkota if k not in on_behalf), None)
+
+
+def daftar(pelapor: str, kepesertaan: list[tuple], scale: float) -> list[tuple]:
+    """The `peserta` sheet behind a submission's kepesertaan rows: round(terlindungi × scale) active persons per
+    row, the persons of the row's territory, a few of them borrowed (see PINDAH, DARI_KABKOTA)."""
+    on_behalf = {row[0] for row in kepesertaan if row[0] != pelapor}
+    asal = _asal(pelapor, on_behalf)
+    rows = []
+    for kode, segmen, _sasaran, terlindungi, *_ in kepesertaan:
+        count, index = round(terlindungi * scale), SEGMEN.index(segmen)
+        borrowed = 0
+        if kode == pelapor and asal:
+            borrowed = round(count * (PINDAH if wilayah.is_kabupaten_kota(pelapor) else DARI_KABKOTA))
+        niks = [*people(asal, index, borrowed), *people(kode, index, count - borrowed)]
+        rows.extend((nik, segmen, kode, None, None, "aktif") for nik in niks)
+    return rows
+
+
+def aktif_di_bpjs(seed: int, nik: str) -> bool:
+    """Whether BPJS's extract shows the person as active: a fixed draw per person, the same every month."""
+    draw = int.from_bytes(hashlib.blake2b(f"{seed}:{nik}".encode(), digest_size=4).digest())
+    return draw >= TIDAK_AKTIF * 2**32

@@ -17,6 +17,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from inpres.ingest import contract
+from inpres.ingest import peserta as contract_peserta
 
 # The columns are the contract's own, so what the generator writes is what intake expects.
 IDENTITAS_COLUMNS = ("kunci", "nilai")
@@ -24,7 +25,13 @@ KEPESERTAAN_COLUMNS = tuple(c.name for c in contract.KEPESERTAAN)
 KEPATUHAN_COLUMNS = tuple(c.name for c in contract.KEPATUHAN)
 KLAIM_COLUMNS = tuple(c.name for c in contract.KLAIM)
 BPJS_COLUMNS = tuple(c.name for c in contract.BPJS)
-SHEET_COLUMNS = {"kepesertaan": KEPESERTAAN_COLUMNS, "kepatuhan": KEPATUHAN_COLUMNS, "klaim": KLAIM_COLUMNS}
+# Template v1.1's optional list: written only when a submission has one.
+SHEET_COLUMNS = {
+    "kepesertaan": KEPESERTAAN_COLUMNS,
+    "kepatuhan": KEPATUHAN_COLUMNS,
+    "klaim": KLAIM_COLUMNS,
+    "peserta": contract_peserta.COLUMNS,
+}
 
 # Used when identitas carries no usable tanggal_laporan (broken files).
 _EPOCH = (2022, 11, 5, 8, 0, 0)
@@ -107,6 +114,14 @@ def write_bpjs_extract(path: Path, rows: Iterable[Sequence]) -> Path:
     """Source 2: BPJS Ketenagakerjaan's monthly extract, one row per kab/kota × segment."""
     path = Path(path)
     path.write_bytes(_csv_text([BPJS_COLUMNS, *rows], ",").encode("utf-8"))
+    return path
+
+
+def write_bpjs_peserta(path: Path, periode: str, pseudonyms: Iterable[bytes]) -> Path:
+    """BPJS's per-participant extract: one row per active participant, the NIK's pseudonym as 64 hex digits."""
+    path = Path(path)
+    rows = ((periode, p.hex()) for p in pseudonyms)
+    path.write_bytes(_csv_text([contract_peserta.BPJS_COLUMNS, *rows], ",").encode("utf-8"))
     return path
 
 
