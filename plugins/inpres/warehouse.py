@@ -111,6 +111,16 @@ create table if not exists raw.peserta (
     status          text not null check (status in ('aktif', 'nonaktif')),
     primary key (submission_id, baris)
 );
+-- No foreign key: it would look the submission up once per row, a fifth of a list's load. peserta.insert
+-- locks the submission's row once instead (as the key would), and deleting a submission still deletes its list.
+alter table raw.peserta drop constraint if exists peserta_submission_id_fkey;
+create or replace function raw.hapus_peserta() returns trigger language plpgsql as $$
+begin
+    delete from raw.peserta p using dihapus d where p.submission_id = d.submission_id;
+    return null;
+end $$;
+create or replace trigger hapus_peserta after delete on raw.submission
+    referencing old table as dihapus for each statement execute function raw.hapus_peserta();
 
 -- Which key made a list's pseudonyms (its fingerprint, not the key): what a key rotation has left to re-key.
 create table if not exists raw.peserta_kunci (

@@ -267,6 +267,24 @@ def test_the_same_person_in_two_lists_has_one_pseudonym(warehouse, tmp_path):
     ) == [("81", pseudonym_of(NIK_A)), ("81.71", pseudonym_of(NIK_A))]
 
 
+def test_a_list_belongs_to_an_existing_submission_and_goes_with_it(warehouse, tmp_path, key):
+    """raw.peserta has no foreign key (a per-row lookup): insert checks the submission once, a delete cascades."""
+    write(tmp_path / "inbox", [row(NIK_A)], pelapor="81.71")
+    write(
+        tmp_path / "inbox",
+        [row(NIK_B, kode="81.72")],
+        pelapor="81.72",
+        kepesertaan=[("81.72", "non_asn", 2, 1, None, "apbd")],
+    )
+    assert load(warehouse, tmp_path / "inbox").rejected == {}
+    with psycopg.connect(warehouse) as conn:
+        conn.execute("delete from raw.submission where pelapor = '81.71'")
+        assert conn.execute("select nik_pseudonim from raw.peserta").fetchall() == [(pseudonym_of(NIK_B),)]
+        conn.execute(peserta._STAGING)
+        with pytest.raises(LookupError):
+            peserta.insert(conn, 10**9, key)
+
+
 def test_rotation_rekeys_every_pseudonym_consistently(warehouse, tmp_path, monkeypatch):
     inbox = tmp_path / "inbox"
     write(inbox, [row(NIK_A, kpj="123"), row(NIK_B)], pelapor="81.71")

@@ -213,16 +213,18 @@ def stage(conn, records: Iterable[Sequence], reasons: contract.Reasons, key: byt
 def judge(conn, who: contract.Identitas, reasons: contract.Reasons) -> None:
     """Every reason the staged rows break the contract, found in SQL; the rows themselves stay in the server."""
     allowed = sorted(k for k in wilayah.kode_dikenal() if _in_territory(k, who) and k != wilayah.NASIONAL)
+    # A kab/kota may be written without its dot (8171): listing both spellings spares a regex per row.
+    spellings = allowed + [k.replace(".", "") for k in allowed if "." in k]
     # A row is fetched only when it breaks a rule; past the reasons' limit only counted.
     bad = conn.execute(
         """select baris, segmen, kode_wilayah, status,
-                  lower(segmen) = any(%(segmen)s), kode = any(%(wilayah)s), lower(status) = any(%(status)s),
+                  lower(segmen) = any(%(segmen)s), kode_wilayah = any(%(wilayah)s), lower(status) = any(%(status)s),
                   count(*) over ()
-           from (select *, regexp_replace(kode_wilayah, '^(\\d{2})\\.?(\\d{2})$', '\\1.\\2') as kode
-                 from peserta_masuk) s
-           where not (lower(segmen) = any(%(segmen)s) and kode = any(%(wilayah)s) and lower(status) = any(%(status)s))
+           from peserta_masuk
+           where not (lower(segmen) = any(%(segmen)s) and kode_wilayah = any(%(wilayah)s)
+                      and lower(status) = any(%(status)s))
            order by baris limit %(limit)s""",
-        {"segmen": list(catalogue.SEGMEN), "wilayah": allowed, "status": list(STATUS), "limit": contract.MAX_REASONS},
+        {"segmen": list(catalogue.SEGMEN), "wilayah": spellings, "status": list(STATUS), "limit": contract.MAX_REASONS},
     ).fetchall()
     for baris, segmen, kode, status, segmen_ok, kode_ok, status_ok, _ in bad:
         if not segmen_ok:
@@ -247,11 +249,20 @@ def judge(conn, who: contract.Identitas, reasons: contract.Reasons) -> None:
 
 
 def insert(conn, submission_id: int, key: bytes) -> int:
-    """The judged rows into raw.peserta, and which key made their pseudonyms."""
+    """The judged rows into raw.peserta, and which key made their pseudonyms. A judged kode_wilayah is a known
+    code, so four characters can only be a kab/kota without its dot."""
+    # What raw.peserta's foreign key would do, once per list: the submission exists, and stays until commit.
+    if (
+        conn.execute("select from raw.submission where submission_id = %s for key share", (submission_id,)).fetchone()
+        is None
+    ):
+        raise LookupError(f"submission {submission_id} does not exist")
     count = conn.execute(
         """insert into raw.peserta (submission_id, baris, nik_pseudonim, segmen, kode_wilayah, kpj_pseudonim, status)
            select %s, baris, nik_pseudonim, lower(segmen),
-                  regexp_replace(kode_wilayah, '^(\\d{2})\\.?(\\d{2})$', '\\1.\\2'), kpj_pseudonim, lower(status)
+                  case when length(kode_wilayah) = 4 then left(kode_wilayah, 2) || '.' || right(kode_wilayah, 2)
+                       else kode_wilayah end,
+                  kpj_pseudonim, lower(status)
            from peserta_masuk""",
         (submission_id,),
     ).rowcount
