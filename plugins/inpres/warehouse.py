@@ -102,7 +102,7 @@ create table if not exists raw.bpjs_kepesertaan (
 -- Template v1.1: a pelapor's list of participants, one row per person. The NIK is never stored: only its
 -- pseudonym, HMAC-SHA256 with a key kept outside the warehouse (inpres.ingest.pseudonym).
 create table if not exists raw.peserta (
-    submission_id   bigint not null references raw.submission on delete cascade,
+    submission_id   bigint not null,
     baris           bigint not null,
     nik_pseudonim   bytea not null,
     segmen          text not null,
