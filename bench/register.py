@@ -71,8 +71,9 @@ def child(step: str, url: str, inbox: str) -> None:
     from inpres.ingest import contract, pseudonym, reader, rotate
     from inpres.ingest.inbox import LAPORAN, find_deliveries, load_deliveries
 
-    # Airflow configures itself on first use: not a cost of the rows.
-    ObjectStoragePath(Path(inbox).as_uri()).exists()
+    # Airflow configures itself on first use (its lineage plugins on the first file opened): not a cost of the rows.
+    with ObjectStoragePath(next(Path(inbox).glob("*_identitas.csv")).as_uri()).open("rb"):
+        pass
     peserta.nik_prefixes(), peserta.birth_dates()
     began = time.perf_counter()
     figures = {}

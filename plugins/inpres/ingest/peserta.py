@@ -160,7 +160,9 @@ def stage(conn, records: Iterable[Sequence], reasons: contract.Reasons, key: byt
                 if not any(cells):
                     continue
                 cells = [*cells, *([None] * (width - len(cells)))]
-            nik = _nik_text(cells[i_nik])
+            nik = cells[i_nik]
+            # A CSV's cells are text: the general conversion (and its call) only for a workbook's.
+            nik = nik.strip().lstrip("'") if nik.__class__ is str else _nik_text(nik)
             if nik is None:
                 reasons.add(contract.FORMULA_WITHOUT_VALUE, SHEET, number, "nik")
                 continue
@@ -189,10 +191,11 @@ def stage(conn, records: Iterable[Sequence], reasons: contract.Reasons, key: byt
                         "tanggal_lahir",
                     )
                     continue
-            kpj = _nik_text(cells[i_kpj])
+            kpj = cells[i_kpj]
+            kpj = kpj.strip().lstrip("'") if kpj.__class__ is str else _nik_text(kpj)
             kpj = _HEX + digest(kpj.encode()).hex() if kpj else _NULL
             segmen, kode, status = cells[i_segmen], cells[i_kode], cells[i_status]
-            # A CSV's cells are short clean text: the general conversion only for anything else.
+            # Short clean text in a CSV: the general conversion only for anything else.
             if segmen.__class__ is str and kode.__class__ is str and status.__class__ is str:
                 segmen, kode, status = segmen.strip()[:_TEXT_CHARS], kode.strip()[:_TEXT_CHARS], status.strip()
                 status = status[:_TEXT_CHARS]
