@@ -573,6 +573,8 @@ def _write(
         later = tanggal + timedelta(days=rng.randint(3, 20))
         sub.identitas["tanggal_laporan"] = later.isoformat()
         draft = _earlier_draft(sub, rng, tanggal)
+        if "peserta" in draft.sheets:  # the draft's own, shorter list
+            draft.sheets["peserta"] = lists.daftar(job.pelapor, draft.sheets["kepesertaan"], peserta)
         written.append((typed(draft).write(out, stem), REVISED_OLD, stem))
         _touch(written[-1][0], tanggal)
         tanggal, stem = later, f"{stem}_revisi1"
@@ -686,8 +688,9 @@ def generate(
         missing=absent,
     )
     if peserta is not None:
-        manifest.params.update(peserta=peserta, pindah=lists.PINDAH, dari_kabkota=lists.DARI_KABKOTA)
-        manifest.params.update(tidak_aktif=lists.TIDAK_AKTIF)
+        manifest.params.update(
+            peserta=peserta, pindah=lists.PINDAH, dari_kabkota=lists.DARI_KABKOTA, tidak_aktif=lists.TIDAK_AKTIF
+        )
     listed: dict[str, dict[str, list[str]]] = {periode: {} for periode in periodes}
     with tqdm(total=len(jobs) + len(periodes), unit="submission", disable=not progress, desc="inpres.generate") as bar:
         for job in jobs:
