@@ -238,13 +238,17 @@ def judge(conn, who: contract.Identitas, reasons: contract.Reasons) -> None:
             reasons.add(_choice_problem(status, STATUS, "status"), SHEET, baris, "status")
     if bad:
         reasons.dropped += max(0, bad[0][-1] - len(bad))
-    duplicates = conn.execute(
-        """select baris, pertama, count(*) over () from (
-               select baris, first_value(baris) over (partition by nik_pseudonim order by baris) as pertama
-               from peserta_masuk) s
-           where baris <> pertama order by baris limit %s""",
-        (contract.MAX_REASONS,),
-    ).fetchall()
+    # Counting distinct pseudonyms sorts them alone: the rows listed twice are looked for only when there are any.
+    [twice] = conn.execute("select count(*) <> count(distinct nik_pseudonim) from peserta_masuk").fetchone()
+    duplicates = []
+    if twice:
+        duplicates = conn.execute(
+            """select baris, pertama, count(*) over () from (
+                   select baris, first_value(baris) over (partition by nik_pseudonim order by baris) as pertama
+                   from peserta_masuk) s
+               where baris <> pertama order by baris limit %s""",
+            (contract.MAX_REASONS,),
+        ).fetchall()
     for baris, pertama, _ in duplicates:
         reasons.add(f"NIK yang sama sudah ada di baris {pertama}", SHEET, baris, "nik")
     if duplicates:
