@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 from datetime import datetime
+from functools import cache
 from importlib.resources import as_file, files
 from pathlib import Path
 
@@ -82,11 +83,13 @@ def compile_pdf(template: str, data: dict, work: Path, *, created: datetime) -> 
         for source in Path(templates).glob("*.typ"):
             shutil.copyfile(source, work / source.name)
     (work / "data.json").write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
-    return typst.compile(
-        str(work / template),
-        root=str(work),
-        # matplotlib's bundled DejaVu fonts: the same look on every worker, whatever is installed.
-        font_paths=[str(Path(matplotlib.get_data_path()) / "fonts" / "ttf")],
-        ignore_system_fonts=True,
-        timestamp=int(created.timestamp()),
+    return _compiler().compile(input=str(work / template), root=str(work), timestamp=int(created.timestamp()))
+
+
+@cache
+def _compiler() -> typst.Compiler:
+    """One compiler per process: its fonts are read once, not once per PDF (a night writes a receipt per file)."""
+    # matplotlib's bundled DejaVu fonts: the same look on every worker, whatever is installed.
+    return typst.Compiler(
+        font_paths=[str(Path(matplotlib.get_data_path()) / "fonts" / "ttf")], ignore_system_fonts=True
     )
