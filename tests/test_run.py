@@ -146,6 +146,19 @@ def test_make_dbt_runs_dbt_against_the_named_warehouse(warehouse, tmp_path):
     assert usage.returncode == 2 and 'make dbt ARGS="build --select fct_cakupan_wilayah"' in usage.stderr
 
 
+def _states() -> dict[str, str]:
+    """Each task of the last night in this test session's Airflow metadata database, with its state."""
+    with contextlib.closing(sqlite3.connect(Path(os.environ["AIRFLOW_HOME"]) / "airflow.db")) as db:
+        [run_id] = db.execute(
+            "select run_id from dag_run where dag_id = 'inpres_nightly' order by id desc limit 1"
+        ).fetchone()
+        return dict(
+            db.execute(
+                "select task_id, state from task_instance where dag_id = 'inpres_nightly' and run_id = ?", (run_id,)
+            ).fetchall()
+        )
+
+
 STAGE_LINE = re.compile(r"^  (\w+(?: gate)?)\s+(\d+\.\d) s  (.*)$")
 
 
@@ -186,7 +199,11 @@ def test_a_night_prints_each_stage_as_it_ends_then_the_gate_warnings(run_nightly
     assert sorted(stages["pull"][1].split("; ")) == ["0 BPJS extract(s) (no BPJS inbox)", "2 submission(s)"]
     assert stages["load"][1] == "loaded 2, unchanged 0, rejected 0"
     assert stages["raw gate"][1].startswith("passed, ") and stages["raw gate"][1].endswith(", 1 warning(s)")
-    assert stages["dbt"][0] > 0 and "task(s)" in stages["dbt"][1]
+    # dbt in one process (Cosmos WATCHER): one `dbt build`, and every node's task followed it to success.
+    assert run.log.count("Running with dbt=") == 1
+    dbt = {task: state for task, state in _states().items() if task.startswith("dbt_build.")}
+    assert len(dbt) > 40 and set(dbt.values()) == {"success"}, dbt
+    assert stages["dbt"][0] > 0 and stages["dbt"][1].startswith(f"{len(dbt)} task(s)"), stages["dbt"]
     assert stages["report"][1].startswith("periode 2022-10")
     assert stages["deliver"][1].startswith("nothing mailed")
     out = run.stdout.splitlines()
@@ -224,7 +241,7 @@ def test_the_month_given_reaches_every_task(run_nightly, tmp_path, submission, s
 
     assert run.returncode == 0, run.stderr + run.log[-3000:]
     [folder] = (run.output / "2022-09").iterdir()
-    assert sorted(p.name for p in run.output.iterdir()) == ["2022-09"]
+    assert sorted(p.name for p in run.output.iterdir()) == ["2022-09", "penerimaan"]
     assert run.report == folder / "laporan_nasional_2022-09.pdf"
     for suite in ("raw_kepesertaan", "marts_cakupan_wilayah"):
         assert (folder / "data_docs" / suite / "index.html").exists(), suite
