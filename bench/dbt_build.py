@@ -20,9 +20,8 @@ from airflow.sdk import ObjectStoragePath
 
 from inpres.generate.national import generate, months, restore_arrival
 from inpres.ingest.inbox import BPJS, LAPORAN, find_deliveries, load_deliveries
-from inpres.paths import DBT_PROJECT
 from inpres.quality.gate import GateFailed, run_gate
-from inpres.transform import compile_manifest
+from inpres.transform import compile_manifest, run_dbt
 from inpres.warehouse import dbt_env, embedded_postgres, ensure_schemas, free_port
 
 TODAY = date(2026, 11, 24)
@@ -42,14 +41,8 @@ def load(url: str, inbox: Path, periodes: set[str]) -> int:
 
 
 def dbt_build(*extra: str) -> float:
-    from dbt.cli.main import dbtRunner
-
     started = time.perf_counter()
-    result = dbtRunner().invoke(
-        ["build", "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT), "--quiet", *extra]
-    )
-    if not result.success:
-        raise SystemExit(f"dbt build failed: {result.exception}")
+    run_dbt("build", *extra)
     return time.perf_counter() - started
 
 

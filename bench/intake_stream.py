@@ -61,10 +61,10 @@ from inpres import settings
 from inpres.alerts import STAGE
 from inpres.generate.national import MANIFEST, Manifest, all_pelapor, generate, restore_arrival
 from inpres.ingest.inbox import BPJS, LAPORAN, find_deliveries, load_deliveries
-from inpres.paths import DBT_PROJECT, PROJECT_ROOT, SAMPLE_INBOX
+from inpres.paths import PROJECT_ROOT, SAMPLE_INBOX
 from inpres.run import AIRFLOW, TASK_ENDS, TASK_STARTS, TIMESTAMP, airflow_env
 from inpres.serve import COMPONENTS, Components, serve_env, wait_until_healthy
-from inpres.transform import compile_manifest
+from inpres.transform import compile_manifest, run_dbt
 from inpres.warehouse import create_database, dbt_env, embedded_postgres, ensure_schemas, free_port, password_file
 
 WORK = PROJECT_ROOT / ".local" / "bench" / "intake-stream"
@@ -122,23 +122,8 @@ def load_history(url: str, inbox: Path) -> int:
 
 
 def build_marts(url: str) -> None:
-    from dbt.cli.main import dbtRunner
-
     with dbt_env(url):
-        result = dbtRunner().invoke(
-            [
-                "build",
-                "--project-dir",
-                str(DBT_PROJECT),
-                "--profiles-dir",
-                str(DBT_PROJECT),
-                "--target-path",
-                str(WORK / "dbt-target"),
-                "--quiet",
-            ]
-        )
-    if not result.success:
-        raise SystemExit(f"dbt build of the history failed: {result.exception}")
+        run_dbt("build", target=WORK / "dbt-target")
 
 
 def arrivals(folder: Path, hour: float, seed: int, scale: float) -> list[Arrival]:

@@ -55,9 +55,9 @@ from inpres.generate.national import (
     restore_arrival,
 )
 from inpres.ingest.inbox import BPJS, LAPORAN, find_deliveries, load_deliveries
-from inpres.paths import DBT_PROJECT, PROJECT_ROOT
+from inpres.paths import PROJECT_ROOT
 from inpres.run import DAG_ID, TASK_ENDS, TASK_STARTS, TIMESTAMP, stage_of
-from inpres.transform import compile_manifest
+from inpres.transform import compile_manifest, run_dbt
 from inpres.warehouse import create_database, dbt_env, embedded_postgres, ensure_schemas, free_port
 
 BENCH = PROJECT_ROOT / ".local" / "bench"
@@ -180,24 +180,9 @@ def prepare_history(server: str, inbox: Path, history: set[str]) -> str:
         f"{time.perf_counter() - started:.0f} s (untimed)",
         flush=True,
     )
-    from dbt.cli.main import dbtRunner
-
     started = time.perf_counter()
     with dbt_env(url):
-        result = dbtRunner().invoke(
-            [
-                "build",
-                "--project-dir",
-                str(DBT_PROJECT),
-                "--profiles-dir",
-                str(DBT_PROJECT),
-                "--target-path",
-                str(BENCH / "dbt-target"),
-                "--quiet",
-            ]
-        )
-    if not result.success:
-        raise SystemExit(f"dbt build of the history failed: {result.exception}")
+        run_dbt("build", target=BENCH / "dbt-target")
     print(f"history: dbt build in {time.perf_counter() - started:.0f} s (untimed)", flush=True)
     return name
 

@@ -7,12 +7,12 @@ import json
 
 import psycopg
 import pytest
-from dbt.cli.main import dbtRunner
 
 from inpres import catalogue
 from inpres.ingest import contract, values
-from inpres.paths import DBT_PROJECT, EXPECTATIONS
+from inpres.paths import EXPECTATIONS
 from inpres.quality.gate import GateFailed, parameters, run_gate
+from inpres.transform import run_dbt
 from inpres.warehouse import dbt_env
 
 
@@ -35,27 +35,10 @@ def test_the_loader_accepts_the_seeds_codes_and_nothing_else():
     assert values.SEGMEN == catalogue.SEGMEN and values.PROGRAM == catalogue.PROGRAM
 
 
-def _dbt(*args: str, target) -> object:
-    result = dbtRunner().invoke(
-        [
-            *args,
-            "--project-dir",
-            str(DBT_PROJECT),
-            "--profiles-dir",
-            str(DBT_PROJECT),
-            "--target-path",
-            str(target),
-            "--quiet",
-        ]
-    )
-    assert result.success, result.exception
-    return result.result
-
-
 def test_dbt_loads_the_same_seeds_and_writes_a_status_column_per_segment(warehouse, tmp_path):
     with dbt_env(warehouse):
-        _dbt("seed", "--select", "segmen", "program", target=tmp_path)
-        compiled = _dbt("compile", "--select", "fct_kepatuhan_pelapor", target=tmp_path)
+        run_dbt("seed", "--select", "segmen", "program", target=tmp_path)
+        compiled = run_dbt("compile", "--select", "fct_kepatuhan_pelapor", target=tmp_path)
     with psycopg.connect(warehouse) as conn:
         segmen = conn.execute("select kode, label, label_singkat from reference.segmen order by urutan").fetchall()
         program = conn.execute("select kode, label from reference.program order by urutan").fetchall()

@@ -7,8 +7,6 @@ import json
 import psycopg
 import pytest
 
-from inpres.paths import DBT_PROJECT
-
 
 @pytest.fixture(scope="module")
 def compiled(manifest) -> dict:
@@ -49,29 +47,12 @@ def test_every_mart_and_every_column_it_declares_is_described(compiled):
 
 def test_every_column_of_every_built_mart_is_declared(compiled, warehouse, tmp_path):
     """Built in an empty warehouse: a column added to a mart's SQL and not to its YAML shows up here."""
-    from dbt.cli.main import dbtRunner
-
+    from inpres.transform import run_dbt
     from inpres.warehouse import dbt_env
 
     with dbt_env(warehouse):
-        result = dbtRunner().invoke(
-            [
-                "build",
-                "--select",
-                "+marts",
-                "--exclude",
-                "resource_type:test",
-                "resource_type:unit_test",
-                "--project-dir",
-                str(DBT_PROJECT),
-                "--profiles-dir",
-                str(DBT_PROJECT),
-                "--target-path",
-                str(tmp_path),
-                "--quiet",
-            ]
-        )
-    assert result.success, result.exception
+        run_dbt("build", "--select", "+marts", "--exclude", "resource_type:test", "resource_type:unit_test",
+                target=tmp_path)  # fmt: skip
     with psycopg.connect(warehouse) as conn:
         rows = conn.execute(
             "select table_name, column_name from information_schema.columns where table_schema = 'marts'"

@@ -8,7 +8,7 @@ import urllib.request
 import psycopg
 import pytest
 
-from inpres.paths import DBT_PROJECT, PROJECT_ROOT
+from inpres.paths import PROJECT_ROOT
 from inpres.settings import NO_TELEMETRY
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
@@ -54,9 +54,8 @@ def test_the_guard_sees_a_call_out(outbound):
 
 
 def test_a_gate_with_its_data_docs_and_a_dbt_run_reach_only_the_warehouse(warehouse, tmp_path, outbound):
-    from dbt.cli.main import dbtRunner
-
     from inpres.quality.gate import run_gate
+    from inpres.transform import run_dbt
     from inpres.warehouse import dbt_env
 
     with psycopg.connect(warehouse) as conn:
@@ -68,21 +67,7 @@ def test_a_gate_with_its_data_docs_and_a_dbt_run_reach_only_the_warehouse(wareho
 
     run_gate("raw_kepesertaan", warehouse, "malam-1", tmp_path / "docs")
     with dbt_env(warehouse):
-        result = dbtRunner().invoke(
-            [
-                "run",
-                "--select",
-                "stg_inbox__submissions",
-                "--project-dir",
-                str(DBT_PROJECT),
-                "--profiles-dir",
-                str(DBT_PROJECT),
-                "--target-path",
-                str(tmp_path / "target"),
-                "--quiet",
-            ]
-        )
-    assert result.success, result.exception
+        run_dbt("run", "--select", "stg_inbox__submissions", target=tmp_path / "target")
     assert outbound == []
 
 

@@ -36,7 +36,7 @@ from inpres import settings
 from inpres.paths import PROJECT_ROOT
 from inpres.run import AIRFLOW, DAG_ID, airflow_env, local_nik_key
 from inpres.transform import compile_manifest
-from inpres.warehouse import CONN_ENV, create_database, embedded_postgres, free_port
+from inpres.warehouse import CONN_ENV, create_database, embedded_postgres, free_port, owner_only_file
 
 LOCAL = PROJECT_ROOT / ".local"
 WIB = ZoneInfo("Asia/Jakarta")
@@ -65,14 +65,7 @@ def _stop_signal(signum, frame):
 
 def _private(path: Path, create) -> dict:
     """A JSON file only the owner may read, created once with `create()`'s values."""
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as f:
-            json.dump(create(), f)
-            f.write("\n")
-    path.chmod(0o600)
-    return json.loads(path.read_text(encoding="utf-8"))
+    return json.loads(owner_only_file(path, lambda: json.dumps(create()) + "\n"))
 
 
 def _new_secrets() -> dict:

@@ -27,10 +27,13 @@ NO_TELEMETRY = {
 
 
 def _location(variable: str, default: Path) -> ObjectStoragePath:
+    return location(os.environ.get(variable) or str(default))
+
+
+def location(value: str) -> ObjectStoragePath:
     """A URL ObjectStoragePath understands (s3://…, file://…) or a plain local path."""
     from airflow.sdk import ObjectStoragePath
 
-    value = os.environ.get(variable) or str(default)
     if re.match(r"^[a-z][a-z0-9+.-]*://", value):
         return ObjectStoragePath(value)
     return ObjectStoragePath(Path(value).absolute().as_uri())

@@ -100,15 +100,21 @@ def dbt_var(name: str):
     return yaml.safe_load((DBT_PROJECT / "dbt_project.yml").read_text(encoding="utf-8"))["vars"][name]
 
 
-def compile_manifest() -> None:
-    """`dbt parse`: writes target/manifest.json, which the DAG renders from. Needs no database."""
+def run_dbt(*args: str, target=None):
+    """dbt in this process on dbt_project/, quietly, its files in `target` (default: dbt's own target/); dbt's
+    result, or RuntimeError when it fails. The profile reads WAREHOUSE_*: run it inside `warehouse.dbt_env`."""
     from dbt.cli.main import dbtRunner
 
-    result = dbtRunner().invoke(
-        ["parse", "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT), "--quiet"]
-    )
+    paths = ["--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT)]
+    result = dbtRunner().invoke([*args, *paths, *(["--target-path", str(target)] if target else []), "--quiet"])
     if not result.success:
-        raise RuntimeError(f"dbt parse failed: {result.exception}")
+        raise RuntimeError(f"dbt {' '.join(args)} failed: {result.exception or 'see its log'}")
+    return result.result
+
+
+def compile_manifest() -> None:
+    """`dbt parse`: writes target/manifest.json, which the DAG renders from. Needs no database."""
+    run_dbt("parse")
 
 
 def publish_dbt_docs(target) -> None:
@@ -119,28 +125,11 @@ def publish_dbt_docs(target) -> None:
     import tempfile
     from pathlib import Path
 
-    from dbt.cli.main import dbtRunner
-
     from inpres.storage import upload_tree
     from inpres.warehouse import dbt_env
 
     with tempfile.TemporaryDirectory(prefix="dbt-docs-") as tmp, dbt_env():
-        result = dbtRunner().invoke(
-            [
-                "docs",
-                "generate",
-                "--static",
-                "--project-dir",
-                str(DBT_PROJECT),
-                "--profiles-dir",
-                str(DBT_PROJECT),
-                "--target-path",
-                tmp,
-                "--quiet",
-            ]
-        )
-        if not result.success:
-            raise RuntimeError(f"dbt docs generate failed: {result.exception}")
+        run_dbt("docs", "generate", "--static", target=tmp)
         # static_index.html carries manifest and catalog inside it: one file that opens from disk.
         site = Path(tmp) / "site"
         site.mkdir()

@@ -328,23 +328,27 @@ def password_file(pgdata: Path) -> Path:
     return pgdata.absolute().parent / PASSWORD_FILE
 
 
-def secret_file(path: Path, nbytes: int = 24) -> str:
-    """The secret kept in `path` (`nbytes` random bytes as hex), generated the first time; only its owner may
-    read it."""
+def owner_only_file(path: Path, make: Callable[[], str]) -> str:
+    """The text kept in `path`, written with `make()` the first time; only its owner may read it."""
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         # Written whole under another name, then linked into place: a start racing this one (two test
-        # sessions) finds either no file or the whole password, never an empty one.
+        # sessions) finds either no file or the whole text, never an empty one; the first one written wins.
         draft = path.with_name(f".{path.name}.{os.getpid()}")
         descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as f:
-            # Hex: safe inside a URL without quoting.
-            f.write(secrets.token_hex(nbytes) + "\n")
+            f.write(make())
         with contextlib.suppress(FileExistsError):
             os.link(draft, path)
         draft.unlink()
     path.chmod(0o600)
-    return path.read_text(encoding="utf-8").strip()
+    return path.read_text(encoding="utf-8")
+
+
+def secret_file(path: Path, nbytes: int = 24) -> str:
+    """The secret kept in `path` (`nbytes` random bytes as hex, safe inside a URL without quoting), generated the
+    first time; only its owner may read it."""
+    return owner_only_file(path, lambda: secrets.token_hex(nbytes) + "\n").strip()
 
 
 @contextlib.contextmanager

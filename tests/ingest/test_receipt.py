@@ -7,8 +7,6 @@ import hashlib
 import logging
 import os
 import re
-import subprocess
-import sys
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from io import BytesIO
@@ -24,7 +22,7 @@ from inpres.ingest import contract
 from inpres.ingest import receipt as receipt_module
 from inpres.ingest.inbox import BPJS, LAPORAN, find_deliveries, load_deliveries
 from inpres.ingest.receipt import send_receipts, write_receipts
-from inpres.paths import DBT_PROJECT
+from inpres.transform import run_dbt
 from inpres.warehouse import dbt_env
 
 TODAY = date(2026, 11, 24)
@@ -308,28 +306,16 @@ def test_a_bpjs_extract_gets_no_receipt(conn, tmp_path):
 def _build_marts(url: str, tmp_path: Path) -> None:
     """The coverage mart as a night builds it, from what is loaded (dbt's own target folder left alone)."""
     with dbt_env(url):
-        done = subprocess.run(
-            [
-                str(Path(sys.executable).parent / "dbt"),
-                "build",
-                "--select",
-                "+fct_cakupan_wilayah",
-                "--exclude-resource-type",
-                "test",
-                "--exclude-resource-type",
-                "unit_test",
-                "--target-path",
-                str(tmp_path / "dbt-target"),
-                "--log-path",
-                str(tmp_path / "dbt-logs"),
-            ],
-            cwd=DBT_PROJECT,
-            env={**os.environ, "DBT_PROFILES_DIR": str(DBT_PROJECT)},
-            capture_output=True,
-            text=True,
-            timeout=600,
+        run_dbt(
+            "build",
+            "--select",
+            "+fct_cakupan_wilayah",
+            "--exclude-resource-type",
+            "test",
+            "--exclude-resource-type",
+            "unit_test",
+            target=tmp_path / "dbt-target",
         )
-    assert done.returncode == 0, done.stdout[-3000:]
 
 
 def test_a_revision_names_what_it_replaces_and_what_it_changes_against_the_marts(conn, warehouse, submission, tmp_path):

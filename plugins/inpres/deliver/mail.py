@@ -47,6 +47,7 @@ from zoneinfo import ZoneInfo
 from airflow.sdk import ObjectStoragePath
 from psycopg.pq import TransactionStatus
 
+from inpres import settings
 from inpres.data_version import DataVersion
 from inpres.deliver.manifest import MANIFEST
 from inpres.privacy import mask_nik
@@ -141,7 +142,7 @@ def addresses_csv(
     value = os.environ.get(variable, "").strip()
     if not value:
         return {}
-    path = _location(value)
+    path = settings.location(value)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as error:
@@ -165,12 +166,6 @@ def addresses_csv(
         else:
             by_code.setdefault(code, []).append(email.lower())
     return {code: _unique(addresses) for code, addresses in by_code.items()}
-
-
-def _location(value: str) -> ObjectStoragePath:
-    if re.match(r"^[a-z][a-z0-9+.-]*://", value):
-        return ObjectStoragePath(value)
-    return ObjectStoragePath(Path(value).absolute().as_uri())
 
 
 def _unique(addresses: Sequence[str]) -> list[str]:
