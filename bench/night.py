@@ -92,6 +92,8 @@ class Night:
     followers: float = 0.0
     extra: list[str] = field(default_factory=list)
     ok: bool = True
+    # make run's path: the night's full log.
+    log: Path | None = None
 
 
 # --- the inbox ----------------------------------------------------------------------------------------------
@@ -244,6 +246,7 @@ def make_run_night(env: dict[str, str], kind: str) -> Night:
         ),
         None,
     )
+    night.log = Path(log) if log else None
     intervals, running = [], {}
     for line in Path(log).read_text(encoding="utf-8", errors="replace").splitlines() if log else []:
         stamp = TIMESTAMP.match(line)

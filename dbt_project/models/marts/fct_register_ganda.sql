@@ -1,22 +1,13 @@
 -- Which pairs of pelapor list the same persons in a month, and how many. A person named by k pelapor is in each of
--- their k(k-1)/2 pairs; the pairs come from one grouping per person (no self-join of the lists), and nearly
--- everyone is named once, so almost nobody reaches the pairing at all.
-with daftar as (
-    select distinct
-        periode,
-        nik_pseudonim,
-        pelapor
-    from {{ ref('int_peserta__terkini') }}
-    where status = 'aktif'
-),
-
-ganda as (
+-- their k(k-1)/2 pairs; only the persons int_peserta__kelompok keeps one by one (listed more than once) and
+-- listed by more than one government reach the pairing.
+with ganda as (
     select
         periode,
-        array_agg(pelapor order by pelapor) as pelapor
-    from daftar
+        array_agg(distinct pelapor order by pelapor) as pelapor
+    from {{ ref('int_peserta__kelompok') }}
+    where ganda
     group by periode, nik_pseudonim
-    having count(*) > 1
 ),
 
 pasangan as (

@@ -4,74 +4,87 @@
 -- terlindungi the same territories claim, how many persons more than one pelapor lists, and how many BPJS's
 -- extract of the month does not show as active.
 --
--- Built to stay linear in the rows: one row per person × territory × segment first, then one grouping per person
--- for the whole month, then each level a plain group by (rollup_wilayah); no self-join of the lists.
-with daftar as (
-    select
-        p.periode,
-        p.pelapor,
-        coalesce(papua.kode_baru, p.kode_wilayah) as kode_wilayah,
-        p.segmen,
-        p.nik_pseudonim
-    from {{ ref('int_peserta__terkini') }} as p
-    left join {{ ref('stg_wilayah__papua_kode_lama') }} as papua on p.kode_wilayah = papua.kode_lama
-    -- A person listed `nonaktif` is not claimed as protected.
-    where p.status = 'aktif'
+-- From int_peserta__kelompok: the counts of persons listed once are rolled up as sums; only persons listed more
+-- than once are rolled up one by one, each level a plain group by (rollup_wilayah) that counts them once.
+with kelompok as (
+    select * from {{ ref('int_peserta__kelompok') }}
 ),
 
--- Per person and month, over every list: named by more than one pelapor, and active in BPJS's newest extract.
-orang as (
-    select
-        d.periode,
-        d.nik_pseudonim,
-        count(distinct d.pelapor) > 1 as ganda
-    from daftar as d
-    group by d.periode, d.nik_pseudonim
-),
-
-ada_ekstrak as (
-    select distinct periode from {{ ref('int_bpjs__peserta_terkini') }}
-),
-
--- A person is in a territory's row once per territory and segment they are listed under.
-orang_wilayah as (
-    select distinct
-        periode,
-        nik_pseudonim,
-        kode_wilayah,
-        segmen
-    from daftar
-),
-
-per_tingkat as (
+sekali_per_tingkat as (
     select
         rollup_wilayah.kode_rollup as kode_wilayah,
         segmen_rollup.segmen,
-        ow.periode,
-        ow.nik_pseudonim
-    from orang_wilayah as ow
-    cross join {{ rollup_wilayah('ow.kode_wilayah', kabupaten_kota=true) }}
-    cross join unnest(array[ow.segmen, 'semua']) as segmen_rollup (segmen)
-    group by rollup_wilayah.kode_rollup, segmen_rollup.segmen, ow.periode, ow.nik_pseudonim
+        k.periode,
+        sum(k.orang) as orang,
+        0 as ganda,
+        sum(k.orang) filter (where k.tidak_aktif) as tidak_aktif,
+        bool_and(k.tidak_aktif is not null) as ada_ekstrak
+    from kelompok as k
+    cross join {{ rollup_wilayah('k.kode_wilayah', kabupaten_kota=true) }}
+    cross join unnest(array[k.segmen, 'semua']) as segmen_rollup (segmen)
+    where k.nik_pseudonim is null
+    group by rollup_wilayah.kode_rollup, segmen_rollup.segmen, k.periode
+),
+
+-- A person listed more than once is in a territory's row once per territory and segment they are listed under.
+berkali_per_orang as (
+    select distinct
+        rollup_wilayah.kode_rollup as kode_wilayah,
+        segmen_rollup.segmen,
+        k.periode,
+        k.nik_pseudonim,
+        k.ganda,
+        k.tidak_aktif
+    from kelompok as k
+    cross join {{ rollup_wilayah('k.kode_wilayah', kabupaten_kota=true) }}
+    cross join unnest(array[k.segmen, 'semua']) as segmen_rollup (segmen)
+    where k.nik_pseudonim is not null
+),
+
+berkali_per_tingkat as (
+    select
+        kode_wilayah,
+        segmen,
+        periode,
+        count(*) as orang,
+        count(*) filter (where ganda) as ganda,
+        count(*) filter (where tidak_aktif) as tidak_aktif,
+        bool_and(tidak_aktif is not null) as ada_ekstrak
+    from berkali_per_orang
+    group by kode_wilayah, segmen, periode
 ),
 
 register as (
     select
-        t.kode_wilayah,
-        t.periode,
-        t.segmen,
-        count(*) as orang_unik,
-        count(*) filter (where o.ganda) as orang_tercatat_ganda,
+        r.kode_wilayah,
+        r.periode,
+        r.segmen,
+        sum(r.orang) as orang_unik,
+        sum(r.ganda) as orang_tercatat_ganda,
         -- Only a month BPJS sent an extract for can tell; otherwise unknown, not zero.
-        case
-            when bool_or(e.periode is not null)
-                then count(*) filter (where b.nik_pseudonim is null)
-        end as orang_tidak_aktif_bpjs
-    from per_tingkat as t
-    inner join orang as o using (periode, nik_pseudonim)
-    left join ada_ekstrak as e using (periode)
-    left join {{ ref('int_bpjs__peserta_terkini') }} as b using (periode, nik_pseudonim)
-    group by t.kode_wilayah, t.periode, t.segmen
+        case when bool_and(r.ada_ekstrak) then coalesce(sum(r.tidak_aktif), 0) end as orang_tidak_aktif_bpjs
+    from (
+        select
+            kode_wilayah,
+            periode,
+            segmen,
+            orang,
+            ganda,
+            tidak_aktif,
+            ada_ekstrak
+        from sekali_per_tingkat
+        union all
+        select
+            kode_wilayah,
+            periode,
+            segmen,
+            orang,
+            ganda,
+            tidak_aktif,
+            ada_ekstrak
+        from berkali_per_tingkat
+    ) as r
+    group by r.kode_wilayah, r.periode, r.segmen
 ),
 
 daftar_pelapor as (
@@ -80,7 +93,7 @@ daftar_pelapor as (
         pelapor,
         kode_wilayah,
         segmen
-    from daftar
+    from kelompok
 ),
 
 tercakup as (
@@ -88,7 +101,7 @@ tercakup as (
         periode,
         kode_wilayah,
         segmen
-    from orang_wilayah
+    from daftar_pelapor
 ),
 
 -- The governments whose lists a row counts.

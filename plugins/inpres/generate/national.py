@@ -654,11 +654,12 @@ def generate(
     `missing` is the share of pelapor-months never sent (never a seed one, never Sulawesi Tengah or Maluku);
     `skip_broken` names broken kinds not to make (the bundled sample leaves out the zip bomb and the
     oversized file, which a repository should not carry). `peserta`, a scale factor (0.01: one person listed
-    per hundred terlindungi), adds template v1.1's participant lists and BPJS's per-participant extracts,
-    pseudonymised with `nik_key`; the manifest's `peserta` is their answer key.
+    per hundred terlindungi; above 1, as benchmarks need, lists name more persons than are claimed), adds
+    template v1.1's participant lists and BPJS's per-participant extracts, pseudonymised with `nik_key`; the
+    manifest's `peserta` is their answer key.
     """
-    if peserta is not None and not (0 < peserta <= 1 and nik_key):
-        raise ValueError("peserta needs a scale factor in (0, 1] and the NIK key BPJS's extract is made with")
+    if peserta is not None and not (0 < peserta and nik_key):
+        raise ValueError("peserta needs a scale factor above 0 and the NIK key BPJS's extract is made with")
     if not PERIODE_PERTAMA <= start <= end:
         raise ValueError(f"need {PERIODE_PERTAMA} <= start <= end, got {start}..{end}")
     if not formats or set(formats) - {"xlsx", "csv"}:
