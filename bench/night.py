@@ -92,8 +92,9 @@ class Night:
     followers: float = 0.0
     extra: list[str] = field(default_factory=list)
     ok: bool = True
-    # make run's path: the night's full log.
+    # make run's path: the night's full log, and the largest resident memory of one of its processes, per stage.
     log: Path | None = None
+    peak_mb: dict[str, float] = field(default_factory=dict)
 
 
 # --- the inbox ----------------------------------------------------------------------------------------------
@@ -229,9 +230,18 @@ def night_env(warehouse: str, inbox: Path, name: str) -> dict[str, str]:
 def make_run_night(env: dict[str, str], kind: str) -> Night:
     night = Night("make run", kind)
     started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "inpres.run"], env=env, capture_output=True, text=True, timeout=NIGHT_TIMEOUT
+    process = subprocess.Popen(
+        [sys.executable, "-m", "inpres.run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
+    samples: list[tuple[float, float]] = []
+    sampler = threading.Thread(target=sample_memory, args=(process, samples), daemon=True)
+    sampler.start()
+    try:
+        stdout, stderr = process.communicate(timeout=NIGHT_TIMEOUT)
+    finally:
+        process.kill()
+    sampler.join()
+    done = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
     command = time.perf_counter() - started
     for line in done.stdout.splitlines():
         if match := STAGE_LINE.match(line):
@@ -247,7 +257,7 @@ def make_run_night(env: dict[str, str], kind: str) -> Night:
         None,
     )
     night.log = Path(log) if log else None
-    intervals, running = [], {}
+    intervals, running, spans = [], {}, []
     for line in Path(log).read_text(encoding="utf-8", errors="replace").splitlines() if log else []:
         stamp = TIMESTAMP.match(line)
         if stamp and (match := TASK_STARTS.search(line)):
@@ -255,6 +265,13 @@ def make_run_night(env: dict[str, str], kind: str) -> Night:
             night.tasks[stage_of(match[1])] = night.tasks.get(stage_of(match[1]), 0) + 1
         elif stamp and (match := TASK_ENDS.search(line)) and match[1] in running:
             intervals.append((running.pop(match[1]), datetime.fromisoformat(stamp[1]).timestamp()))
+            spans.append((stage_of(match[1]), *intervals[-1]))
+    # The log's times are UTC wall clock, as time.time() is.
+    for stage, begin, end in spans:
+        during = [mb for at, mb in samples if begin <= at <= end]
+        if during:
+            night.peak_mb[stage] = max(night.peak_mb.get(stage, 0.0), max(during))
+    night.peak_mb["whole command"] = max((mb for _, mb in samples), default=0.0)
     if intervals:
         night.night = max(e for _, e in intervals) - min(s for s, _ in intervals)
         night.between = night.night - covered(intervals)
@@ -263,6 +280,29 @@ def make_run_night(env: dict[str, str], kind: str) -> Night:
         night.ok = False
         night.extra.append("FAILED: " + " | ".join(done.stderr.strip().splitlines()[-4:]))
     return night
+
+
+def sample_memory(process: subprocess.Popen, samples: list[tuple[float, float]]) -> None:
+    """Twice a second until `process` ends: (time, MB) of the largest resident set among it and its descendants
+    (dbt's and Typst's subprocesses included; the warehouse's PostgreSQL is not one of them)."""
+    while process.poll() is None:
+        children: dict[int, list[int]] = {}
+        rss: dict[int, float] = {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            pid = int(stat.parent.name)
+            children.setdefault(int(fields[1]), []).append(pid)
+            rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+        tree, largest = [process.pid], 0.0
+        while tree:
+            pid = tree.pop()
+            largest = max(largest, rss.get(pid, 0.0))
+            tree.extend(children.get(pid, []))
+        samples.append((time.time(), largest))
+        time.sleep(0.5)
 
 
 def covered(intervals: list[tuple[float, float]]) -> float:
@@ -406,6 +446,8 @@ def show(night: Night, full: Night | None = None) -> None:
             print(f"  {stage:<11}{night.stages[stage]:7.1f} s  ({night.tasks.get(stage, '?')} task(s))")
     for line in night.extra:
         print(f"  {line}")
+    if night.peak_mb:
+        print("  peak RSS of one process: " + ", ".join(f"{k} {mb:,.0f} MB" for k, mb in night.peak_mb.items()))
     share = night.between / night.night if night.night else 0.0
     between = f"between tasks (no task running) {night.between:.1f} s = {share:.0%} of the night"
     if night.path == "scheduler":

@@ -131,12 +131,22 @@ create table if not exists raw.peserta_kunci (
 
 -- BPJS's per-participant extract: the same key applied by BPJS, one row per active participant.
 create table if not exists raw.bpjs_peserta (
-    extract_id      bigint not null references raw.bpjs_extract on delete cascade,
+    extract_id      bigint not null,
     baris           bigint not null,
     periode         text not null,
     nik_pseudonim   bytea not null,
     primary key (extract_id, baris)
 );
+-- No foreign key, as for raw.peserta: tens of millions of rows an extract. peserta.load_bpjs inserts the rows in
+-- the transaction that creates their extract's row, and deleting an extract still deletes its rows.
+alter table raw.bpjs_peserta drop constraint if exists bpjs_peserta_extract_id_fkey;
+create or replace function raw.hapus_bpjs_peserta() returns trigger language plpgsql as $$
+begin
+    delete from raw.bpjs_peserta p using dihapus d where p.extract_id = d.extract_id;
+    return null;
+end $$;
+create or replace trigger hapus_bpjs_peserta after delete on raw.bpjs_extract
+    referencing old table as dihapus for each statement execute function raw.hapus_bpjs_peserta();
 
 -- Files rejected whole, with every reason: the report's data-quality annex and penolakan.csv.
 create table if not exists audit.penolakan (

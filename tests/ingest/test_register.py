@@ -338,6 +338,23 @@ def test_bpjs_per_participant_extract(warehouse, tmp_path):
         (2, "2022-10", pseudonym_of(NIK_A)),
         (3, "2022-10", pseudonym_of(NIK_B)),
     ]
+    # No foreign key (a lookup per row): deleting the extract still deletes its rows.
+    with psycopg.connect(warehouse) as conn:
+        conn.execute("delete from raw.bpjs_extract")
+        assert conn.execute("select count(*) from raw.bpjs_peserta").fetchone() == (0,)
+
+
+def test_a_bpjs_extract_naming_a_participant_twice_is_rejected_whole(warehouse, tmp_path):
+    bpjs = tmp_path / "bpjs"
+    bpjs.mkdir()
+    a, b = pseudonym_of(NIK_A).hex(), pseudonym_of(NIK_B).hex()
+    (bpjs / "bpjs_peserta_2022-10.csv").write_text(
+        f"periode,nik_pseudonim\n2022-10,{a}\n2022-10,{b}\n2022-09,{a}\n2022-10,{a.upper()}\n"
+    )
+    [reasons] = load(warehouse, bpjs, BPJS).rejected.values()
+    assert reasons == ["lembar bpjs_peserta, baris 5: peserta yang sama sudah ada di baris 2"]
+    assert rows_of(warehouse, "select count(*) from raw.bpjs_peserta") == [(0,)]
+    assert rows_of(warehouse, "select count(*) from raw.bpjs_extract") == [(0,)]
 
 
 def test_a_bpjs_extract_with_a_clear_nik_is_rejected_without_quoting_it(warehouse, tmp_path):
