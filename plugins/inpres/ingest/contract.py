@@ -213,6 +213,12 @@ def bulan_ini(today: date) -> str:
     return f"{today.year:04d}-{today.month:02d}"
 
 
+def bulan_berlaku(today: date) -> list[str]:
+    """Every month a report may be about: PERIODE_PERTAMA to this month, `YYYY-MM`."""
+    first, last = int(PERIODE_PERTAMA[:4]) * 12 + int(PERIODE_PERTAMA[5:]) - 1, today.year * 12 + today.month - 1
+    return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(first, last + 1)]
+
+
 def check_periode(periode: str, today: date) -> str | None:
     if periode < PERIODE_PERTAMA:
         return f"periode {periode} sebelum Inpres 2/2021 berlaku (paling awal {PERIODE_PERTAMA})"
