@@ -606,21 +606,27 @@ def _register_key(seed: int, listed: dict[str, list[str]], key: bytes) -> tuple[
     """A month's answer key from its final lists (each pelapor's newest, valid version), as the register marts
     count: persons once nationally, those listed by more than one pelapor, the pairs of pelapor listing the same
     persons; and the pseudonyms of BPJS's extract, which leaves out a TIDAK_AKTIF share of the persons."""
-    by_person: dict[str, list[str]] = {}
+    # Nearly everyone is listed once: only the others get a list of who lists them (tens of millions of persons
+    # in a benchmark's register).
+    first: dict[str, str] = {}
+    more: dict[str, list[str]] = {}
     for pelapor in sorted(listed):
         for nik in listed[pelapor]:
-            by_person.setdefault(nik, []).append(pelapor)
+            if nik in first:
+                more.setdefault(nik, [first[nik]]).append(pelapor)
+            else:
+                first[nik] = pelapor
     pairs: dict[tuple[str, str], int] = {}
-    for names in by_person.values():
+    for names in more.values():
         for i, a in enumerate(names):
             for b in names[i + 1 :]:
                 pairs[a, b] = pairs.get((a, b), 0) + 1
     digest = pseudonym.hasher(key)
-    aktif = [digest(nik.encode()) for nik in by_person if lists.aktif_di_bpjs(seed, nik)]
+    aktif = [digest(nik.encode()) for nik in first if lists.aktif_di_bpjs(seed, nik)]
     return {
-        "orang_unik": len(by_person),
-        "orang_tercatat_ganda": sum(len(names) > 1 for names in by_person.values()),
-        "orang_tidak_aktif_bpjs": len(by_person) - len(aktif),
+        "orang_unik": len(first),
+        "orang_tercatat_ganda": len(more),
+        "orang_tidak_aktif_bpjs": len(first) - len(aktif),
         "pasangan": [[a, b, _jenis_ganda(a, b), n] for (a, b), n in sorted(pairs.items())],
     }, aktif
 

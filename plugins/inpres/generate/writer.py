@@ -120,8 +120,10 @@ def write_bpjs_extract(path: Path, rows: Iterable[Sequence]) -> Path:
 def write_bpjs_peserta(path: Path, periode: str, pseudonyms: Iterable[bytes]) -> Path:
     """BPJS's per-participant extract: one row per active participant, the NIK's pseudonym as 64 hex digits."""
     path = Path(path)
-    rows = ((periode, p.hex()) for p in pseudonyms)
-    path.write_bytes(_csv_text([contract_peserta.BPJS_COLUMNS, *rows], ",").encode("utf-8"))
+    # Written as it goes: a whole country's extract is tens of millions of rows.
+    with path.open("w", encoding="utf-8", newline="") as f:
+        f.write(",".join(contract_peserta.BPJS_COLUMNS) + "\r\n")
+        f.writelines(f"{periode},{p.hex()}\r\n" for p in pseudonyms)
     return path
 
 
