@@ -55,6 +55,8 @@ bench: $(SYNCED) ## print the speed figures (never asserted in tests)
 	$(VENV)/bin/python bench/dbt_build.py
 	$(VENV)/bin/python bench/report.py
 	$(VENV)/bin/python bench/night.py
+	$(VENV)/bin/python bench/register.py
+	$(VENV)/bin/python bench/register_night.py
 
 # The environment is exactly the lock file; it is rebuilt when pyproject.toml or uv.lock change.
 $(SYNCED): pyproject.toml uv.lock | $(UV)

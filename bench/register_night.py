@@ -48,9 +48,9 @@ REGISTER_MODELS = (
     "fct_register_ganda",
 )
 # dbt's line for a finished model, as the night's log carries it:
-# "... OK created sql table model marts.x ... [SELECT 12 in 3.45s]"
+# "... OK created sql table model marts.x ... [SELECT 12 in 3.45s]" (an incremental one: [INSERT 0 12 in ...])
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
-DBT_MODEL_LINE = re.compile(r"OK created sql \w+ model \w+\.(\w+) .*\[[A-Z ]*[\d-]* in (\d+\.\d+)s\]")
+DBT_MODEL_LINE = re.compile(r"OK created sql \w+ model \w+\.(\w+) .*\[[A-Z ]*[\d -]* in (\d+\.\d+)s\]")
 
 
 def claimed(periode: str) -> int:

@@ -7,13 +7,15 @@
 -- Incremental by month: a month is grouped again only when its newest lists or its newest BPJS extract are not
 -- the ones it was grouped from (a list arrived, was revised or replaced, an extract arrived); the other months'
 -- rows stay as they are. dbt's delete+insert replaces a grouped month whole; the post-hook removes the rows of
--- lists no longer the newest, for a month whose lists are all gone.
+-- lists no longer the newest, for a month whose lists are all gone. The pre-hook gathers the lists' statistics
+-- first: the night loads millions of rows just before, and the plan of the one sort depends on them.
 -- depends_on: {{ ref('int_submissions__terkini') }} {{ ref('stg_inbox__peserta') }}
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='periode',
     on_schema_change='fail',
+    pre_hook="analyze {{ source('inbox', 'peserta') }}",
     post_hook="{{ delete_superseded_revisions() }}",
 ) }}
 
