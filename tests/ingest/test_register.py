@@ -17,7 +17,7 @@ import psycopg
 import pytest
 
 from inpres.generate.writer import write_csv, write_xlsx
-from inpres.ingest import peserta, pseudonym, rotate
+from inpres.ingest import contract, peserta, pseudonym, rotate
 from inpres.ingest.inbox import BPJS, LAPORAN, find_deliveries, load_deliveries
 from inpres.ingest.pseudonym import MissingKey
 
@@ -342,6 +342,12 @@ def test_bpjs_per_participant_extract(warehouse, tmp_path):
     with psycopg.connect(warehouse) as conn:
         conn.execute("delete from raw.bpjs_extract")
         assert conn.execute("select count(*) from raw.bpjs_peserta").fetchone() == (0,)
+
+
+def test_an_extract_may_name_the_months_from_the_inpres_to_this_one():
+    assert contract.bulan_berlaku(date(2021, 6, 3)) == ["2021-04", "2021-05", "2021-06"]
+    assert contract.bulan_berlaku(date(2026, 12, 3))[-2:] == ["2026-11", "2026-12"]
+    assert len(contract.bulan_berlaku(date(2026, 12, 3))) == 69
 
 
 def test_a_bpjs_extract_naming_a_participant_twice_is_rejected_whole(warehouse, tmp_path):
