@@ -17,7 +17,7 @@ import psycopg
 import pytest
 
 from inpres.generate.writer import write_csv, write_xlsx
-from inpres.ingest import contract, peserta, pseudonym, rotate
+from inpres.ingest import contract, peserta, pseudonym, receipt, rotate
 from inpres.ingest.inbox import BPJS, LAPORAN, find_deliveries, load_deliveries
 from inpres.ingest.pseudonym import MissingKey
 
@@ -342,6 +342,21 @@ def test_bpjs_per_participant_extract(warehouse, tmp_path):
     with psycopg.connect(warehouse) as conn:
         conn.execute("delete from raw.bpjs_extract")
         assert conn.execute("select count(*) from raw.bpjs_peserta").fetchone() == (0,)
+
+
+def test_the_receipt_of_a_list_says_how_many_persons_it_names_and_keeps_no_nik(warehouse, tmp_path):
+    write(tmp_path / "inbox", [row(NIK_A), row(NIK_B, status="nonaktif")])
+    with psycopg.connect(warehouse) as conn:
+        summary = load_deliveries(
+            conn,
+            find_deliveries(_path(tmp_path / "inbox"), LAPORAN),
+            TODAY,
+            on_judged=lambda judgement: receipt.write_receipts(conn, [judgement]),
+        )
+        [(teks,)] = conn.execute("select teks from audit.tanda_terima").fetchall()
+    assert summary.rejected == {}
+    assert "lembar peserta: 2 orang (1 aktif, 1 nonaktif); NIK tidak disimpan, hanya pseudonimnya" in teks
+    assert not re.search(r"\d{16}", teks)
 
 
 def test_an_extract_may_name_the_months_from_the_inpres_to_this_one():

@@ -387,12 +387,21 @@ def _what_was_read(conn, submission_id, file_format, pelapor, periode, nama_inst
         identitas.append(f"nama_instansi {nama_instansi}")
     if tanggal_laporan:
         identitas.append(f"tanggal_laporan {_date(tanggal_laporan)}")
-    return Section(
-        "Yang dibaca dari berkas",
-        [f"Berkas dibaca sebagai {read_as}."],
-        [Item(f"lembar identitas: {', '.join(identitas)}")]
-        + [Item(f"lembar {sheet}: {_number(counts.get(sheet, 0))} baris isian") for sheet in contract.SHEETS],
-    )
+    items = [Item(f"lembar identitas: {', '.join(identitas)}")]
+    items += [Item(f"lembar {sheet}: {_number(counts.get(sheet, 0))} baris isian") for sheet in contract.SHEETS]
+    # Template v1.1's list, when one was sent: how many persons, and that no NIK was kept.
+    listed, aktif = conn.execute(
+        "select count(*), count(*) filter (where status = 'aktif') from raw.peserta where submission_id = %s",
+        (submission_id,),
+    ).fetchone()
+    if listed:
+        items.append(
+            Item(
+                f"lembar peserta: {_number(listed)} orang ({_number(aktif)} aktif, {_number(listed - aktif)} "
+                "nonaktif); NIK tidak disimpan, hanya pseudonimnya"
+            )
+        )
+    return Section("Yang dibaca dari berkas", [f"Berkas dibaca sebagai {read_as}."], items)
 
 
 def _totals(conn, submission_id) -> list[Section]:
