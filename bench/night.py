@@ -100,14 +100,19 @@ class Night:
 # --- the inbox ----------------------------------------------------------------------------------------------
 
 
-def cached_inbox(start: str, end: str, scale: float) -> Path:
-    """The generated inbox for start..end, generated once per parameters and generator code."""
+def generator_code() -> str:
+    """A hash of the generator's code: a cached inbox is generated again when it changes."""
     code = hashlib.sha256()
     for source in sorted((PROJECT_ROOT / "plugins" / "inpres" / "generate").glob("*.py")):
         code.update(source.read_bytes())
+    return code.hexdigest()
+
+
+def cached_inbox(start: str, end: str, scale: float) -> Path:
+    """The generated inbox for start..end, generated once per parameters and generator code."""
     key = hashlib.sha256(
         json.dumps(
-            {"start": start, "end": end, **GENERATE, "scale": scale, "code": code.hexdigest()},
+            {"start": start, "end": end, **GENERATE, "scale": scale, "code": generator_code()},
             sort_keys=True,
             default=list,
         ).encode()

@@ -31,10 +31,9 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).parent))
 from inpres.generate.national import MANIFEST, Manifest, all_pelapor, build_submission, generate  # noqa: E402
-from inpres.paths import PROJECT_ROOT  # noqa: E402
 from inpres.transform import compile_manifest  # noqa: E402
 from inpres.warehouse import create_database, embedded_postgres, ensure_schemas, free_port  # noqa: E402
-from night import BENCH, make_run_night, night_env, show  # noqa: E402
+from night import BENCH, generator_code, make_run_night, night_env, show  # noqa: E402
 
 PERIODE = "2022-10"
 # Fixed, so a cached inbox's BPJS extract (pseudonymised by "BPJS" with it) matches the night's pseudonyms.
@@ -59,10 +58,7 @@ def claimed(periode: str) -> int:
 
 
 def register_inbox(rows: int) -> Path:
-    code = hashlib.sha256()
-    for source in sorted((PROJECT_ROOT / "plugins" / "inpres" / "generate").glob("*.py")):
-        code.update(source.read_bytes())
-    inbox = BENCH / f"register-{rows}-{code.hexdigest()[:12]}"
+    inbox = BENCH / f"register-{rows}-{generator_code()[:12]}"
     if (inbox / ".done").exists():
         print(f"inbox: {inbox} (cached)", flush=True)
         return inbox
