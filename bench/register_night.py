@@ -10,8 +10,9 @@ also one of its kab/kota's). The inbox is kept under .local/bench/ (keyed by siz
 Timed on an empty warehouse: the full night (`python -m inpres.run`, airflow dags test, as bench/night.py
 runs it) with its stages, and within dbt the register's models (staging the lists, de-duplication and the
 marts) from dbt's own lines in the night's log; then a few pelapor revise their lists (a person less each)
-and the incremental night. Printed: the times, the peak RSS of the night's largest process per stage, the
-warehouse's size on disk, and whether the national figures are the generator's answer key. Aims (issue 14):
+and the incremental night, which amends the month by their persons. Printed: the times, the peak RSS of the
+night's largest process per stage, the warehouse's size on disk, whether the national figures are the generator's
+answer key, and whether the amended month is what grouping it whole gives (a full refresh, timed too). Aims (issue 14):
 the whole night < 15 min at 45 M rows, RSS flat; the incremental night <= 0.1 x the full one. Printed, never
 asserted.
 """
@@ -31,8 +32,8 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).parent))
 from inpres.generate.national import MANIFEST, Manifest, all_pelapor, build_submission, generate  # noqa: E402
-from inpres.transform import compile_manifest  # noqa: E402
-from inpres.warehouse import create_database, embedded_postgres, ensure_schemas, free_port  # noqa: E402
+from inpres.transform import compile_manifest, run_dbt  # noqa: E402
+from inpres.warehouse import create_database, dbt_env, embedded_postgres, ensure_schemas, free_port  # noqa: E402
 from night import BENCH, generator_code, make_run_night, night_env, show  # noqa: E402
 
 PERIODE = "2022-10"
@@ -101,6 +102,24 @@ def revise(inbox: Path, work: Path, count: int) -> list[str]:
     return chosen
 
 
+def amended_as_whole(warehouse: str) -> str:
+    """Whether int_peserta__kelompok after the incremental night holds what a full refresh builds."""
+    table = "intermediate.int_peserta__kelompok"
+    with psycopg.connect(warehouse, autocommit=True) as conn:
+        conn.execute(f"create temp table amended as select * from {table}")
+        began = time.perf_counter()
+        with dbt_env(warehouse):
+            run_dbt("run", "--select", "int_peserta__kelompok", "--full-refresh")
+        took = time.perf_counter() - began
+        [differ] = conn.execute(
+            f"""select count(*) from ((table amended except all table {table})
+                union all (table {table} except all table amended)) as d"""
+        ).fetchone()
+        [rows] = conn.execute("select count(*) from amended").fetchone()
+    verdict = "the same" if differ == 0 else f"DIFFERENT in {differ:,} rows"
+    return f"amended month ({rows:,} rows) against grouping it whole ({took:.1f} s): {verdict}"
+
+
 def model_times(log: Path | None) -> dict[str, float]:
     found = {}
     for line in log.read_text(encoding="utf-8", errors="replace").splitlines() if log else []:
@@ -166,6 +185,7 @@ def main() -> None:
                 "  register models (dbt's own times): "
                 + ", ".join(f"{m} {times[m]:.1f} s" for m in REGISTER_MODELS if m in times)
             )
+            print(f"  {amended_as_whole(warehouse)}", flush=True)
 
 
 if __name__ == "__main__":

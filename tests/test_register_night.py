@@ -11,10 +11,10 @@ import psycopg
 from pypdf import PdfReader
 
 from inpres.generate import generate
-from inpres.transform import run_dbt
-from inpres.warehouse import dbt_env
 from inpres.reports.content.register import JENIS_GANDA
 from inpres.reports.formatting import format_number
+from inpres.transform import run_dbt
+from inpres.warehouse import dbt_env
 from test_privacy_night import _nik_shaped, _not_vendored, _texts
 
 PERIODE = "2022-10"
