@@ -28,13 +28,27 @@ where not exists (
 {% endmacro %}
 
 
-{#- A newer BPJS extract of a month replaces the earlier ones whole for that month (int_bpjs__peserta_terkini). -#}
+{#- A newer BPJS extract of a month replaces the earlier ones whole for that month (int_bpjs__peserta_terkini).
+    The months' extracts are read from the (periode, extract_id) index and their arrival from the extracts'
+    own table, and only the older extracts' rows are looked up: the table holds tens of millions of rows, and a
+    night without a new extract should not read them. -#}
 {% macro delete_older_extracts() %}
 delete from {{ this }} as loaded
 using (
-    select distinct on (periode) periode, extract_id
-    from (select distinct periode, extract_id, received_at from {{ this }}) as extracts
-    order by periode, received_at desc, extract_id desc
-) as newest
-where loaded.periode = newest.periode and loaded.extract_id <> newest.extract_id
+    select
+        ranked.periode,
+        ranked.extract_id
+    from (
+        select
+            extracts.periode,
+            extracts.extract_id,
+            row_number() over (
+                partition by extracts.periode order by e.received_at desc, extracts.extract_id desc
+            ) as urutan
+        from (select distinct periode, extract_id from {{ this }}) as extracts
+        inner join {{ source('bpjs', 'bpjs_extract') }} as e on extracts.extract_id = e.extract_id
+    ) as ranked
+    where ranked.urutan > 1
+) as older
+where loaded.periode = older.periode and loaded.extract_id = older.extract_id
 {% endmacro %}

@@ -21,5 +21,8 @@ select
     bpjs.received_at
 from {{ ref('stg_bpjs__peserta') }} as bpjs
 {%- if is_incremental() %}
-where not exists (select from {{ this }} as loaded where loaded.extract_id = bpjs.extract_id)
+where not exists (
+        select from {{ this }} as loaded
+        where loaded.extract_id = bpjs.extract_id
+    )
 {%- endif %}

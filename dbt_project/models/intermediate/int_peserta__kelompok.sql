@@ -55,9 +55,9 @@ kini as (
         s.pelapor
     from {{ ref('int_submissions__terkini') }} as s
     where exists (
-        select from {{ ref('stg_inbox__peserta') }} as p
-        where p.submission_id = s.submission_id and p.status = 'aktif'
-    )
+            select from {{ ref('stg_inbox__peserta') }} as p
+            where p.submission_id = s.submission_id and p.status = 'aktif'
+        )
 ),
 
 -- The lists that left a month (lama) and the lists that arrived (baru).
@@ -81,8 +81,9 @@ dikelompokkan_ulang as (
     union
     select berganti.periode from berganti
     where berganti.lama is not null and not exists (
-        select from {{ ref('stg_inbox__peserta') }} as p where p.submission_id = berganti.lama
-    )
+            select from {{ ref('stg_inbox__peserta') }} as p
+            where p.submission_id = berganti.lama
+        )
 ),
 
 diubah as (
@@ -124,6 +125,11 @@ tersentuh as (
     inner join {{ ref('stg_inbox__peserta') }} as p on g.submission_id = p.submission_id
     where p.status = 'aktif' and g.periode in (select diubah.periode from diubah)
 ),
+{% else %}
+-- A full refresh groups every month.
+dikelompokkan_ulang as (
+    select distinct s.periode from {{ ref('int_submissions__terkini') }} as s
+),
 {% endif %}
 
 -- A person listed `nonaktif` is not claimed as protected.
@@ -138,9 +144,8 @@ baris as (
         p.nik_pseudonim
     from {{ ref('int_peserta__terkini') }} as p
     left join papua on p.kode_wilayah = papua.kode_lama
-    where p.status = 'aktif'
+    where p.status = 'aktif' and p.periode in (select dikelompokkan_ulang.periode from dikelompokkan_ulang)
     {%- if is_incremental() %}
-        and p.periode in (select dikelompokkan_ulang.periode from dikelompokkan_ulang)
     union all
     select
         v.periode,

@@ -5,7 +5,7 @@
 -- extract of the month does not show as active.
 --
 -- From int_peserta__kelompok: the counts of persons listed once are rolled up as sums; only persons listed more
--- than once are rolled up one by one, each level a plain group by (rollup_wilayah) that counts them once.
+-- than once are rolled up one by one, each person once in each territory (rollup_wilayah) and segment.
 with kelompok as (
     select * from {{ ref('int_peserta__kelompok') }}
 ),
@@ -27,31 +27,41 @@ sekali_per_tingkat as (
 ),
 
 -- A person listed more than once is in a territory's row once per territory and segment they are listed under.
+-- Their listings (two, mostly) are gathered per person first, so that each person's territories and segments are
+-- told apart among a handful of rows: one distinct over every listing at every level took twice as long.
 berkali_per_orang as (
-    select distinct
-        rollup_wilayah.kode_rollup as kode_wilayah,
-        segmen_rollup.segmen,
-        k.periode,
-        k.nik_pseudonim,
-        k.ganda,
-        k.tidak_aktif
-    from kelompok as k
-    cross join {{ rollup_wilayah('k.kode_wilayah', kabupaten_kota=true) }}
-    cross join unnest(array[k.segmen, 'semua']) as segmen_rollup (segmen)
-    where k.nik_pseudonim is not null
+    select
+        periode,
+        nik_pseudonim,
+        bool_or(ganda) as ganda,
+        bool_or(tidak_aktif) as tidak_aktif,
+        array_agg(kode_wilayah) as kode_wilayah,
+        array_agg(segmen) as segmen
+    from kelompok
+    where nik_pseudonim is not null
+    group by periode, nik_pseudonim
 ),
 
 berkali_per_tingkat as (
     select
-        kode_wilayah,
-        segmen,
-        periode,
+        tingkat.kode_wilayah,
+        tingkat.segmen,
+        o.periode,
         count(*) as orang,
-        count(*) filter (where ganda) as ganda,
-        count(*) filter (where tidak_aktif) as tidak_aktif,
-        bool_and(tidak_aktif is not null) as ada_ekstrak
-    from berkali_per_orang
-    group by kode_wilayah, segmen, periode
+        count(*) filter (where o.ganda) as ganda,
+        count(*) filter (where o.tidak_aktif) as tidak_aktif,
+        bool_and(o.tidak_aktif is not null) as ada_ekstrak
+    from berkali_per_orang as o
+    cross join
+        lateral (
+            select distinct
+                rollup_wilayah.kode_rollup as kode_wilayah,
+                segmen_rollup.segmen
+            from unnest(o.kode_wilayah, o.segmen) as daftar (kode_wilayah, segmen)
+            cross join {{ rollup_wilayah('daftar.kode_wilayah', kabupaten_kota=true) }}
+            cross join unnest(array[daftar.segmen, 'semua']) as segmen_rollup (segmen)
+        ) as tingkat
+    group by tingkat.kode_wilayah, tingkat.segmen, o.periode
 ),
 
 register as (
