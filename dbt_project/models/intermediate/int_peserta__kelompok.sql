@@ -71,6 +71,7 @@ berganti as (
     where d.submission_id is null or k.submission_id is null
 ),
 
+-- The months grouped again whole: new, compared with an older extract, or a list of theirs gone from the inbox.
 dikelompokkan_ulang as (
     select kini.periode from kini
     where kini.periode not in (select dasar.periode from dasar)
@@ -111,6 +112,7 @@ daftar_diubah as (
     where kini.periode in (select diubah.periode from diubah)
 ),
 
+-- The persons whose rows can change: those named by a list that left or arrived.
 tersentuh as (
     select distinct
         g.periode,
