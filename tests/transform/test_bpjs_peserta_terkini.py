@@ -10,7 +10,7 @@ from inpres.warehouse import dbt_env
 
 
 def _arrives(conn, file_name: str, received_at: str, rows: dict[str, int]) -> int:
-    """An extract as intake loads it: its row, and `count` participants per month (pseudonyms made up)."""
+    """An extract as intake loads it: its row, and `rows[periode]` participants per month (pseudonyms made up)."""
     [(extract_id,)] = conn.execute(
         "insert into raw.bpjs_extract (file_name, sha256, received_at) values (%s, md5(%s), %s) returning extract_id",
         (file_name, file_name, received_at),
