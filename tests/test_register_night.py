@@ -1,11 +1,9 @@
-"""Nights with participant lists (template v1.1) from the generator: the report counts each person once and
-names the double counting the generator planted, a night that brings revised lists amends the grouped month to
-what grouping it whole gives, and no NIK is left in clear anywhere the nights write."""
+"""One night with participant lists (template v1.1) from the generator: the report counts each person once and
+names the double counting the generator planted, and no NIK is left in clear anywhere the night writes."""
 
 from __future__ import annotations
 
 import secrets
-from collections import Counter
 
 import psycopg
 from pypdf import PdfReader
@@ -13,18 +11,12 @@ from pypdf import PdfReader
 from inpres.generate import generate
 from inpres.reports.content.register import JENIS_GANDA
 from inpres.reports.formatting import format_number
-from inpres.transform import run_dbt
-from inpres.warehouse import dbt_env
 from test_privacy_night import _nik_shaped, _not_vendored, _texts
 
 PERIODE = "2022-10"
 
 
-NASIONAL = """select orang_unik, orang_tercatat_ganda, orang_tidak_aktif_bpjs, terlindungi_diklaim
-              from marts.fct_register_wilayah where kode_wilayah = '00' and segmen = 'semua' and periode = %s"""
-
-
-def test_nights_with_participant_lists_report_persons_once_and_who_lists_them_twice(run_nightly, warehouse, tmp_path):
+def test_a_night_with_participant_lists_reports_persons_once_and_who_lists_them_twice(run_nightly, warehouse, tmp_path):
     key = secrets.token_hex(32)
     inbox = tmp_path / "inbox"
     answer = generate(
@@ -32,7 +24,6 @@ def test_nights_with_participant_lists_report_persons_once_and_who_lists_them_tw
         start=PERIODE,
         end=PERIODE,
         scale=0.05,
-        revised=0.3,
         skip_broken=("zip_bomb", "oversized"),
         progress=False,
         peserta=0.01,
@@ -41,24 +32,15 @@ def test_nights_with_participant_lists_report_persons_once_and_who_lists_them_tw
     assert answer["orang_tercatat_ganda"] > 0 and answer["orang_tidak_aktif_bpjs"] > 0
     assert {jenis for *_, jenis, _ in answer["pasangan"]} == {"provinsi_dan_kabkota", "antar_kabkota"}
 
-    # The first night has the drafts; the revised sets, their lists longer, arrive before the second.
-    later = tmp_path / "later"
-    later.mkdir()
-    revisions = sorted(inbox.glob("*_revisi1_*"))
-    assert any(p.name.endswith("_peserta.csv") for p in revisions)
-    for path in revisions:
-        path.rename(later / path.name)
-    first = run_nightly(inbox, INPRES_NIK_KEY=key, INPRES_PERIODE=PERIODE)
-    assert first.returncode == 0, first.stderr + first.log[-3000:]
-    with psycopg.connect(warehouse) as conn:
-        drafts = conn.execute(NASIONAL, (PERIODE,)).fetchone()
-    for path in revisions:
-        (later / path.name).rename(path)
     run = run_nightly(inbox, INPRES_NIK_KEY=key, INPRES_PERIODE=PERIODE)
     assert run.returncode == 0, run.stderr + run.log[-3000:]
 
     with psycopg.connect(warehouse) as conn:
-        nasional = conn.execute(NASIONAL, (PERIODE,)).fetchone()
+        nasional = conn.execute(
+            """select orang_unik, orang_tercatat_ganda, orang_tidak_aktif_bpjs, terlindungi_diklaim
+               from marts.fct_register_wilayah where kode_wilayah = '00' and segmen = 'semua' and periode = %s""",
+            (PERIODE,),
+        ).fetchone()
         pasangan = conn.execute(
             "select pelapor_a, pelapor_b, jenis, orang from marts.fct_register_ganda where periode = %s", (PERIODE,)
         ).fetchall()
@@ -72,7 +54,6 @@ def test_nights_with_participant_lists_report_persons_once_and_who_lists_them_tw
             for row in conn.execute(f'select * from "{s}"."{t}"')
         ]
     orang, ganda, tidak_aktif, diklaim = nasional
-    assert nasional != drafts
     assert (orang, ganda, tidak_aktif) == (
         answer["orang_unik"],
         answer["orang_tercatat_ganda"],
@@ -91,16 +72,6 @@ def test_nights_with_participant_lists_report_persons_once_and_who_lists_them_tw
     karantina = tmp_path / "karantina"
     assert any(where == "raw.peserta" for where, _ in rows) and any(where == "raw.bpjs_peserta" for where, _ in rows)
     seen = [*_texts(run.output), ("stdout", run.stdout), ("stderr", run.stderr), ("log", run.log), *rows]
-    seen += [("first night's stdout", first.stdout), ("first night's stderr", first.stderr), ("its log", first.log)]
     seen += [(f"{p}", p.read_text(encoding="utf-8")) for p in karantina.rglob("*.alasan.txt")]
     seen += [(f"name {p}", p.name) for p in karantina.rglob("*")]
     assert _nik_shaped(_not_vendored(seen)) == []
-
-    # The second night amended the month by the revised lists' persons; grouping it whole gives the same rows.
-    grouped = "select * from intermediate.int_peserta__kelompok"
-    with psycopg.connect(warehouse) as conn:
-        amended = Counter(conn.execute(grouped).fetchall())
-    with dbt_env(warehouse):
-        run_dbt("run", "--select", "int_peserta__kelompok", "--full-refresh", target=tmp_path / "dbt")
-    with psycopg.connect(warehouse) as conn:
-        assert amended == Counter(conn.execute(grouped).fetchall())
